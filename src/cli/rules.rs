@@ -1,0 +1,101 @@
+//! `blueprint rules` and `blueprint explain CODE`.
+
+use blueprint::rules::{all_codes, find};
+use blueprint::suggest::did_you_mean;
+use clap::{Args, ValueEnum};
+use comfy_table::Table;
+use serde::Serialize;
+
+use super::{SUCCESS, fail};
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A rule code (`BP105`) or name (`cut-vertex`)
+    rule: String,
+}
+
+#[derive(Serialize)]
+struct RuleRow {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    summary: &'static str,
+}
+
+#[derive(Serialize)]
+struct RulesOutput {
+    version: u32,
+    rules: Vec<RuleRow>,
+}
+
+pub fn run_rules(args: RulesArgs) -> u8 {
+    let rows: Vec<RuleRow> = all_codes()
+        .map(|code| RuleRow {
+            code: code.code,
+            name: code.name,
+            severity: code.severity.as_str(),
+            summary: code.summary,
+        })
+        .collect();
+    match args.format {
+        Format::Json => {
+            let output = RulesOutput {
+                version: 1,
+                rules: rows,
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&output).expect("plain data serialises")
+            );
+        }
+        Format::Table => {
+            let mut table = Table::new();
+            table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+            table.set_header(["code", "name", "severity", "fires when"]);
+            for row in rows {
+                table.add_row([row.code, row.name, row.severity, row.summary]);
+            }
+            println!("{table}");
+        }
+    }
+    SUCCESS
+}
+
+pub fn run_explain(args: ExplainArgs) -> u8 {
+    match find(&args.rule) {
+        Some(code) => {
+            println!(
+                "# {} {} ({})\n\nFires when {}.\n\n{}",
+                code.code,
+                code.name,
+                code.severity,
+                code.summary,
+                code.docs.trim_end()
+            );
+            SUCCESS
+        }
+        None => {
+            let names = all_codes().flat_map(|c| [c.code, c.name]);
+            let hint = did_you_mean(&args.rule, names)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            fail(format!(
+                "no rule is named `{}`{hint} (see `blueprint rules`)",
+                args.rule
+            ))
+        }
+    }
+}

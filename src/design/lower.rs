@@ -1,0 +1,980 @@
+//! [`RawDesign`] to [`Design`]: parses every quantity and keyword, resolves
+//! names, applies defaults and derives the service figures. It keeps going
+//! after an error so that one run reports every bad value in the file.
+
+use std::collections::HashMap;
+
+use serde_saphyr::Spanned;
+
+use super::errors::{
+    INCONSISTENT_CAPACITY, INVALID_VALUE, UNKNOWN_COMPONENT, UNKNOWN_FIELD, UNKNOWN_ZONE,
+};
+use super::model::*;
+use super::quantity::{self, QuantityError, QuantityKind};
+use super::raw::*;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::suggest::{did_you_mean, one_of};
+
+/// Checks and converts a raw design. The design is returned only when
+/// nothing was wrong with it.
+pub fn lower(raw: &RawDesign) -> Result<Design, Vec<Diagnostic>> {
+    let mut lowering = Lowering::default();
+    let design = lowering.design(raw);
+    if lowering.diagnostics.is_empty() {
+        Ok(design)
+    } else {
+        Err(lowering.diagnostics)
+    }
+}
+
+fn span_of<T>(spanned: &Spanned<T>) -> Span {
+    Span::from_location(&spanned.referenced)
+}
+
+/// The kinds each kind-specific field belongs to.
+const KIND_FIELDS: &[(&str, &[Kind])] = &[
+    ("rps", &[Kind::Client]),
+    ("algorithm", &[Kind::LoadBalancer]),
+    ("health_check", &[Kind::LoadBalancer, Kind::Gateway]),
+    ("rate_limit", &[Kind::LoadBalancer, Kind::Gateway]),
+    ("tls", &[Kind::LoadBalancer, Kind::Gateway, Kind::Cdn]),
+    ("auth", &[Kind::Gateway, Kind::Service]),
+    ("hit_ratio", &[Kind::Cache, Kind::Cdn]),
+    ("backing", &[Kind::Cache, Kind::Cdn]),
+    ("ttl", &[Kind::Cache, Kind::Cdn]),
+    ("pattern", &[Kind::Cache]),
+    ("eviction", &[Kind::Cache]),
+    ("partitions", &[Kind::Queue]),
+    ("consumer", &[Kind::Queue]),
+    ("dead_letter", &[Kind::Queue]),
+    ("delivery", &[Kind::Queue]),
+    ("idempotent", &[Kind::Worker, Kind::Service]),
+    (
+        "consistency",
+        &[Kind::Database, Kind::Cache, Kind::Search, Kind::ObjectStore],
+    ),
+    (
+        "partition_mode",
+        &[Kind::Database, Kind::Cache, Kind::Search, Kind::ObjectStore],
+    ),
+    ("replication", &[Kind::Database]),
+    ("sharding", &[Kind::Database, Kind::Cache, Kind::Search]),
+];
+
+#[derive(Default)]
+struct Lowering {
+    diagnostics: Vec<Diagnostic>,
+    components: HashMap<String, ComponentId>,
+    component_names: Vec<String>,
+    component_kinds: Vec<Option<Kind>>,
+    zones: HashMap<String, ZoneId>,
+    zone_names: Vec<String>,
+    /// Where the top of the design is, for errors about missing keys.
+    top: Span,
+}
+
+impl Lowering {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn invalid(&mut self, span: Span, message: String, help: Option<String>) {
+        let mut diagnostic = INVALID_VALUE.diagnostic(message).at(span);
+        if let Some(help) = help {
+            diagnostic = diagnostic.help(help);
+        }
+        self.error(diagnostic);
+    }
+
+    fn required<'a, T>(
+        &mut self,
+        value: &'a Option<Spanned<T>>,
+        key: &str,
+        whose: &str,
+        at: Span,
+    ) -> Option<&'a Spanned<T>> {
+        if value.is_none() {
+            self.invalid(
+                at,
+                format!("{whose} has no `{key}`"),
+                Some(format!("add `{key}:`")),
+            );
+        }
+        value.as_ref()
+    }
+
+    fn quantity(
+        &mut self,
+        field: &str,
+        value: &Option<Spanned<Scalar>>,
+        kind: QuantityKind,
+    ) -> Option<Located<f64>> {
+        let value = value.as_ref()?;
+        let span = span_of(value);
+        let text = value
+            .value
+            .as_text()
+            .unwrap_or_else(|| "a boolean".to_string());
+        match value.value.as_text().map(|t| quantity::parse(kind, &t)) {
+            Some(Ok(number)) => Some(Located::new(number, span)),
+            Some(Err(QuantityError::NotPositive)) => {
+                self.invalid(
+                    span,
+                    format!("`{field}` must be more than zero, not `{text}`"),
+                    Some(format!("write {}", kind.accepted_forms())),
+                );
+                None
+            }
+            Some(Err(QuantityError::AboveOne)) => {
+                self.invalid(
+                    span,
+                    format!("`{field}` cannot be above 100%, not `{text}`"),
+                    Some(format!("write {}", kind.accepted_forms())),
+                );
+                None
+            }
+            _ => {
+                self.invalid(
+                    span,
+                    format!("`{field}` is not a {kind}: `{text}`"),
+                    Some(format!("write {}", kind.accepted_forms())),
+                );
+                None
+            }
+        }
+    }
+
+    /// A fraction in 0..=1 (`0.97` or `97%`); zero is allowed.
+    fn fraction(&mut self, field: &str, value: &Option<Spanned<Scalar>>) -> Option<Located<f64>> {
+        let raw = value.as_ref()?;
+        if raw.value == Scalar::Number(0.0) {
+            return Some(Located::new(0.0, span_of(raw)));
+        }
+        self.quantity(field, value, QuantityKind::Percent)
+    }
+
+    fn integer(
+        &mut self,
+        field: &str,
+        value: &Option<Spanned<Scalar>>,
+        minimum: u32,
+    ) -> Option<Located<u32>> {
+        let raw = value.as_ref()?;
+        let span = span_of(raw);
+        let count = raw
+            .value
+            .as_text()
+            .and_then(|t| quantity::parse_count(&t).ok());
+        match count {
+            Some(count)
+                if count.fract() == 0.0
+                    && count >= f64::from(minimum)
+                    && count <= f64::from(u32::MAX) =>
+            {
+                Some(Located::new(count as u32, span))
+            }
+            _ => {
+                let text = raw
+                    .value
+                    .as_text()
+                    .unwrap_or_else(|| "a boolean".to_string());
+                self.invalid(
+                    span,
+                    format!("`{field}` must be a whole number of at least {minimum}, not `{text}`"),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, field: &str, value: &Option<Spanned<Scalar>>) -> Option<Located<f64>> {
+        let raw = value.as_ref()?;
+        let span = span_of(raw);
+        match raw.value.as_text().map(|t| quantity::parse_count(&t)) {
+            Some(Ok(number)) if number > 0.0 => Some(Located::new(number, span)),
+            _ => {
+                let text = raw
+                    .value
+                    .as_text()
+                    .unwrap_or_else(|| "a boolean".to_string());
+                self.invalid(
+                    span,
+                    format!("`{field}` must be a number above zero, not `{text}`"),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn keyword<K: Copy>(
+        &mut self,
+        field: &str,
+        value: &Option<Spanned<String>>,
+        names: &'static [&'static str],
+        parse: fn(&str) -> Option<K>,
+    ) -> Option<Located<K>> {
+        let raw = value.as_ref()?;
+        let span = span_of(raw);
+        match parse(&raw.value) {
+            Some(keyword) => Some(Located::new(keyword, span)),
+            None => {
+                let help = match did_you_mean(&raw.value, names.iter().copied()) {
+                    Some(suggestion) => format!("did you mean `{suggestion}`?"),
+                    None => format!("expected {}", one_of(names)),
+                };
+                self.invalid(
+                    span,
+                    format!("`{}` is not a valid `{field}`", raw.value),
+                    Some(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn flag(value: &Option<Spanned<bool>>) -> Option<Located<bool>> {
+        value.as_ref().map(|v| Located::new(v.value, span_of(v)))
+    }
+
+    fn reference(
+        &mut self,
+        field: &str,
+        value: &Option<Spanned<String>>,
+    ) -> Option<Located<ComponentId>> {
+        let raw = value.as_ref()?;
+        self.resolve(field, raw)
+    }
+
+    fn resolve(&mut self, field: &str, raw: &Spanned<String>) -> Option<Located<ComponentId>> {
+        let span = span_of(raw);
+        if let Some(&id) = self.components.get(&raw.value) {
+            return Some(Located::new(id, span));
+        }
+        let suggestion = did_you_mean(&raw.value, self.component_names.iter().map(String::as_str))
+            .map(str::to_string);
+        let mut diagnostic = UNKNOWN_COMPONENT
+            .diagnostic(format!(
+                "`{field}` names `{}`, which is not a component of this design",
+                raw.value
+            ))
+            .at(span)
+            .label("no component of this name");
+        diagnostic = match suggestion {
+            Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
+            None => diagnostic
+                .help("define it under `components:`, or use one of the names defined there"),
+        };
+        self.error(diagnostic);
+        None
+    }
+
+    fn zone(&mut self, raw: &Spanned<String>) -> Option<ZoneId> {
+        if let Some(&id) = self.zones.get(&raw.value) {
+            return Some(id);
+        }
+        let span = span_of(raw);
+        let help = if self.zone_names.is_empty() {
+            "declare the design's zones at the top, e.g. `zones: [az1, az2, az3]`".to_string()
+        } else {
+            match did_you_mean(&raw.value, self.zone_names.iter().map(String::as_str)) {
+                Some(name) => format!("did you mean `{name}`?"),
+                None => format!("declared zones: {}", self.zone_names.join(", ")),
+            }
+        };
+        self.error(
+            UNKNOWN_ZONE
+                .diagnostic(format!(
+                    "zone `{}` is not declared in this design",
+                    raw.value
+                ))
+                .at(span)
+                .help(help),
+        );
+        None
+    }
+
+    fn declare_zone(&mut self, name: &str) -> ZoneId {
+        if let Some(&id) = self.zones.get(name) {
+            return id;
+        }
+        let id = self.zone_names.len();
+        self.zones.insert(name.to_string(), id);
+        self.zone_names.push(name.to_string());
+        id
+    }
+
+    fn design(&mut self, raw: &RawDesign) -> Design {
+        self.top = Span {
+            line: 1,
+            column: 1,
+            start: 0,
+            end: 0,
+        };
+        let top = self.top;
+        if let Some(version) = self.required(&raw.version, "version", "the design", top) {
+            if version.value != Scalar::Number(1.0) {
+                let text = version.value.as_text().unwrap_or_default();
+                self.invalid(
+                    span_of(version),
+                    format!("design format version `{text}` is not supported"),
+                    Some("this build reads version 1; write `version: 1`".to_string()),
+                );
+            }
+        }
+        let name = match self.required(&raw.name, "name", "the design", top) {
+            Some(name) => Located::new(name.value.clone(), span_of(name)),
+            None => Located::new(String::new(), top),
+        };
+
+        let mut zones = Vec::new();
+        for zone in raw.zones.iter().flatten() {
+            self.declare_zone(&zone.value);
+            if zones
+                .iter()
+                .all(|z: &Located<String>| z.value != zone.value)
+            {
+                zones.push(Located::new(zone.value.clone(), span_of(zone)));
+            }
+        }
+        let mut regions = Vec::new();
+        for (region, region_zones) in raw.regions.iter().flat_map(|r| &r.0) {
+            let mut ids = Vec::new();
+            for zone in region_zones {
+                let id = self.declare_zone(&zone.value);
+                if id == zones.len() {
+                    zones.push(Located::new(zone.value.clone(), span_of(zone)));
+                }
+                ids.push(id);
+            }
+            regions.push(Region {
+                name: Located::new(region.value.clone(), span_of(region)),
+                zones: ids,
+            });
+        }
+
+        let requirements = raw
+            .requirements
+            .as_ref()
+            .map(|r| self.requirements(r))
+            .unwrap_or_default();
+
+        let mut components = Vec::new();
+        match &raw.components {
+            None => self.invalid(
+                top,
+                "the design has no `components`".to_string(),
+                Some("add `components:` with at least one component".to_string()),
+            ),
+            Some(map) if map.value.0.is_empty() => self.invalid(
+                span_of(map),
+                "the design has no components".to_string(),
+                Some("add at least one component under `components:`".to_string()),
+            ),
+            Some(map) => {
+                for (index, (name, component)) in map.value.0.iter().enumerate() {
+                    let kind = component
+                        .value
+                        .kind
+                        .as_ref()
+                        .and_then(|k| Kind::from_name(&k.value));
+                    self.components.insert(name.value.clone(), index);
+                    self.component_names.push(name.value.clone());
+                    self.component_kinds.push(kind);
+                }
+                for (name, component) in &map.value.0 {
+                    components.push(self.component(name, component));
+                }
+            }
+        }
+        let allow = self.suppressions(&raw.allow);
+        Design {
+            name,
+            description: raw.description.as_ref().map(|d| d.value.clone()),
+            requirements,
+            zones,
+            regions,
+            components,
+            allow,
+        }
+    }
+
+    fn requirements(&mut self, raw: &Spanned<RawRequirements>) -> Requirements {
+        let requirements = &raw.value;
+        let mut latency_slo = Vec::new();
+        if let Some(slo) = &requirements.latency_slo {
+            let targets = [
+                (&slo.value.p50, 0.50, "p50"),
+                (&slo.value.p90, 0.90, "p90"),
+                (&slo.value.p95, 0.95, "p95"),
+                (&slo.value.p99, 0.99, "p99"),
+                (&slo.value.p999, 0.999, "p999"),
+            ];
+            for (value, quantile, label) in targets {
+                if let Some(seconds) = self.quantity(
+                    &format!("latency_slo.{label}"),
+                    value,
+                    QuantityKind::Duration,
+                ) {
+                    latency_slo.push(LatencyTarget {
+                        quantile,
+                        label,
+                        seconds,
+                    });
+                }
+            }
+        }
+        Requirements {
+            peak_rps: self.quantity("peak_rps", &requirements.peak_rps, QuantityKind::Rate),
+            workload: requirements
+                .workload
+                .as_ref()
+                .and_then(|w| self.workload(w)),
+            latency_slo,
+            availability_slo: self.quantity(
+                "availability_slo",
+                &requirements.availability_slo,
+                QuantityKind::Percent,
+            ),
+        }
+    }
+
+    fn workload(&mut self, raw: &Spanned<RawWorkload>) -> Option<Located<Workload>> {
+        let span = span_of(raw);
+        let w = &raw.value;
+        let daily_active_users = self.quantity(
+            "daily_active_users",
+            &w.daily_active_users,
+            QuantityKind::Count,
+        );
+        let per_user = self.number("requests_per_user_per_day", &w.requests_per_user_per_day);
+        let read_ratio = self.fraction("read_ratio", &w.read_ratio);
+        let reads_per_write = self.number("reads_per_write", &w.reads_per_write);
+        let reads = self.quantity("reads", &w.reads, QuantityKind::Rate);
+        let writes = self.quantity("writes", &w.writes, QuantityKind::Rate);
+        let peak_factor = self
+            .number("peak_factor", &w.peak_factor)
+            .map_or(2.0, |p| p.value);
+        let cache_share = self
+            .fraction("cache_share", &w.cache_share)
+            .map_or(0.2, |c| c.value);
+        let request_size = self
+            .quantity("request_size", &w.request_size, QuantityKind::Bytes)
+            .map(|v| v.value);
+        let response_size = self
+            .quantity("response_size", &w.response_size, QuantityKind::Bytes)
+            .map(|v| v.value);
+        let object_size = self
+            .quantity("object_size", &w.object_size, QuantityKind::Bytes)
+            .map(|v| v.value);
+        let retention = self
+            .quantity("retention", &w.retention, QuantityKind::Duration)
+            .map(|v| v.value);
+
+        let together = "give either `daily_active_users` with `requests_per_user_per_day` (and `read_ratio` or `reads_per_write`), or `reads` and `writes` (or one of them with `read_ratio` or `reads_per_write`)";
+        if read_ratio.is_some() && reads_per_write.is_some() {
+            self.invalid(
+                span,
+                "the workload gives both `read_ratio` and `reads_per_write`".to_string(),
+                Some("keep one of them".to_string()),
+            );
+            return None;
+        }
+        let ratio = read_ratio
+            .as_ref()
+            .map(|r| r.value)
+            .or(reads_per_write.as_ref().map(|k| k.value / (k.value + 1.0)));
+        let by_totals = w.reads.is_some() || w.writes.is_some();
+        if w.requests_per_user_per_day.is_some() && by_totals {
+            self.invalid(
+                span,
+                "the workload gives both `requests_per_user_per_day` and `reads`/`writes`"
+                    .to_string(),
+                Some(together.to_string()),
+            );
+            return None;
+        }
+        let traffic = if by_totals {
+            match (reads, writes, ratio) {
+                (Some(reads), Some(writes), None) => Traffic::Totals {
+                    read_rps: reads.value,
+                    write_rps: writes.value,
+                },
+                (Some(_), Some(_), Some(_)) => {
+                    self.invalid(span, "the workload gives `reads`, `writes` and a read ratio".to_string(), Some("with both `reads` and `writes` the ratio follows; remove `read_ratio`/`reads_per_write`".to_string()));
+                    return None;
+                }
+                (Some(reads), None, Some(ratio)) if ratio > 0.0 => Traffic::Totals {
+                    read_rps: reads.value,
+                    write_rps: reads.value * (1.0 - ratio) / ratio,
+                },
+                (None, Some(writes), Some(ratio)) if ratio < 1.0 => Traffic::Totals {
+                    read_rps: writes.value * ratio / (1.0 - ratio),
+                    write_rps: writes.value,
+                },
+                (Some(_), None, _) | (None, Some(_), _) => {
+                    self.invalid(span, "the workload gives only one of `reads` and `writes`, with no ratio to derive the other".to_string(), Some(together.to_string()));
+                    return None;
+                }
+                _ => return None,
+            }
+        } else {
+            match (per_user, daily_active_users.as_ref()) {
+                (Some(per_user), Some(_)) => Traffic::PerUser {
+                    requests_per_user_per_day: per_user.value,
+                    read_ratio: ratio.unwrap_or(0.5),
+                },
+                (Some(_), None) => {
+                    self.invalid(
+                        span,
+                        "`requests_per_user_per_day` needs `daily_active_users`".to_string(),
+                        Some(together.to_string()),
+                    );
+                    return None;
+                }
+                (None, _) if w.requests_per_user_per_day.is_some() => return None,
+                (None, _) => {
+                    self.invalid(
+                        span,
+                        "the workload gives no traffic".to_string(),
+                        Some(together.to_string()),
+                    );
+                    return None;
+                }
+            }
+        };
+        Some(Located::new(
+            Workload {
+                daily_active_users: daily_active_users.map(|d| d.value),
+                traffic,
+                peak_factor,
+                request_size,
+                response_size,
+                object_size,
+                retention,
+                cache_share,
+            },
+            span,
+        ))
+    }
+
+    /// Refuses kind-specific fields the component's kind does not have.
+    fn check_kind_fields(&mut self, raw: &RawComponent, kind: Kind, name: &str) {
+        let given: [(&str, Option<Span>); 20] = [
+            ("rps", raw.rps.as_ref().map(span_of)),
+            ("algorithm", raw.algorithm.as_ref().map(span_of)),
+            ("health_check", raw.health_check.as_ref().map(span_of)),
+            ("rate_limit", raw.rate_limit.as_ref().map(span_of)),
+            ("tls", raw.tls.as_ref().map(span_of)),
+            ("auth", raw.auth.as_ref().map(span_of)),
+            ("hit_ratio", raw.hit_ratio.as_ref().map(span_of)),
+            ("backing", raw.backing.as_ref().map(span_of)),
+            ("ttl", raw.ttl.as_ref().map(span_of)),
+            ("pattern", raw.pattern.as_ref().map(span_of)),
+            ("eviction", raw.eviction.as_ref().map(span_of)),
+            ("partitions", raw.partitions.as_ref().map(span_of)),
+            ("consumer", raw.consumer.as_ref().map(span_of)),
+            ("dead_letter", raw.dead_letter.as_ref().map(span_of)),
+            ("delivery", raw.delivery.as_ref().map(span_of)),
+            ("idempotent", raw.idempotent.as_ref().map(span_of)),
+            ("consistency", raw.consistency.as_ref().map(span_of)),
+            ("partition_mode", raw.partition_mode.as_ref().map(span_of)),
+            ("replication", raw.replication.as_ref().map(span_of)),
+            ("sharding", raw.sharding.as_ref().map(span_of)),
+        ];
+        for (field, span) in given {
+            let Some(span) = span else { continue };
+            let kinds = KIND_FIELDS
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map_or(&[][..], |(_, k)| *k);
+            if !kinds.contains(&kind) {
+                let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+                self.error(
+                    UNKNOWN_FIELD
+                        .diagnostic(format!("`{field}` does not apply to `{name}`, a {kind}"))
+                        .at(span)
+                        .component(name)
+                        .label(format!("not a field of a {kind}"))
+                        .help(format!("`{field}` is a field of {}", one_of(&names))),
+                );
+            }
+        }
+    }
+
+    fn service_model(
+        &mut self,
+        raw: &RawComponent,
+        name: &str,
+    ) -> (Option<ServiceModel>, Option<Span>) {
+        let capacity = self.quantity("capacity", &raw.capacity, QuantityKind::Rate);
+        let latency = self.quantity("latency", &raw.latency, QuantityKind::Duration);
+        let concurrency = self.integer("concurrency", &raw.concurrency, 1);
+        let span = capacity
+            .as_ref()
+            .map(|c| c.span)
+            .or(latency.as_ref().map(|l| l.span))
+            .or(concurrency.as_ref().map(|c| c.span));
+        let model = match (capacity, latency, concurrency) {
+            (Some(capacity), Some(latency), Some(concurrency)) => {
+                let implied = f64::from(concurrency.value) / latency.value;
+                if (implied - capacity.value).abs() > 0.01 * capacity.value {
+                    self.error(
+                        INCONSISTENT_CAPACITY
+                            .diagnostic(format!(
+                                "`{name}` declares capacity {}, but concurrency {} / latency {} is {}",
+                                quantity::format_rate(capacity.value),
+                                concurrency.value,
+                                quantity::format_duration(latency.value),
+                                quantity::format_rate(implied)
+                            ))
+                            .at(capacity.span)
+                            .component(name)
+                            .related(concurrency.span, "concurrency")
+                            .related(latency.span, "latency")
+                            .help("give two of capacity, latency and concurrency and let the third follow, or make them agree within 1%"),
+                    );
+                    return (None, span);
+                }
+                Some(ServiceModel {
+                    capacity: capacity.value,
+                    latency: latency.value,
+                    concurrency: concurrency.value,
+                })
+            }
+            (Some(capacity), Some(latency), None) => {
+                let concurrency = (capacity.value * latency.value).round().max(1.0);
+                Some(ServiceModel {
+                    capacity: capacity.value,
+                    latency: latency.value,
+                    concurrency: concurrency.min(f64::from(u32::MAX)) as u32,
+                })
+            }
+            (Some(capacity), None, Some(concurrency)) => Some(ServiceModel {
+                capacity: capacity.value,
+                latency: f64::from(concurrency.value) / capacity.value,
+                concurrency: concurrency.value,
+            }),
+            (None, Some(latency), Some(concurrency)) => Some(ServiceModel {
+                capacity: f64::from(concurrency.value) / latency.value,
+                latency: latency.value,
+                concurrency: concurrency.value,
+            }),
+            (Some(capacity), None, None) => Some(ServiceModel {
+                capacity: capacity.value,
+                latency: 1.0 / capacity.value,
+                concurrency: 1,
+            }),
+            (None, Some(latency), None) => Some(ServiceModel {
+                capacity: 1.0 / latency.value,
+                latency: latency.value,
+                concurrency: 1,
+            }),
+            (None, None, _) => None,
+        };
+        (model, span)
+    }
+
+    fn component(&mut self, name: &Spanned<String>, spanned: &Spanned<RawComponent>) -> Component {
+        let raw = &spanned.value;
+        let name_span = span_of(name);
+        let component_name = name.value.as_str();
+        if component_name.is_empty()
+            || !component_name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        {
+            self.invalid(
+                name_span,
+                format!("component name `{component_name}` is not allowed"),
+                Some("names use lowercase letters, digits, `_` and `-` only".to_string()),
+            );
+        }
+        let whose = format!("component `{component_name}`");
+        let kind = match self.required(&raw.kind, "kind", &whose, name_span) {
+            Some(_) => self.keyword("kind", &raw.kind, Kind::NAMES, Kind::from_name),
+            None => None,
+        };
+        let kind = kind.unwrap_or(Located::new(Kind::Service, name_span));
+        self.check_kind_fields(raw, kind.value, component_name);
+
+        let zones = raw.zones.as_ref().map(|zones| {
+            let ids: Vec<ZoneId> = zones.value.iter().filter_map(|z| self.zone(z)).collect();
+            Located::new(ids, span_of(zones))
+        });
+        let (service, service_span) = self.service_model(raw, component_name);
+        let calls = raw
+            .calls
+            .iter()
+            .flatten()
+            .filter_map(|call| self.call(call, component_name))
+            .collect();
+        let dead_letter = raw.dead_letter.as_ref().and_then(|dead_letter| {
+            let span = span_of(dead_letter);
+            match &dead_letter.value {
+                Scalar::Bool(enabled) => Some(Located::new(DeadLetter::Enabled(*enabled), span)),
+                Scalar::Text(target) => {
+                    let target = Spanned {
+                        value: target.clone(),
+                        referenced: dead_letter.referenced,
+                        defined: dead_letter.defined,
+                    };
+                    self.resolve("dead_letter", &target)
+                        .map(|id| Located::new(DeadLetter::To(id.value), span))
+                }
+                Scalar::Number(_) => {
+                    self.invalid(
+                        span,
+                        "`dead_letter` is `true`, `false` or a component name".to_string(),
+                        None,
+                    );
+                    None
+                }
+            }
+        });
+        Component {
+            name: Located::new(component_name.to_string(), name_span),
+            kind,
+            replicas: self.integer("replicas", &raw.replicas, 1),
+            zones,
+            service,
+            service_span,
+            availability: self
+                .quantity("availability", &raw.availability, QuantityKind::Percent)
+                .map_or(0.999, |a| a.value),
+            engine: raw.engine.as_ref().map(|e| e.value.clone()),
+            stateful: raw.stateful.as_ref().is_some_and(|s| s.value),
+            calls,
+            allow: self.suppressions(&raw.allow),
+            tags: raw.tags.iter().flatten().map(|t| t.value.clone()).collect(),
+            rps: self.quantity("rps", &raw.rps, QuantityKind::Rate),
+            algorithm: self.keyword(
+                "algorithm",
+                &raw.algorithm,
+                Algorithm::NAMES,
+                Algorithm::from_name,
+            ),
+            health_check: Self::flag(&raw.health_check),
+            tls: Self::flag(&raw.tls),
+            rate_limit: self.quantity("rate_limit", &raw.rate_limit, QuantityKind::Rate),
+            auth: Self::flag(&raw.auth),
+            hit_ratio: self.fraction("hit_ratio", &raw.hit_ratio),
+            backing: self.reference("backing", &raw.backing),
+            pattern: self.keyword(
+                "pattern",
+                &raw.pattern,
+                CachePattern::NAMES,
+                CachePattern::from_name,
+            ),
+            eviction: self.keyword(
+                "eviction",
+                &raw.eviction,
+                Eviction::NAMES,
+                Eviction::from_name,
+            ),
+            ttl: self.quantity("ttl", &raw.ttl, QuantityKind::Duration),
+            partitions: self.integer("partitions", &raw.partitions, 1),
+            consumer: self.reference("consumer", &raw.consumer),
+            dead_letter,
+            delivery: self.keyword(
+                "delivery",
+                &raw.delivery,
+                Delivery::NAMES,
+                Delivery::from_name,
+            ),
+            idempotent: Self::flag(&raw.idempotent),
+            consistency: self.keyword(
+                "consistency",
+                &raw.consistency,
+                Consistency::NAMES,
+                Consistency::from_name,
+            ),
+            partition_mode: self.keyword(
+                "partition_mode",
+                &raw.partition_mode,
+                PartitionMode::NAMES,
+                PartitionMode::from_name,
+            ),
+            replication: raw.replication.as_ref().and_then(|r| self.replication(r)),
+            sharding: raw.sharding.as_ref().map(|s| self.sharding(s)),
+        }
+    }
+
+    fn call(&mut self, spanned: &Spanned<RawCall>, caller: &str) -> Option<Call> {
+        let raw = &spanned.value;
+        let span = span_of(spanned);
+        let to = self.required(&raw.to, "to", &format!("a call of `{caller}`"), span)?;
+        let to = self.resolve("to", to);
+        let per_request = self
+            .number("per_request", &raw.per_request)
+            .map_or(1.0, |p| p.value);
+        let mode = self
+            .keyword("mode", &raw.mode, CallMode::NAMES, CallMode::from_name)
+            .map(|m| m.value);
+        let op = self
+            .keyword("op", &raw.op, Op::NAMES, Op::from_name)
+            .map_or(Op::Read, |o| o.value);
+        let timeout = self.quantity("timeout", &raw.timeout, QuantityKind::Duration);
+        let retries = self.integer("retries", &raw.retries, 0);
+        let to = to?;
+        let callee_is_queue = self.component_kinds[to.value] == Some(Kind::Queue);
+        let default_mode = if callee_is_queue {
+            CallMode::Async
+        } else {
+            CallMode::Sync
+        };
+        Some(Call {
+            span,
+            to,
+            per_request,
+            mode: mode.unwrap_or(default_mode),
+            op,
+            parallel: raw.parallel.as_ref().is_some_and(|p| p.value),
+            timeout,
+            retries,
+            backoff: raw.backoff.as_ref().is_some_and(|b| b.value),
+            circuit_breaker: raw.circuit_breaker.as_ref().is_some_and(|c| c.value),
+            fallback: raw.fallback.as_ref().is_some_and(|f| f.value),
+        })
+    }
+
+    fn replication(&mut self, spanned: &Spanned<RawReplication>) -> Option<Located<Replication>> {
+        let raw = &spanned.value;
+        let span = span_of(spanned);
+        let factor = self
+            .integer("factor", &raw.factor, 1)
+            .map_or(1, |f| f.value);
+        let mode = self
+            .keyword(
+                "mode",
+                &raw.mode,
+                ReplicationMode::NAMES,
+                ReplicationMode::from_name,
+            )
+            .map_or(ReplicationMode::Async, |m| m.value);
+        let read_from = self
+            .keyword(
+                "read_from",
+                &raw.read_from,
+                ReadFrom::NAMES,
+                ReadFrom::from_name,
+            )
+            .map_or(ReadFrom::Primary, |r| r.value);
+        let quorum = |lowering: &mut Self, field: &str, value: &Option<Spanned<Scalar>>| {
+            let located = lowering.integer(field, value, 1)?;
+            if located.value > factor {
+                lowering.invalid(
+                    located.span,
+                    format!(
+                        "`{field}` is {}, more than the {factor} copies of each record",
+                        located.value
+                    ),
+                    Some(format!(
+                        "a quorum is at most the replication factor ({factor})"
+                    )),
+                );
+                return None;
+            }
+            Some(located.value)
+        };
+        let read_quorum = quorum(self, "read_quorum", &raw.read_quorum);
+        let write_quorum = quorum(self, "write_quorum", &raw.write_quorum);
+        Some(Located::new(
+            Replication {
+                factor,
+                mode,
+                read_quorum,
+                write_quorum,
+                read_from,
+            },
+            span,
+        ))
+    }
+
+    fn sharding(&mut self, spanned: &Spanned<RawSharding>) -> Located<Sharding> {
+        let raw = &spanned.value;
+        Located::new(
+            Sharding {
+                shards: self.integer("shards", &raw.shards, 1).map(|s| s.value),
+                key: raw
+                    .key
+                    .as_ref()
+                    .map(|k| Located::new(k.value.clone(), span_of(k))),
+                strategy: self.keyword(
+                    "strategy",
+                    &raw.strategy,
+                    ShardStrategy::NAMES,
+                    ShardStrategy::from_name,
+                ),
+                hot_key_share: self.fraction("hot_key_share", &raw.hot_key_share),
+            },
+            span_of(spanned),
+        )
+    }
+
+    fn suppressions(&mut self, raw: &Option<Vec<Spanned<RawSuppression>>>) -> Vec<Suppression> {
+        let mut suppressions = Vec::new();
+        for entry in raw.iter().flatten() {
+            let span = span_of(entry);
+            let Some(rule) = self.required(&entry.value.rule, "rule", "a suppression", span) else {
+                continue;
+            };
+            let until = entry.value.until.as_ref().and_then(|until| {
+                let text = until.value.as_text().unwrap_or_default();
+                if is_date(&text) {
+                    Some(Located::new(text, span_of(until)))
+                } else {
+                    self.invalid(
+                        span_of(until),
+                        format!("`until` must be a date, not `{text}`"),
+                        Some("write the date as YYYY-MM-DD, e.g. `until: 2027-03-31`".to_string()),
+                    );
+                    None
+                }
+            });
+            suppressions.push(Suppression {
+                span,
+                rule: Located::new(rule.value.clone(), span_of(rule)),
+                reason: entry
+                    .value
+                    .reason
+                    .as_ref()
+                    .map(|r| r.value.trim().to_string())
+                    .filter(|r| !r.is_empty()),
+                until,
+            });
+        }
+        suppressions
+    }
+}
+
+/// `YYYY-MM-DD` with a month of 1-12 and a day of 1-31.
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts[..] else {
+        return false;
+    };
+    let numeric = |part: &str, length: usize| {
+        part.len() == length && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(numeric(year, 4) && numeric(month, 2) && numeric(day, 2)) {
+        return false;
+    }
+    let month: u32 = month.parse().unwrap_or(0);
+    let day: u32 = day.parse().unwrap_or(0);
+    (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_date;
+
+    #[test]
+    fn dates() {
+        assert!(is_date("2027-03-31"));
+        assert!(!is_date("2027-13-01"));
+        assert!(!is_date("27-03-31"));
+        assert!(!is_date("tomorrow"));
+    }
+}

@@ -1,0 +1,22 @@
+//! The design format: reading YAML with spans (`read`), its raw shape
+//! (`raw`), checking and converting it (`lower`) into the [`Design`] that
+//! every later stage reads (`model`), and the units of its quantities.
+
+pub mod errors;
+pub mod lower;
+pub mod model;
+pub mod quantity;
+pub mod raw;
+pub mod read;
+
+pub use model::*;
+
+use crate::diagnostic::Diagnostic;
+
+/// Reads a design from the bytes of a file: every reason it cannot be read,
+/// or the checked design.
+pub fn load(bytes: &[u8]) -> Result<Design, Vec<Diagnostic>> {
+    let source = read::decode(bytes).map_err(|d| vec![d])?;
+    let raw = read::parse(source).map_err(|d| vec![d])?;
+    lower::lower(&raw)
+}

@@ -1,0 +1,363 @@
+//! The design after checking: every quantity in base units, every name
+//! resolved to an index, defaults applied. Everything downstream (graph,
+//! rules, capacity model, renderers) reads this and never the YAML.
+
+use crate::diagnostic::Span;
+
+/// A value and where the design gave it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Located { value, span }
+    }
+}
+
+/// Declares a keyword enum: the YAML spelling of each variant, the list of
+/// spellings for error messages, and parsing.
+macro_rules! keywords {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every spelling the format accepts, in the order of the spec.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn from_name(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+keywords!(
+    /// What a component is; it decides which fields it may carry.
+    Kind {
+        Client = "client",
+        Cdn = "cdn",
+        Dns = "dns",
+        LoadBalancer = "load_balancer",
+        Gateway = "gateway",
+        Service = "service",
+        Worker = "worker",
+        Cache = "cache",
+        Queue = "queue",
+        Database = "database",
+        ObjectStore = "object_store",
+        Search = "search",
+        External = "external",
+    }
+);
+
+impl Kind {
+    /// Kinds that hold data: consistency and partition mode apply to them.
+    pub fn is_store(self) -> bool {
+        matches!(
+            self,
+            Kind::Database | Kind::Cache | Kind::Search | Kind::ObjectStore
+        )
+    }
+
+    /// Kinds whose replicas keep no state unless the design says so.
+    pub fn stateless_by_default(self) -> bool {
+        matches!(
+            self,
+            Kind::Service | Kind::Worker | Kind::Gateway | Kind::LoadBalancer
+        )
+    }
+}
+
+keywords!(Algorithm {
+    RoundRobin = "round_robin",
+    LeastConnections = "least_connections",
+    IpHash = "ip_hash",
+    Random = "random",
+    Weighted = "weighted",
+});
+
+keywords!(CachePattern {
+    CacheAside = "cache_aside",
+    ReadThrough = "read_through",
+    WriteThrough = "write_through",
+    WriteBehind = "write_behind",
+});
+
+keywords!(Eviction {
+    Lru = "lru",
+    Lfu = "lfu",
+    Fifo = "fifo",
+    Random = "random",
+    Ttl = "ttl",
+    None = "none",
+});
+
+keywords!(Delivery {
+    AtMostOnce = "at_most_once",
+    AtLeastOnce = "at_least_once",
+    ExactlyOnce = "exactly_once",
+});
+
+keywords!(Consistency {
+    Strong = "strong",
+    BoundedStaleness = "bounded_staleness",
+    Session = "session",
+    ReadYourWrites = "read_your_writes",
+    Eventual = "eventual",
+});
+
+keywords!(PartitionMode { Cp = "cp", Ap = "ap" });
+
+keywords!(ReplicationMode {
+    Sync = "sync",
+    SemiSync = "semi_sync",
+    Async = "async",
+    Quorum = "quorum",
+});
+
+keywords!(ReadFrom {
+    Primary = "primary",
+    Replicas = "replicas",
+    Any = "any",
+});
+
+keywords!(ShardStrategy {
+    Hash = "hash",
+    Range = "range",
+    ConsistentHash = "consistent_hash",
+    Directory = "directory",
+});
+
+keywords!(CallMode { Sync = "sync", Async = "async" });
+
+keywords!(Op { Read = "read", Write = "write" });
+
+/// Index of a component in [`Design::components`].
+pub type ComponentId = usize;
+/// Index of a zone in [`Design::zones`].
+pub type ZoneId = usize;
+
+#[derive(Clone, Debug)]
+pub struct Design {
+    pub name: Located<String>,
+    pub description: Option<String>,
+    pub requirements: Requirements,
+    pub zones: Vec<Located<String>>,
+    pub regions: Vec<Region>,
+    pub components: Vec<Component>,
+    pub allow: Vec<Suppression>,
+}
+
+impl Design {
+    pub fn component_named(&self, name: &str) -> Option<ComponentId> {
+        self.components.iter().position(|c| c.name.value == name)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Region {
+    pub name: Located<String>,
+    pub zones: Vec<ZoneId>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Requirements {
+    pub peak_rps: Option<Located<f64>>,
+    pub workload: Option<Located<Workload>>,
+    pub latency_slo: Vec<LatencyTarget>,
+    pub availability_slo: Option<Located<f64>>,
+}
+
+/// One end-to-end latency target, such as p99 <= 250ms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatencyTarget {
+    /// The quantile as a fraction: 0.99 for p99.
+    pub quantile: f64,
+    pub label: &'static str,
+    pub seconds: Located<f64>,
+}
+
+/// How the daily traffic is given: per user, or as totals.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Traffic {
+    PerUser {
+        requests_per_user_per_day: f64,
+        /// Share of requests that are reads.
+        read_ratio: f64,
+    },
+    /// Reads and writes per second, averaged over the day.
+    Totals { read_rps: f64, write_rps: f64 },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workload {
+    pub daily_active_users: Option<f64>,
+    pub traffic: Traffic,
+    pub peak_factor: f64,
+    pub request_size: Option<f64>,
+    pub response_size: Option<f64>,
+    pub object_size: Option<f64>,
+    /// Seconds.
+    pub retention: Option<f64>,
+    pub cache_share: f64,
+}
+
+/// Service figures of one replica: `capacity = concurrency / latency`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ServiceModel {
+    /// Requests per second one replica sustains.
+    pub capacity: f64,
+    /// Mean service time of one request, in seconds.
+    pub latency: f64,
+    /// Requests one replica serves at once.
+    pub concurrency: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Component {
+    pub name: Located<String>,
+    pub kind: Located<Kind>,
+    pub replicas: Option<Located<u32>>,
+    pub zones: Option<Located<Vec<ZoneId>>>,
+    /// None when the design gives none of capacity, latency, concurrency.
+    pub service: Option<ServiceModel>,
+    /// Where capacity, latency or concurrency was given (the first of them).
+    pub service_span: Option<Span>,
+    pub availability: f64,
+    pub engine: Option<String>,
+    pub stateful: bool,
+    pub calls: Vec<Call>,
+    pub allow: Vec<Suppression>,
+    pub tags: Vec<String>,
+    pub rps: Option<Located<f64>>,
+    pub algorithm: Option<Located<Algorithm>>,
+    pub health_check: Option<Located<bool>>,
+    pub tls: Option<Located<bool>>,
+    pub rate_limit: Option<Located<f64>>,
+    pub auth: Option<Located<bool>>,
+    pub hit_ratio: Option<Located<f64>>,
+    pub backing: Option<Located<ComponentId>>,
+    pub pattern: Option<Located<CachePattern>>,
+    pub eviction: Option<Located<Eviction>>,
+    pub ttl: Option<Located<f64>>,
+    pub partitions: Option<Located<u32>>,
+    pub consumer: Option<Located<ComponentId>>,
+    pub dead_letter: Option<Located<DeadLetter>>,
+    pub delivery: Option<Located<Delivery>>,
+    pub idempotent: Option<Located<bool>>,
+    pub consistency: Option<Located<Consistency>>,
+    pub partition_mode: Option<Located<PartitionMode>>,
+    pub replication: Option<Located<Replication>>,
+    pub sharding: Option<Located<Sharding>>,
+}
+
+impl Component {
+    pub fn name(&self) -> &str {
+        &self.name.value
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind.value
+    }
+
+    pub fn replica_count(&self) -> u32 {
+        self.replicas.as_ref().map_or(1, |r| r.value)
+    }
+
+    /// The span a finding about the replica count points at: the
+    /// `replicas` value, or the component's name when it is left at 1.
+    pub fn replicas_span(&self) -> Span {
+        self.replicas.as_ref().map_or(self.name.span, |r| r.span)
+    }
+
+    pub fn zone_ids(&self) -> &[ZoneId] {
+        self.zones.as_ref().map_or(&[], |z| &z.value)
+    }
+
+    /// The zone each replica runs in, spread round-robin over `zones`.
+    pub fn replica_zones(&self) -> impl Iterator<Item = ZoneId> + '_ {
+        let zones = self.zone_ids();
+        (0..self.replica_count() as usize)
+            .filter(move |_| !zones.is_empty())
+            .map(move |replica| zones[replica % zones.len()])
+    }
+
+    pub fn flag(&self, field: &Option<Located<bool>>) -> bool {
+        field.as_ref().is_some_and(|f| f.value)
+    }
+
+    pub fn cache_pattern(&self) -> CachePattern {
+        self.pattern
+            .as_ref()
+            .map_or(CachePattern::CacheAside, |p| p.value)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeadLetter {
+    Enabled(bool),
+    To(ComponentId),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// Span of the whole call entry.
+    pub span: Span,
+    pub to: Located<ComponentId>,
+    pub per_request: f64,
+    pub mode: CallMode,
+    pub op: Op,
+    pub parallel: bool,
+    pub timeout: Option<Located<f64>>,
+    pub retries: Option<Located<u32>>,
+    pub backoff: bool,
+    pub circuit_breaker: bool,
+    pub fallback: bool,
+}
+
+impl Call {
+    pub fn is_sync(&self) -> bool {
+        self.mode == CallMode::Sync
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replication {
+    pub factor: u32,
+    pub mode: ReplicationMode,
+    pub read_quorum: Option<u32>,
+    pub write_quorum: Option<u32>,
+    pub read_from: ReadFrom,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sharding {
+    pub shards: Option<u32>,
+    pub key: Option<Located<String>>,
+    pub strategy: Option<Located<ShardStrategy>>,
+    pub hot_key_share: Option<Located<f64>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suppression {
+    pub span: Span,
+    pub rule: Located<String>,
+    pub reason: Option<String>,
+    /// `YYYY-MM-DD`, compared as text.
+    pub until: Option<Located<String>>,
+}

@@ -1,0 +1,285 @@
+//! The one type every finding and every reader error becomes, and its
+//! renderers: each output format is a pure function of a list of
+//! [`FileReport`]s.
+
+pub mod json;
+pub mod text;
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A place in a design file: 1-based line and column (in characters), and
+/// the byte range the marker underlines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    /// The span from serde-saphyr's location of a key or value.
+    pub fn from_location(location: &serde_saphyr::Location) -> Span {
+        let span = location.span();
+        let start = span.byte_offset().unwrap_or(0) as usize;
+        let length = span.byte_len().unwrap_or(0) as usize;
+        Span {
+            line: location.line() as u32,
+            column: location.column() as u32,
+            start,
+            end: start + length,
+        }
+    }
+
+    /// The span of the `line`:`column` position in `source` (both 1-based,
+    /// column in characters), one character long.
+    pub fn at(source: &str, line: u32, column: u32) -> Span {
+        let line_start: usize = source
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1) as usize)
+            .map(str::len)
+            .sum();
+        let rest = &source[line_start.min(source.len())..];
+        let start = line_start
+            + rest
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map_or(rest.len(), |(offset, _)| offset);
+        let end = source[start..]
+            .chars()
+            .next()
+            .filter(|c| *c != '\n')
+            .map_or(start, |c| start + c.len_utf8());
+        Span {
+            line,
+            column,
+            start,
+            end,
+        }
+    }
+
+    /// The span of byte `offset` in `source`.
+    pub fn at_offset(source: &str, offset: usize) -> Span {
+        let offset = offset.min(source.len());
+        let before = &source.as_bytes()[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count() as u32
+            + 1;
+        Span {
+            line,
+            column,
+            start: offset,
+            end: offset,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn from_name(text: &str) -> Option<Severity> {
+        match text {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The identity and documentation of a rule or reader error: what
+/// `blueprint rules` lists and `blueprint explain` prints.
+#[derive(Debug)]
+pub struct Code {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: when it fires.
+    pub summary: &'static str,
+    /// Markdown: why it matters, what fires it, how to fix it.
+    pub docs: &'static str,
+}
+
+impl Code {
+    /// A diagnostic of this code at its default severity.
+    pub fn diagnostic(&'static self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.code, self.name, self.severity, message)
+    }
+}
+
+/// A second place a diagnostic points at, with what it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    pub span: Span,
+    pub label: String,
+}
+
+/// One finding of a rule, or one reason a design could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// The component the finding concerns, if any.
+    pub component: Option<String>,
+    pub message: String,
+    /// Where in the file; none when the problem is the file as a whole.
+    pub span: Option<Span>,
+    /// The label under the marker.
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+    /// Accepted by an `allow:` entry; still reported, never fails a run.
+    pub suppressed: bool,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: &'static str,
+        name: &'static str,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            name,
+            severity,
+            component: None,
+            message: message.into(),
+            span: None,
+            label: None,
+            help: None,
+            related: Vec::new(),
+            suppressed: false,
+        }
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn component(mut self, name: impl Into<String>) -> Self {
+        self.component = Some(name.into());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            label: label.into(),
+        });
+        self
+    }
+
+    /// Order of output: by place in the file, then by code.
+    pub fn sort_key(&self) -> (u32, u32, &'static str) {
+        let span = self.span.unwrap_or_default();
+        (span.line, span.column, self.code)
+    }
+}
+
+/// Everything `check` found in one design file.
+#[derive(Clone, Debug)]
+pub struct FileReport {
+    /// The path as the user gave it (`-` for standard input).
+    pub path: String,
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    /// True when the design could not be read (a BP0xx error).
+    pub fn is_invalid(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.code.starts_with("BP0") && d.severity == Severity::Error && !d.suppressed)
+    }
+}
+
+/// Counts of live (unsuppressed) findings by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+impl Summary {
+    pub fn of<'a>(reports: impl IntoIterator<Item = &'a FileReport>) -> Summary {
+        let mut summary = Summary::default();
+        for diagnostic in reports
+            .into_iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| !d.suppressed)
+        {
+            match diagnostic.severity {
+                Severity::Error => summary.error += 1,
+                Severity::Warning => summary.warning += 1,
+                Severity::Info => summary.info += 1,
+            }
+        }
+        summary
+    }
+
+    /// Live findings at or above `threshold`.
+    pub fn at_or_above(&self, threshold: Severity) -> usize {
+        match threshold {
+            Severity::Error => self.error,
+            Severity::Warning => self.error + self.warning,
+            Severity::Info => self.error + self.warning + self.info,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_at_line_and_column() {
+        let source = "a: 1\nbé: 2\n";
+        let span = Span::at(source, 2, 2);
+        assert_eq!((span.start, span.end), (6, 8));
+        assert_eq!(Span::at_offset(source, 8).column, 3);
+        assert_eq!(Span::at_offset(source, 8).line, 2);
+    }
+}

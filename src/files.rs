@@ -1,0 +1,67 @@
+//! Finding design files: the paths given, and inside folders every
+//! `*.yaml`/`*.yml` file with `components:` at the top, in sorted order.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The design files named by `paths`: files as given, folders searched
+/// recursively (hidden folders and `target` skipped).
+pub fn discover(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut in_folder = Vec::new();
+            walk(path, &mut in_folder)?;
+            in_folder.sort();
+            found.extend(in_folder);
+        } else {
+            found.push(path.clone());
+        }
+    }
+    Ok(found)
+}
+
+fn walk(folder: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in fs::read_dir(folder)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with('.') || name == "target" || name == "node_modules" {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, found)?;
+        } else if is_design_file(&path) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_design_file(path: &Path) -> bool {
+    let yaml = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    );
+    yaml && fs::read(path)
+        .map(|bytes| has_components_key(&String::from_utf8_lossy(&bytes)))
+        .unwrap_or(false)
+}
+
+/// True when a top-level `components:` key starts one of the lines.
+pub fn has_components_key(text: &str) -> bool {
+    text.lines().any(|line| line.starts_with("components:"))
+}
+
+/// Reads a file, refusing one larger than the reader would accept without
+/// reading it whole.
+pub fn read_limited(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}

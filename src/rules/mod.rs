@@ -1,0 +1,201 @@
+//! The rule engine: the registry of rules, selecting them by code, name or
+//! family, and running them over a checked design. Each rule lives in its
+//! own file, grouped by family, with its code, name, severity, documentation
+//! and tests together.
+
+pub mod redundancy;
+
+use crate::design::Design;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::suggest::did_you_mean;
+use crate::topology::Topology;
+
+/// What a rule reads. Rules never parse, print or re-run a model.
+pub struct Context<'a> {
+    pub design: &'a Design,
+    pub topology: &'a Topology,
+}
+
+/// A rule: its identity and documentation, and the check that finds it.
+pub struct Rule {
+    pub code: Code,
+    pub check: fn(&Context, &mut Vec<Diagnostic>),
+}
+
+/// Every rule that runs on a checked design, in code order.
+pub const RULES: &[&Rule] = &[
+    &redundancy::single_replica::RULE,
+    &redundancy::single_zone::RULE,
+    &redundancy::no_health_check::RULE,
+    &redundancy::cut_vertex::RULE,
+];
+
+/// Every code `explain` knows: the reader's errors, then the rules.
+pub fn all_codes() -> impl Iterator<Item = &'static Code> {
+    crate::design::errors::ALL
+        .iter()
+        .copied()
+        .chain(RULES.iter().map(|rule| &rule.code))
+}
+
+/// The code named by its code (`BP101`, any case) or its name (`single-replica`).
+pub fn find(code_or_name: &str) -> Option<&'static Code> {
+    all_codes()
+        .find(|code| code.code.eq_ignore_ascii_case(code_or_name) || code.name == code_or_name)
+}
+
+/// A selector that matches nothing, with the closest code or name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownSelector {
+    pub selector: String,
+    pub suggestion: Option<&'static str>,
+}
+
+/// Which rules run: all, or those `select` names, less those `ignore` names.
+/// A selector is a code (`BP101`), a name (`single-replica`) or a family
+/// (`BP1`, `BP10`).
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    select: Vec<String>,
+    ignore: Vec<String>,
+}
+
+impl Selection {
+    pub fn new(select: &[String], ignore: &[String]) -> Result<Selection, UnknownSelector> {
+        for selector in select.iter().chain(ignore) {
+            if !all_codes().any(|code| matches(code, selector)) {
+                let names = all_codes().flat_map(|code| [code.code, code.name]);
+                return Err(UnknownSelector {
+                    selector: selector.clone(),
+                    suggestion: did_you_mean(selector, names),
+                });
+            }
+        }
+        Ok(Selection {
+            select: select.to_vec(),
+            ignore: ignore.to_vec(),
+        })
+    }
+
+    pub fn includes(&self, code: &Code) -> bool {
+        let selected = self.select.is_empty() || self.select.iter().any(|s| matches(code, s));
+        selected && !self.ignore.iter().any(|s| matches(code, s))
+    }
+}
+
+fn matches(code: &Code, selector: &str) -> bool {
+    let upper = selector.to_ascii_uppercase();
+    code.name == selector
+        || code.code == upper
+        || (upper.len() >= 3 && upper.starts_with("BP") && code.code.starts_with(&upper))
+}
+
+/// Runs the selected rules and returns their findings in file order.
+pub fn run(context: &Context, selection: &Selection) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for rule in RULES.iter().filter(|rule| selection.includes(&rule.code)) {
+        (rule.check)(context, &mut findings);
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
+
+/// Helpers for the tests of each rule: check inline YAML and pick findings.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+
+    /// The findings of `code` for a design given as YAML text.
+    pub fn findings(yaml: &str, code: &str) -> Vec<Diagnostic> {
+        let design = crate::design::load(yaml.as_bytes())
+            .unwrap_or_else(|errors| panic!("test design does not load: {errors:#?}"));
+        let topology = crate::topology::build(&design).expect("test design has no cycle");
+        let context = Context {
+            design: &design,
+            topology: &topology,
+        };
+        run(&context, &Selection::default())
+            .into_iter()
+            .filter(|d| d.code == code)
+            .collect()
+    }
+
+    /// `(component, line, column)` of each finding, for compact assertions.
+    pub fn places(findings: &[Diagnostic]) -> Vec<(String, u32, u32)> {
+        findings
+            .iter()
+            .map(|d| {
+                let span = d.span.expect("findings point at the design");
+                (
+                    d.component.clone().unwrap_or_default(),
+                    span.line,
+                    span.column,
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let codes: Vec<&Code> = all_codes().collect();
+        for (index, code) in codes.iter().enumerate() {
+            assert!(
+                code.code.len() == 5 && code.code.starts_with("BP"),
+                "{}",
+                code.code
+            );
+            assert!(
+                code.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                code.name
+            );
+            assert!(
+                code.docs.contains("## Why it matters"),
+                "{} has no why",
+                code.code
+            );
+            assert!(
+                code.docs.contains("## How to fix it"),
+                "{} has no fix",
+                code.code
+            );
+            assert!(
+                code.docs.matches("```yaml").count() >= 2,
+                "{} needs before/after YAML",
+                code.code
+            );
+            for other in &codes[index + 1..] {
+                assert_ne!(code.code, other.code);
+                assert_ne!(code.name, other.name);
+            }
+        }
+        assert!(
+            codes.windows(2).all(|pair| pair[0].code < pair[1].code),
+            "codes in order"
+        );
+    }
+
+    #[test]
+    fn rules_are_found_by_code_or_name() {
+        assert_eq!(find("BP101").map(|c| c.name), Some("single-replica"));
+        assert_eq!(find("bp101").map(|c| c.name), Some("single-replica"));
+        assert_eq!(find("cut-vertex").map(|c| c.code), Some("BP105"));
+        assert!(find("BP999").is_none());
+    }
+
+    #[test]
+    fn selection_by_code_name_and_family() {
+        let by_family = Selection::new(&["BP1".to_string()], &["cut-vertex".to_string()]).unwrap();
+        assert!(by_family.includes(&redundancy::single_replica::RULE.code));
+        assert!(!by_family.includes(&redundancy::cut_vertex::RULE.code));
+        let error = Selection::new(&["single-replca".to_string()], &[]).unwrap_err();
+        assert_eq!(error.suggestion, Some("single-replica"));
+    }
+}
