@@ -8,7 +8,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::design::errors::SYNC_CYCLE;
-use crate::design::{CallMode, ComponentId, Design, Kind};
+use crate::design::{CallMode, ComponentId, DeadLetter, Design, Kind, Located};
 use crate::diagnostic::{Diagnostic, Span};
 
 /// Why work flows from one component to another.
@@ -106,10 +106,12 @@ pub fn build(design: &Design) -> Result<Topology, Vec<Diagnostic>> {
         if let Some(consumer) = &component.consumer {
             graph.add_edge(from, NodeIndex::new(consumer.value), EdgeKind::Consumer);
         }
-        if let Some(dead_letter) = &component.dead_letter {
-            if let crate::design::DeadLetter::To(target) = dead_letter.value {
-                graph.add_edge(from, NodeIndex::new(target), EdgeKind::DeadLetter);
-            }
+        if let Some(Located {
+            value: DeadLetter::To(target),
+            ..
+        }) = &component.dead_letter
+        {
+            graph.add_edge(from, NodeIndex::new(*target), EdgeKind::DeadLetter);
         }
     }
 
@@ -256,7 +258,7 @@ fn load_cycles(design: &Design, graph: &DiGraph<ComponentId, EdgeKind>) -> Vec<D
             SYNC_CYCLE
                 .diagnostic(format!("calls form a cycle: {}", names.join(" -> ")))
                 .at(span)
-                .component(design.components[start.index()].name())
+                .component(design.components[closing_from.index()].name())
                 .label("this call closes the cycle")
                 .help("a request would wait on itself and its load would never end; break the cycle or send one of the calls through a queue"),
         );

@@ -5,7 +5,6 @@ mod check;
 mod rules;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -70,5 +69,5 @@ pub fn fail(message: impl std::fmt::Display) -> u8 {
 
 /// Paths as given on the command line; `-` is standard input.
 pub fn is_stdin(path: &std::path::Path) -> bool {
-    path == PathBuf::from("-")
+    path.as_os_str() == "-"
 }

@@ -19,6 +19,8 @@ pub struct RulesArgs {
 enum Format {
     Table,
     Json,
+    /// A Markdown table, as in the README
+    Markdown,
 }
 
 #[derive(Args, Debug)]
@@ -60,6 +62,18 @@ pub fn run_rules(args: RulesArgs) -> u8 {
                 "{}",
                 serde_json::to_string_pretty(&output).expect("plain data serialises")
             );
+        }
+        Format::Markdown => {
+            println!("| code | name | severity | fires when |\n|---|---|---|---|");
+            for row in rows {
+                println!(
+                    "| {} | {} | {} | {} |",
+                    row.code,
+                    row.name,
+                    row.severity,
+                    row.summary.replace('|', "\\|")
+                );
+            }
         }
         Format::Table => {
             let mut table = Table::new();

@@ -71,10 +71,15 @@ struct Lowering {
     zone_names: Vec<String>,
     /// Where the top of the design is, for errors about missing keys.
     top: Span,
+    /// The component being lowered: errors inside it name it.
+    current: Option<String>,
 }
 
 impl Lowering {
-    fn error(&mut self, diagnostic: Diagnostic) {
+    fn error(&mut self, mut diagnostic: Diagnostic) {
+        if diagnostic.component.is_none() {
+            diagnostic.component = self.current.clone();
+        }
         self.diagnostics.push(diagnostic);
     }
 
@@ -313,15 +318,15 @@ impl Lowering {
             end: 0,
         };
         let top = self.top;
-        if let Some(version) = self.required(&raw.version, "version", "the design", top) {
-            if version.value != Scalar::Number(1.0) {
-                let text = version.value.as_text().unwrap_or_default();
-                self.invalid(
-                    span_of(version),
-                    format!("design format version `{text}` is not supported"),
-                    Some("this build reads version 1; write `version: 1`".to_string()),
-                );
-            }
+        if let Some(version) = self.required(&raw.version, "version", "the design", top)
+            && version.value != Scalar::Number(1.0)
+        {
+            let text = version.value.as_text().unwrap_or_default();
+            self.invalid(
+                span_of(version),
+                format!("design format version `{text}` is not supported"),
+                Some("this build reads version 1; write `version: 1`".to_string()),
+            );
         }
         let name = match self.required(&raw.name, "name", "the design", top) {
             Some(name) => Located::new(name.value.clone(), span_of(name)),
@@ -384,8 +389,10 @@ impl Lowering {
                     self.component_kinds.push(kind);
                 }
                 for (name, component) in &map.value.0 {
+                    self.current = Some(name.value.clone());
                     components.push(self.component(name, component));
                 }
+                self.current = None;
             }
         }
         let allow = self.suppressions(&raw.allow);

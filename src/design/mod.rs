@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 /// Reads a design from the bytes of a file: every reason it cannot be read,
 /// or the checked design.
 pub fn load(bytes: &[u8]) -> Result<Design, Vec<Diagnostic>> {
-    let source = read::decode(bytes).map_err(|d| vec![d])?;
-    let raw = read::parse(source).map_err(|d| vec![d])?;
+    let source = read::decode(bytes)?;
+    let raw = read::parse(source)?;
     lower::lower(&raw)
 }

@@ -38,35 +38,39 @@ fn options(duplicate_keys: DuplicateKeyPolicy) -> Options {
 }
 
 /// Checks the bytes of a design file and decodes them as UTF-8 text.
-pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
+pub fn decode(bytes: &[u8]) -> Result<&str, Vec<Diagnostic>> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(INVALID_YAML
-            .diagnostic(format!(
-                "the file is larger than the limit of {MAX_FILE_BYTES} bytes (16 MiB)"
-            ))
-            .help("split the design, or check that this is the file you meant"));
+        return Err(vec![
+            INVALID_YAML
+                .diagnostic(format!(
+                    "the file is larger than the limit of {MAX_FILE_BYTES} bytes (16 MiB)"
+                ))
+                .help("split the design, or check that this is the file you meant"),
+        ]);
     }
     std::str::from_utf8(bytes).map_err(|error| {
         let offset = error.valid_up_to();
         let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
-        INVALID_YAML
-            .diagnostic(format!(
-                "the file is not UTF-8 (invalid byte at offset {offset})"
-            ))
-            .at(Span::at_offset(valid, offset))
-            .help("save the design as UTF-8 text")
+        vec![
+            INVALID_YAML
+                .diagnostic(format!(
+                    "the file is not UTF-8 (invalid byte at offset {offset})"
+                ))
+                .at(Span::at_offset(valid, offset))
+                .help("save the design as UTF-8 text"),
+        ]
     })
 }
 
 /// Parses design text into the raw format, or the one error that stopped it.
-pub fn parse(source: &str) -> Result<RawDesign, Diagnostic> {
+pub fn parse(source: &str) -> Result<RawDesign, Vec<Diagnostic>> {
     if source.trim().is_empty() || only_comments(source) {
-        return Err(INVALID_YAML
-            .diagnostic("the file is empty")
-            .help("a design starts with `version: 1`, a `name` and `components`"));
+        return Err(vec![INVALID_YAML.diagnostic("the file is empty").help(
+            "a design starts with `version: 1`, a `name` and `components`",
+        )]);
     }
     serde_saphyr::from_str_with_options::<RawDesign>(source, options(DuplicateKeyPolicy::Error))
-        .map_err(|error| diagnose(source, &error))
+        .map_err(|error| vec![diagnose(source, &error)])
 }
 
 fn only_comments(source: &str) -> bool {
@@ -169,7 +173,9 @@ fn diagnose(source: &str, error: &Error) -> Diagnostic {
         Error::Eof { .. } => INVALID_YAML
             .diagnostic("the file ends before the design does")
             .help("a design starts with `version: 1`, a `name` and `components`"),
-        _ => INVALID_YAML.diagnostic(format!("not valid YAML: {}", bare_message(error))),
+        _ => INVALID_YAML
+            .diagnostic(format!("not valid YAML: {}", bare_message(error)))
+            .help("check the brackets, quotes and indentation at the marked place"),
     };
     match span {
         Some(span) => diagnostic.at(span),

@@ -78,7 +78,7 @@ fn render_one(renderer: &Renderer, report: &FileReport, diagnostic: &Diagnostic)
             let annotations = on_line.into_iter().map(|(span, kind, label)| {
                 let start = span.start.saturating_sub(line_start).min(text.len());
                 let end = span.end.saturating_sub(line_start).clamp(start, text.len());
-                kind.clone().span(start..end).label(*label)
+                (*kind).span(start..end).label(*label)
             });
             Snippet::source(text)
                 .line_start(line as usize)

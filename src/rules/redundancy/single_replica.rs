@@ -90,7 +90,7 @@ components:
 ";
         assert_eq!(
             places(&findings(yaml, "BP101")),
-            [("db".to_string(), 10, 15)]
+            [("db".to_string(), 11, 15)]
         );
     }
 
