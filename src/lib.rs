@@ -2,49 +2,94 @@
 //!
 //! The modules read as the pipeline: [`design`] reads a YAML file (with
 //! spans) into a checked [`design::Design`]; [`topology`] builds its request
-//! graph; [`rules`] runs the review rules over both; every finding is a
+//! graph; [`capacity`] estimates load, latency and availability on it;
+//! [`rules`] reviews all three; every finding is a
 //! [`diagnostic::Diagnostic`], and [`diagnostic`] renders lists of them for
 //! people and for machines. Nothing here prints or exits: that is the
 //! binary's job.
 
+pub mod capacity;
 pub mod design;
 pub mod diagnostic;
 pub mod files;
+pub mod present;
 pub mod rules;
 pub mod suggest;
 pub mod topology;
 
-use diagnostic::FileReport;
-use rules::{Context, Selection};
+use diagnostic::{Diagnostic, FileReport};
+use rules::{Context, Selection, Settings};
 
 /// What `check` is asked to do beyond reading the design.
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     pub selection: Selection,
+    pub settings: Settings,
+}
+
+/// A design read and its graph built: what every subcommand starts from.
+pub struct Analysis {
+    pub design: design::Design,
+    pub topology: topology::Topology,
+}
+
+/// Reads a design and builds its graph, or the reasons it cannot be read.
+pub fn analyse(bytes: &[u8]) -> Result<Analysis, Vec<Diagnostic>> {
+    let design = design::load(bytes)?;
+    let topology = topology::build(&design)?;
+    Ok(Analysis { design, topology })
 }
 
 /// Reads, checks and reviews one design file. `path` is only used to name
 /// the file in the report.
 pub fn check(path: &str, bytes: &[u8], options: &CheckOptions) -> FileReport {
     let source = String::from_utf8_lossy(bytes).into_owned();
-    let diagnostics = match design::load(bytes) {
+    let mut diagnostics = match analyse(bytes) {
         Err(errors) => errors,
-        Ok(design) => match topology::build(&design) {
-            Err(errors) => errors,
-            Ok(topology) => rules::run(
-                &Context {
-                    design: &design,
-                    topology: &topology,
-                },
-                &options.selection,
-            ),
-        },
+        Ok(analysis) => review(&analysis, options),
     };
-    let mut diagnostics = diagnostics;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     FileReport {
         path: path.to_string(),
         source,
         diagnostics,
+    }
+}
+
+/// Runs the capacity model once and the selected rules over it. The
+/// end-to-end walk runs only when the design has a latency target to check.
+fn review(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
+    let design = &analysis.design;
+    let model_options = capacity::Options {
+        walks: if design.requirements.latency_slo.is_empty() {
+            0
+        } else {
+            capacity::DEFAULT_WALKS
+        },
+        ..capacity::Options::default()
+    };
+    match capacity::estimate(design, &analysis.topology, &model_options) {
+        Ok(estimate) => {
+            let context = Context {
+                design,
+                topology: &analysis.topology,
+                estimate: &estimate,
+                settings: &options.settings,
+            };
+            rules::run(&context, &options.selection)
+        }
+        Err(capacity::EstimateError::Unbounded(unbounded)) => {
+            let finding = rules::scaling::saturated::unbounded_loop(design, &unbounded);
+            if options
+                .selection
+                .includes(&rules::scaling::saturated::RULE.code)
+            {
+                vec![finding]
+            } else {
+                Vec::new()
+            }
+        }
+        // `check` asks for no failure, so no failure can name a stranger.
+        Err(capacity::EstimateError::Failure(_)) => Vec::new(),
     }
 }

@@ -125,7 +125,7 @@ fn folders_skip_yaml_that_is_not_a_design() {
 #[test]
 fn reads_standard_input() {
     let output = blueprint()
-        .args(["check", "-", "--format", "json"])
+        .args(["check", "-", "--format", "json", "--select", "BP101"])
         .write_stdin("version: 1\nname: Piped\ncomponents:\n  users: { kind: client, calls: [{ to: api }] }\n  api: { kind: service }\n")
         .output()
         .unwrap();
@@ -231,7 +231,7 @@ fn select_and_ignore_take_codes_names_and_families() {
             .iter()
             .all(|f| f.0 != "BP104" && f.0 != "BP102")
     );
-    let (value, code) = json_of(&["check", "designs/ride-hailing.yaml", "--ignore", "BP1"]);
+    let (value, code) = json_of(&["check", "designs/ride-hailing.yaml", "--ignore", "BP1,BP2"]);
     assert_eq!(findings(&value), []);
     assert_eq!(code, 0);
 }

@@ -1,19 +1,23 @@
 //! A generated design of any size, shaped like a real one: blocks of ten
 //! components (balancer, gateway, four services, cache, database, queue,
-//! worker), each block calling into the next, about nine lines each.
+//! worker), about nine lines each. Requests enter the first block; each
+//! block's worker feeds the next block through its balancer, so every block
+//! carries load and timeouts nest only within a block.
 
 use std::fmt::Write;
 
 pub fn design(components: usize) -> String {
     let blocks = components.div_ceil(10).max(1);
     let mut yaml = String::with_capacity(components * 260);
-    yaml.push_str("version: 1\nname: Generated\nrequirements:\n  peak_rps: 50k/s\n  latency_slo: { p99: 800ms }\n  availability_slo: 99.9%\nzones: [az1, az2, az3]\ncomponents:\n  users:\n    kind: client\n    calls: [{ to: lb-0 }]\n");
+    yaml.push_str(concat!(
+        "version: 1\nname: Generated\nrequirements:\n  peak_rps: 50k/s\n  latency_slo: { p99: 800ms }\n",
+        "  availability_slo: 99.9%\nzones: [az1, az2, az3]\ncomponents:\n",
+        "  users:\n    kind: client\n    calls: [{ to: lb-0 }]\n",
+    ));
     for block in 0..blocks {
-        let next = block + 1;
-        let has_next = next < blocks;
         let _ = write!(
             yaml,
-            "  lb-{block}:\n    kind: load_balancer\n    replicas: 2\n    zones: [az1, az2]\n    capacity: 200k/s\n    latency: 0.2ms\n    health_check: true\n    calls: [{{ to: gw-{block}, timeout: 900ms }}]\n"
+            "  lb-{block}:\n    kind: load_balancer\n    replicas: 3\n    zones: [az1, az2, az3]\n    capacity: 200k/s\n    latency: 0.2ms\n    health_check: true\n    calls: [{{ to: gw-{block}, timeout: 900ms }}]\n"
         );
         let _ = write!(
             yaml,
@@ -22,23 +26,17 @@ pub fn design(components: usize) -> String {
         for service in 0..4 {
             let _ = write!(
                 yaml,
-                "  svc-{block}-{service}:\n    kind: service\n    replicas: 3\n    zones: [az1, az2, az3]\n    capacity: 20k/s\n    latency: 2ms\n    calls:\n"
+                "  svc-{block}-{service}:\n    kind: service\n    replicas: 6\n    zones: [az1, az2, az3]\n    capacity: 20k/s\n    latency: 2ms\n    calls:\n"
             );
             if service < 3 {
                 let _ = writeln!(
                     yaml,
-                    "      - {{ to: svc-{block}-{}, per_request: 0.5, timeout: 500ms }}",
+                    "      - {{ to: svc-{block}-{}, per_request: 0.9, timeout: 500ms }}",
                     service + 1
                 );
             } else {
                 let _ = writeln!(yaml, "      - {{ to: cache-{block}, timeout: 50ms }}");
-                let _ = writeln!(yaml, "      - {{ to: queue-{block}, per_request: 0.1 }}");
-                if has_next {
-                    let _ = writeln!(
-                        yaml,
-                        "      - {{ to: lb-{next}, per_request: 0.01, timeout: 900ms }}"
-                    );
-                }
+                let _ = writeln!(yaml, "      - {{ to: queue-{block}, per_request: 0.5 }}");
             }
         }
         let _ = write!(
@@ -47,7 +45,7 @@ pub fn design(components: usize) -> String {
         );
         let _ = write!(
             yaml,
-            "  db-{block}:\n    kind: database\n    replicas: 3\n    zones: [az1, az2, az3]\n    capacity: 10k/s\n    latency: 3ms\n    replication: {{ factor: 3, mode: quorum, read_quorum: 2, write_quorum: 2 }}\n    partition_mode: cp\n"
+            "  db-{block}:\n    kind: database\n    replicas: 9\n    zones: [az1, az2, az3]\n    capacity: 20k/s\n    latency: 3ms\n    replication: {{ factor: 3, mode: quorum, read_quorum: 2, write_quorum: 2 }}\n    partition_mode: cp\n"
         );
         let _ = write!(
             yaml,
@@ -55,8 +53,15 @@ pub fn design(components: usize) -> String {
         );
         let _ = write!(
             yaml,
-            "  worker-{block}:\n    kind: worker\n    replicas: 4\n    zones: [az1, az2, az3]\n    capacity: 2k/s\n    latency: 5ms\n    idempotent: true\n    calls: [{{ to: db-{block}, op: write, timeout: 100ms }}]\n"
+            "  worker-{block}:\n    kind: worker\n    replicas: 12\n    zones: [az1, az2, az3]\n    capacity: 5k/s\n    latency: 5ms\n    idempotent: true\n    calls:\n      - {{ to: db-{block}, op: write, timeout: 100ms }}\n"
         );
+        if block + 1 < blocks {
+            let _ = writeln!(
+                yaml,
+                "      - {{ to: lb-{}, per_request: 1.5, timeout: 1s }}",
+                block + 1
+            );
+        }
     }
     yaml
 }

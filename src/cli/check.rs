@@ -11,7 +11,7 @@ use blueprint::{CheckOptions, files};
 use clap::{Args, ValueEnum};
 use comfy_table::Table;
 
-use super::{FINDINGS, INVALID, SUCCESS, fail, is_stdin, stderr_color};
+use super::{FINDINGS, INVALID, SUCCESS, fail, is_stdin, print_stderr, print_stdout, stderr_color};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -72,7 +72,10 @@ pub fn run(args: CheckArgs) -> u8 {
             ));
         }
     };
-    let options = CheckOptions { selection };
+    let options = CheckOptions {
+        selection,
+        ..CheckOptions::default()
+    };
 
     let paths = match files::discover(&args.paths) {
         Ok(paths) => paths,
@@ -99,11 +102,11 @@ pub fn run(args: CheckArgs) -> u8 {
     }
 
     match args.format {
-        Format::Text => eprint!("{}", text::render(&reports, stderr_color())),
-        Format::Json => print!("{}", json::render(&reports)),
+        Format::Text => print_stderr(&text::render(&reports, stderr_color())),
+        Format::Json => print_stdout(&json::render(&reports)),
     }
     if args.statistics {
-        eprintln!("{}", statistics(&reports));
+        print_stderr(&format!("{}\n", statistics(&reports)));
     }
 
     if reports.iter().any(FileReport::is_invalid) {

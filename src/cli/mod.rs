@@ -2,9 +2,15 @@
 //! renderer, print, and choose the exit code. The only code that prints.
 
 mod check;
+mod envelope;
+mod estimate;
 mod rules;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use blueprint::design::read::MAX_FILE_BYTES;
+use blueprint::diagnostic::{FileReport, text};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +42,16 @@ enum Command {
         after_help = "Examples:\n  blueprint check designs/chat.yaml\n  blueprint check designs/ --format json\n  blueprint check design.yaml --select BP1 --ignore single-zone --fail-on error\n  cat design.yaml | blueprint check -"
     )]
     Check(check::CheckArgs),
+    /// Estimate load, utilisation, latency and availability under peak load
+    #[command(
+        after_help = "Examples:\n  blueprint estimate designs/chat.yaml\n  blueprint estimate designs/chat.yaml --load 1.5\n  blueprint estimate designs/chat.yaml --fail zone:az1\n  blueprint estimate designs/chat.yaml --target-utilization 0.6\n  blueprint estimate designs/chat.yaml --format json"
+    )]
+    Estimate(estimate::EstimateArgs),
+    /// Back-of-the-envelope figures from requirements.workload, with the arithmetic
+    #[command(
+        after_help = "Examples:\n  blueprint envelope designs/timeline.yaml\n  blueprint envelope designs/paste-service.yaml --format json"
+    )]
+    Envelope(envelope::EnvelopeArgs),
     /// List every rule: code, name, default severity and what fires it
     #[command(after_help = "Examples:\n  blueprint rules\n  blueprint rules --format json")]
     Rules(rules::RulesArgs),
@@ -49,6 +65,8 @@ enum Command {
 pub fn run(arguments: Arguments) -> ExitCode {
     let code = match arguments.command {
         Command::Check(args) => check::run(args),
+        Command::Estimate(args) => estimate::run(args),
+        Command::Envelope(args) => envelope::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
     };
@@ -61,13 +79,51 @@ pub fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Writes the command's output to standard output. A reader that goes away
+/// early (`| head`) is not an error worth a message.
+pub fn print_stdout(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// Writes messages for people to standard error.
+pub fn print_stderr(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Prints an error about the command line or a file and returns code 2.
 pub fn fail(message: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {message}");
+    print_stderr(&format!("error: {message}\n"));
     INVALID
 }
 
+/// Reads one design (a path, or `-` for standard input) and builds its
+/// graph; on failure prints why, compiler style, and returns exit code 2.
+pub fn load_design(path: &Path) -> Result<blueprint::Analysis, u8> {
+    let name = path.to_string_lossy().into_owned();
+    let bytes = if is_stdin(path) {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    } else {
+        blueprint::files::read_limited(path, MAX_FILE_BYTES)
+    };
+    let bytes = bytes.map_err(|error| fail(format!("cannot read {name}: {error}")))?;
+    blueprint::analyse(&bytes).map_err(|diagnostics| {
+        let report = FileReport {
+            path: name,
+            source: String::from_utf8_lossy(&bytes).into_owned(),
+            diagnostics,
+        };
+        print_stderr(&text::render(std::slice::from_ref(&report), stderr_color()));
+        INVALID
+    })
+}
+
 /// Paths as given on the command line; `-` is standard input.
-pub fn is_stdin(path: &std::path::Path) -> bool {
+pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }

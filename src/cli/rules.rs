@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use comfy_table::Table;
 use serde::Serialize;
 
-use super::{SUCCESS, fail};
+use super::{SUCCESS, fail, print_stdout};
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
@@ -58,22 +58,20 @@ pub fn run_rules(args: RulesArgs) -> u8 {
                 version: 1,
                 rules: rows,
             };
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&output).expect("plain data serialises")
-            );
+            let json = serde_json::to_string_pretty(&output).expect("plain data serialises");
+            print_stdout(&format!("{json}\n"));
         }
         Format::Markdown => {
-            println!("| code | name | severity | fires when |\n|---|---|---|---|");
+            let mut markdown =
+                String::from("| code | name | severity | fires when |\n|---|---|---|---|\n");
             for row in rows {
-                println!(
-                    "| {} | {} | {} | {} |",
-                    row.code,
-                    row.name,
-                    row.severity,
-                    row.summary.replace('|', "\\|")
-                );
+                let summary = row.summary.replace('|', "\\|");
+                markdown.push_str(&format!(
+                    "| {} | {} | {} | {summary} |\n",
+                    row.code, row.name, row.severity
+                ));
             }
+            print_stdout(&markdown);
         }
         Format::Table => {
             let mut table = Table::new();
@@ -82,7 +80,7 @@ pub fn run_rules(args: RulesArgs) -> u8 {
             for row in rows {
                 table.add_row([row.code, row.name, row.severity, row.summary]);
             }
-            println!("{table}");
+            print_stdout(&format!("{table}\n"));
         }
     }
     SUCCESS
@@ -91,14 +89,14 @@ pub fn run_rules(args: RulesArgs) -> u8 {
 pub fn run_explain(args: ExplainArgs) -> u8 {
     match find(&args.rule) {
         Some(code) => {
-            println!(
-                "# {} {} ({})\n\nFires when {}.\n\n{}",
+            print_stdout(&format!(
+                "# {} {} ({})\n\nFires when {}.\n\n{}\n",
                 code.code,
                 code.name,
                 code.severity,
                 code.summary,
                 code.docs.trim_end()
-            );
+            ));
             SUCCESS
         }
         None => {

@@ -651,11 +651,17 @@ impl Lowering {
                 })
             }
             (Some(capacity), Some(latency), None) => {
-                let concurrency = (capacity.value * latency.value).round().max(1.0);
+                // Servers come in whole numbers: round the concurrency and
+                // keep the capacity exact, so the service time becomes
+                // concurrency / capacity (the same as `latency` whenever
+                // capacity x latency is whole, as it usually is).
+                let concurrency = (capacity.value * latency.value)
+                    .round()
+                    .clamp(1.0, f64::from(u32::MAX)) as u32;
                 Some(ServiceModel {
                     capacity: capacity.value,
-                    latency: latency.value,
-                    concurrency: concurrency.min(f64::from(u32::MAX)) as u32,
+                    latency: f64::from(concurrency) / capacity.value,
+                    concurrency,
                 })
             }
             (Some(capacity), None, Some(concurrency)) => Some(ServiceModel {

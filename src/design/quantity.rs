@@ -291,6 +291,9 @@ pub fn trim_number(value: f64) -> String {
         return "∞".to_string();
     }
     let magnitude = value.abs();
+    if magnitude >= 1e9 || (magnitude > 0.0 && magnitude < 1e-6) {
+        return format!("{value:.2e}");
+    }
     let decimals = if magnitude >= 100.0 {
         0
     } else if magnitude >= 10.0 {
@@ -380,6 +383,9 @@ mod tests {
         assert_eq!(format_duration(0.0042), "4.2ms");
         assert_eq!(format_duration(0.000_85), "850us");
         assert_eq!(format_bytes(3.4e12), "3.4 TB");
+        assert_eq!(trim_number(1.5e300), "1.50e300");
+        assert_eq!(trim_number(2e-9), "2.00e-9");
+        assert_eq!(trim_number(0.0), "0");
     }
 
     proptest! {

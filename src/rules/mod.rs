@@ -4,7 +4,10 @@
 //! and tests together.
 
 pub mod redundancy;
+pub mod resilience;
+pub mod scaling;
 
+use crate::capacity::Estimate;
 use crate::design::Design;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::suggest::did_you_mean;
@@ -14,6 +17,23 @@ use crate::topology::Topology;
 pub struct Context<'a> {
     pub design: &'a Design,
     pub topology: &'a Topology,
+    pub estimate: &'a Estimate,
+    pub settings: &'a Settings,
+}
+
+/// Thresholds rules use; configurable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// BP202 fires above this utilisation.
+    pub hot_utilization: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            hot_utilization: 0.8,
+        }
+    }
 }
 
 /// A rule: its identity and documentation, and the check that finds it.
@@ -26,8 +46,20 @@ pub struct Rule {
 pub const RULES: &[&Rule] = &[
     &redundancy::single_replica::RULE,
     &redundancy::single_zone::RULE,
+    &redundancy::not_n_plus_one::RULE,
     &redundancy::no_health_check::RULE,
     &redundancy::cut_vertex::RULE,
+    &scaling::saturated::RULE,
+    &scaling::hot::RULE,
+    &scaling::latency_slo::RULE,
+    &scaling::availability_slo::RULE,
+    &scaling::stateful_scale_out::RULE,
+    &scaling::queue_backlog::RULE,
+    &scaling::idle_consumers::RULE,
+    &scaling::hot_shard_key::RULE,
+    &scaling::unscaled_reads::RULE,
+    &scaling::uncapped_model::RULE,
+    &resilience::timeout_budget::RULE,
 ];
 
 /// Every code `explain` knows: the reader's errors, then the rules.
@@ -107,17 +139,21 @@ pub mod testing {
 
     /// The findings of `code` for a design given as YAML text.
     pub fn findings(yaml: &str, code: &str) -> Vec<Diagnostic> {
-        let design = crate::design::load(yaml.as_bytes())
-            .unwrap_or_else(|errors| panic!("test design does not load: {errors:#?}"));
-        let topology = crate::topology::build(&design).expect("test design has no cycle");
-        let context = Context {
-            design: &design,
-            topology: &topology,
-        };
-        run(&context, &Selection::default())
-            .into_iter()
-            .filter(|d| d.code == code)
-            .collect()
+        crate::check(
+            "test.yaml",
+            yaml.as_bytes(),
+            &crate::CheckOptions::default(),
+        )
+        .diagnostics
+        .into_iter()
+        .inspect(|d| {
+            assert!(
+                !d.code.starts_with("BP0"),
+                "test design does not load: {d:#?}"
+            )
+        })
+        .filter(|d| d.code == code)
+        .collect()
     }
 
     /// `(component, line, column)` of each finding, for compact assertions.

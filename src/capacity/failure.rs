@@ -1,0 +1,176 @@
+//! Failure what-if (capacity-model.md, section 8): `--fail NAME`,
+//! `--fail NAME:K` and `--fail zone:Z` turned into the replicas left up.
+
+use std::fmt;
+
+use crate::design::Design;
+use crate::suggest::did_you_mean;
+
+/// What a `--fail` takes down.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// Every replica of a component, or `count` of them.
+    Component { name: String, count: Option<u32> },
+    /// Every replica placed in a zone.
+    Zone(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Component { name, count: None } => write!(f, "{name}"),
+            Failure::Component {
+                name,
+                count: Some(count),
+            } => write!(f, "{name}:{count}"),
+            Failure::Zone(zone) => write!(f, "zone:{zone}"),
+        }
+    }
+}
+
+impl Failure {
+    /// Reads `NAME`, `NAME:K` or `zone:Z`.
+    pub fn parse(text: &str) -> Result<Failure, String> {
+        if let Some(zone) = text.strip_prefix("zone:") {
+            if zone.is_empty() {
+                return Err("`zone:` needs a zone name, e.g. `zone:az1`".to_string());
+            }
+            return Ok(Failure::Zone(zone.to_string()));
+        }
+        match text.split_once(':') {
+            None if !text.is_empty() => Ok(Failure::Component {
+                name: text.to_string(),
+                count: None,
+            }),
+            Some((name, count)) if !name.is_empty() => match count.parse::<u32>() {
+                Ok(count) if count > 0 => Ok(Failure::Component {
+                    name: name.to_string(),
+                    count: Some(count),
+                }),
+                _ => Err(format!(
+                    "`{text}`: the replica count after `:` must be a whole number of at least 1"
+                )),
+            },
+            _ => Err(format!(
+                "`{text}` is not a failure: write NAME, NAME:K or zone:Z"
+            )),
+        }
+    }
+}
+
+/// The replicas of each component left up after `failures`, or what names
+/// nothing in the design.
+pub fn live_replicas(design: &Design, failures: &[Failure]) -> Result<Vec<u32>, String> {
+    let mut live: Vec<u32> = design
+        .components
+        .iter()
+        .map(|c| c.replica_count())
+        .collect();
+    for failure in failures {
+        match failure {
+            Failure::Component { name, count } => {
+                let id = design.component_named(name).ok_or_else(|| {
+                    let hint = did_you_mean(name, design.components.iter().map(|c| c.name()))
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    format!("`--fail {failure}`: no component is named `{name}`{hint}")
+                })?;
+                live[id] = count.map_or(0, |count| live[id].saturating_sub(count));
+            }
+            Failure::Zone(zone) => {
+                let zone_id = design
+                    .zones
+                    .iter()
+                    .position(|z| z.value == *zone)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> =
+                            design.zones.iter().map(|z| z.value.as_str()).collect();
+                        if names.is_empty() {
+                            format!("`--fail {failure}`: the design declares no zones")
+                        } else {
+                            format!(
+                                "`--fail {failure}`: no zone is named `{zone}` (zones: {})",
+                                names.join(", ")
+                            )
+                        }
+                    })?;
+                for (id, component) in design.components.iter().enumerate() {
+                    let in_zone =
+                        component.replica_zones().filter(|z| *z == zone_id).count() as u32;
+                    live[id] = live[id].saturating_sub(in_zone);
+                }
+            }
+        }
+    }
+    Ok(live)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_three_forms() {
+        assert_eq!(
+            Failure::parse("db"),
+            Ok(Failure::Component {
+                name: "db".into(),
+                count: None
+            })
+        );
+        assert_eq!(
+            Failure::parse("db:2"),
+            Ok(Failure::Component {
+                name: "db".into(),
+                count: Some(2)
+            })
+        );
+        assert_eq!(Failure::parse("zone:az1"), Ok(Failure::Zone("az1".into())));
+        assert!(Failure::parse("db:x").is_err());
+        assert!(Failure::parse("zone:").is_err());
+        assert!(Failure::parse("").is_err());
+    }
+
+    #[test]
+    fn a_zone_takes_the_replicas_placed_in_it() {
+        let design = crate::design::load(
+            b"version: 1\nname: t\nzones: [a, b, c]\ncomponents:\n  api: { kind: service, replicas: 5, zones: [a, b, c] }\n  db: { kind: database, replicas: 2, zones: [b] }\n",
+        )
+        .unwrap();
+        // api: replicas in a, b, c, a, b; db: both in b.
+        assert_eq!(
+            live_replicas(&design, &[Failure::Zone("a".into())]),
+            Ok(vec![3, 2])
+        );
+        assert_eq!(
+            live_replicas(&design, &[Failure::Zone("b".into())]),
+            Ok(vec![3, 0])
+        );
+        assert_eq!(
+            live_replicas(
+                &design,
+                &[Failure::Component {
+                    name: "api".into(),
+                    count: Some(2)
+                }]
+            ),
+            Ok(vec![3, 2])
+        );
+        assert!(
+            live_replicas(&design, &[Failure::Zone("d".into())])
+                .unwrap_err()
+                .contains("zones: a, b, c")
+        );
+        assert!(
+            live_replicas(
+                &design,
+                &[Failure::Component {
+                    name: "apii".into(),
+                    count: None
+                }]
+            )
+            .unwrap_err()
+            .contains("did you mean `api`")
+        );
+    }
+}

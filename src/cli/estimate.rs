@@ -1,0 +1,95 @@
+//! `blueprint estimate PATH`
+
+use std::path::PathBuf;
+
+use blueprint::capacity::failure::Failure;
+use blueprint::capacity::{self, EstimateError, Options};
+use blueprint::present::estimate::{render_json, render_text};
+use clap::{Args, ValueEnum};
+
+use super::{SUCCESS, fail, load_design, print_stdout};
+
+#[derive(Args, Debug)]
+pub struct EstimateArgs {
+    /// The design file, or `-` for standard input
+    path: PathBuf,
+    /// Multiply the entry load by X (1.5 = 50% more traffic)
+    #[arg(long, value_name = "X", value_parser = positive_number)]
+    load: Option<f64>,
+    /// Set the total entry load, requests/s
+    #[arg(long, value_name = "N", value_parser = positive_number)]
+    rps: Option<f64>,
+    /// Take down a component (NAME), K of its replicas (NAME:K) or a zone (zone:Z); repeatable
+    #[arg(long, value_name = "TARGET", value_parser = Failure::parse)]
+    fail: Vec<Failure>,
+    /// Also print the replicas each component needs to stay at or below U utilisation
+    #[arg(long, value_name = "U", value_parser = fraction)]
+    target_utilization: Option<f64>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Seed of the Monte Carlo latency walk
+    #[arg(long, default_value_t = capacity::DEFAULT_SEED)]
+    seed: u64,
+    /// Number of Monte Carlo walks
+    #[arg(long, default_value_t = capacity::DEFAULT_WALKS as u64, value_parser = clap::value_parser!(u64).range(1000..=100_000_000))]
+    walks: u64,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+fn positive_number(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && value > 0.0 => Ok(value),
+        _ => Err(format!("`{text}` is not a number above zero")),
+    }
+}
+
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value > 0.0 && value <= 1.0 => Ok(value),
+        _ => Err(format!(
+            "`{text}` is not a utilisation between 0 and 1, such as 0.7"
+        )),
+    }
+}
+
+pub fn run(args: EstimateArgs) -> u8 {
+    let analysis = match load_design(&args.path) {
+        Ok(analysis) => analysis,
+        Err(code) => return code,
+    };
+    let walks = args.walks as usize;
+    let options = Options {
+        load_multiplier: args.load.unwrap_or(1.0),
+        entry_rps: args.rps,
+        failures: args.fail,
+        walks,
+        seed: args.seed,
+        target_utilization: args.target_utilization,
+    };
+    let estimate = match capacity::estimate(&analysis.design, &analysis.topology, &options) {
+        Ok(estimate) => estimate,
+        Err(EstimateError::Failure(message)) => return fail(message),
+        Err(EstimateError::Unbounded(unbounded)) => {
+            let names: Vec<&str> = unbounded
+                .components
+                .iter()
+                .map(|&id| analysis.design.components[id].name())
+                .collect();
+            return fail(format!(
+                "the loop through {} never settles: each message makes at least one more",
+                names.join(", ")
+            ));
+        }
+    };
+    match args.format {
+        Format::Table => print_stdout(&render_text(&analysis.design, &estimate, walks, args.seed)),
+        Format::Json => print_stdout(&render_json(&analysis.design, &estimate)),
+    }
+    SUCCESS
+}

@@ -1,0 +1,442 @@
+//! `blueprint estimate`: the capacity model's figures as tables for people
+//! and as the stable JSON of cli.md (base units: requests/s, seconds,
+//! fractions).
+
+use std::fmt::Write;
+
+use comfy_table::{CellAlignment, Table, presets};
+use serde::Serialize;
+
+use crate::capacity::latency::{EndToEnd, NoLatency};
+use crate::capacity::{EntrySource, Estimate, Latency};
+use crate::design::Design;
+use crate::design::quantity::{format_duration, format_rate, trim_number};
+
+fn percent(fraction: f64) -> String {
+    format!("{}%", trim_number(fraction * 100.0))
+}
+
+/// Availability with enough digits to tell nines apart: `99.9987%`.
+pub fn availability_percent(fraction: f64) -> String {
+    let text = format!("{:.4}", fraction * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+fn table() -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table
+}
+
+fn entry_source(source: EntrySource) -> &'static str {
+    match source {
+        EntrySource::PeakRps => "requirements.peak_rps",
+        EntrySource::Workload => "derived from requirements.workload",
+        EntrySource::Clients => "the clients' rps",
+        EntrySource::CommandLine => "--rps",
+        EntrySource::None => "no load given",
+    }
+}
+
+/// The tables and summary lines for people.
+pub fn render_text(design: &Design, estimate: &Estimate, walks: usize, seed: u64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} entering ({})",
+        design.name.value,
+        format_rate(estimate.entry_rps),
+        entry_source(estimate.entry_source)
+    );
+    if !estimate.failures.is_empty() {
+        let failures: Vec<String> = estimate.failures.iter().map(|f| f.to_string()).collect();
+        let _ = writeln!(out, "with failed: {}", failures.join(", "));
+    }
+    out.push('\n');
+    out.push_str(&components_table(design, estimate).to_string());
+    out.push_str("\n\n");
+    out.push_str(&end_to_end_text(design, estimate, walks, seed));
+    out.push_str(&summary_text(design, estimate));
+    out
+}
+
+fn components_table(design: &Design, estimate: &Estimate) -> Table {
+    let sizing = estimate
+        .components
+        .iter()
+        .any(|c| c.needed_replicas.is_some());
+    let mut table = table();
+    let mut header = vec![
+        "component",
+        "kind",
+        "load",
+        "replicas",
+        "utilisation",
+        "mean",
+        "p99",
+        "headroom",
+    ];
+    if sizing {
+        header.push("needed");
+    }
+    table.set_header(header);
+    for (component, figures) in design.components.iter().zip(&estimate.components) {
+        let replica = &figures.replica;
+        let total = component.replica_count();
+        let replicas = if replica.live < total {
+            format!("{} of {total} up", replica.live)
+        } else if replica.serving < replica.live {
+            format!("{total} ({} work)", replica.serving)
+        } else {
+            total.to_string()
+        };
+        let utilization = match (figures.broken(), figures.utilization()) {
+            (Some(broken), _) if broken != crate::capacity::Broken::Saturated => {
+                broken.as_str().to_uppercase()
+            }
+            (_, Some(u)) if u >= 1.0 => format!("{} SATURATED", percent(u)),
+            (_, Some(u)) => percent(u),
+            (_, None) => "-".to_string(),
+        };
+        let (mean, p99) = match figures.latency {
+            Some(Latency { mean, p99, .. }) => (format_duration(mean), format_duration(p99)),
+            None => ("-".to_string(), "-".to_string()),
+        };
+        let headroom = figures
+            .utilization()
+            .filter(|u| *u > 0.0 && *u < 1.0)
+            .map_or("-".to_string(), |u| {
+                if u < 0.001 {
+                    ">1000x".to_string()
+                } else {
+                    format!("{}x", trim_number(1.0 / u))
+                }
+            });
+        let mut row = vec![
+            component.name().to_string(),
+            component.kind().to_string(),
+            format_rate(figures.load.total()),
+            replicas,
+            utilization,
+            mean,
+            p99,
+            headroom,
+        ];
+        if sizing {
+            row.push(
+                figures
+                    .needed_replicas
+                    .map_or("-".to_string(), |n| n.to_string()),
+            );
+        }
+        table.add_row(row);
+    }
+    for column in 2..table.column_count() {
+        if let Some(column) = table.column_mut(column) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}
+
+fn end_to_end_text(design: &Design, estimate: &Estimate, walks: usize, seed: u64) -> String {
+    let mut out = String::new();
+    match &estimate.end_to_end {
+        Ok(end_to_end) => {
+            let _ = writeln!(out, "End to end ({walks} walks, seed {seed}):");
+            let mut table = table();
+            table.set_header(["", "estimate", "target", ""]);
+            let mean = estimate.mean_by_formula.unwrap_or(end_to_end.mean);
+            table.add_row(vec![
+                "mean".to_string(),
+                format_duration(mean),
+                String::new(),
+                String::new(),
+            ]);
+            for (label, quantile, value) in quantiles(end_to_end) {
+                let target = design
+                    .requirements
+                    .latency_slo
+                    .iter()
+                    .find(|t| (t.quantile - quantile).abs() < 1e-9);
+                let (target_text, verdict) = match target {
+                    Some(t) if value <= t.seconds.value => {
+                        (format_duration(t.seconds.value), "met")
+                    }
+                    Some(t) => (format_duration(t.seconds.value), "MISSED"),
+                    None => (String::new(), ""),
+                };
+                table.add_row(vec![
+                    label.to_string(),
+                    format_duration(value),
+                    target_text,
+                    verdict.to_string(),
+                ]);
+            }
+            out.push_str(&table.to_string());
+            out.push('\n');
+        }
+        Err(NoLatency::Saturated(components)) => {
+            let names: Vec<String> = components
+                .iter()
+                .map(|&id| {
+                    let state = estimate.components[id]
+                        .broken()
+                        .map_or("saturated", |b| b.as_str());
+                    format!("{} ({state})", design.components[id].name())
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "End to end: no bound, because requests wait on {}.",
+                names.join(", ")
+            );
+        }
+        Err(NoLatency::NoLoad) => {
+            let _ = writeln!(
+                out,
+                "End to end: no load enters the design (give requirements.peak_rps, a workload, or --rps)."
+            );
+        }
+        Err(NoLatency::TooLarge(visits)) => {
+            let _ = writeln!(
+                out,
+                "End to end: the call tree is too large to walk ({} stages per request).",
+                trim_number(*visits)
+            );
+        }
+        Err(NoLatency::NotComputed) => {}
+    }
+    out
+}
+
+fn quantiles(end_to_end: &EndToEnd) -> [(&'static str, f64, f64); 5] {
+    [
+        ("p50", 0.5, end_to_end.p50),
+        ("p90", 0.9, end_to_end.p90),
+        ("p95", 0.95, end_to_end.p95),
+        ("p99", 0.99, end_to_end.p99),
+        ("p999", 0.999, end_to_end.p999),
+    ]
+}
+
+fn summary_text(design: &Design, estimate: &Estimate) -> String {
+    let mut out = String::new();
+    if let (Some(bottleneck), Some(max)) = (estimate.bottleneck, estimate.max_entry_rps) {
+        let utilization = estimate.components[bottleneck].utilization().unwrap_or(0.0);
+        let _ = writeln!(
+            out,
+            "Bottleneck: {} at {} utilisation; the design carries up to {} entering ({}x the current load).",
+            design.components[bottleneck].name(),
+            percent(utilization),
+            format_rate(max),
+            trim_number(max / estimate.entry_rps.max(f64::MIN_POSITIVE))
+        );
+    } else if let Some(bottleneck) = estimate.bottleneck {
+        let _ = writeln!(
+            out,
+            "Bottleneck: {} has no replica left.",
+            design.components[bottleneck].name()
+        );
+    }
+    let availability = estimate.availability;
+    let mut line = format!(
+        "Availability: {} ({} nines): {} down a year, {} a month",
+        availability_percent(availability.value),
+        trim_number(availability.nines),
+        format_duration(availability.downtime_per_year_s),
+        format_duration(availability.downtime_per_month_s)
+    );
+    if let Some(target) = &design.requirements.availability_slo {
+        let verdict = if availability.value >= target.value {
+            "met"
+        } else {
+            "MISSED"
+        };
+        line.push_str(&format!(
+            "; target {} {verdict}",
+            availability_percent(target.value)
+        ));
+    }
+    let _ = writeln!(out, "{line}.");
+    for queue in &estimate.queues {
+        let name = design.components[queue.queue].name();
+        let drain = queue
+            .drain
+            .map_or("an unmodelled consumer".to_string(), format_rate);
+        if queue.backlog_growth > 0.0 {
+            let _ = writeln!(
+                out,
+                "Queue {name}: {} in, {drain} drained: the backlog grows by {} ({} messages after an hour).",
+                format_rate(queue.inflow),
+                format_rate(queue.backlog_growth),
+                trim_number(queue.lag_after_hour())
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "Queue {name}: {} in, {drain} drained, no backlog.",
+                format_rate(queue.inflow)
+            );
+        }
+    }
+    if !estimate.failures.is_empty() {
+        let broken: Vec<String> = design
+            .components
+            .iter()
+            .zip(&estimate.components)
+            .filter_map(|(c, e)| e.broken().map(|b| format!("{} ({})", c.name(), b.as_str())))
+            .collect();
+        if broken.is_empty() {
+            let _ = writeln!(
+                out,
+                "What breaks: nothing; every component still carries its load."
+            );
+        } else {
+            let _ = writeln!(out, "What breaks: {}.", broken.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "Request path: {}.",
+            if estimate.path_up() {
+                "still up"
+            } else {
+                "DOWN"
+            }
+        );
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    name: &'a str,
+    entry_rps: f64,
+    entry_source: &'static str,
+    failures: Vec<String>,
+    components: Vec<ComponentOutput<'a>>,
+    end_to_end_s: Option<EndToEnd>,
+    mean_by_formula_s: Option<f64>,
+    end_to_end_unavailable: Option<String>,
+    bottleneck: Option<&'a str>,
+    max_entry_rps: Option<f64>,
+    headroom: Option<f64>,
+    availability: f64,
+    nines: f64,
+    downtime_per_year_s: f64,
+    downtime_per_month_s: f64,
+    path_up: bool,
+    queues: Vec<QueueOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct ComponentOutput<'a> {
+    name: &'a str,
+    kind: &'static str,
+    load_rps: f64,
+    read_rps: f64,
+    write_rps: f64,
+    replicas: u32,
+    live_replicas: u32,
+    serving_replicas: u32,
+    utilization: Option<f64>,
+    latency_s: Option<Latency>,
+    wait_probability: Option<f64>,
+    availability: f64,
+    broken: Option<&'static str>,
+    needed_replicas: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct QueueOutput<'a> {
+    name: &'a str,
+    consumer: Option<&'a str>,
+    inflow_rps: f64,
+    drain_rps: Option<f64>,
+    backlog_growth_rps: f64,
+    lag_after_hour: f64,
+}
+
+/// JSON numbers cannot be infinite: a component with no replica left has
+/// no utilisation figure, only `broken: "down"`.
+fn finite(value: Option<f64>) -> Option<f64> {
+    value.filter(|v| v.is_finite())
+}
+
+pub fn render_json(design: &Design, estimate: &Estimate) -> String {
+    let name_of = |id: usize| design.components[id].name();
+    let output = Output {
+        version: 1,
+        name: &design.name.value,
+        entry_rps: estimate.entry_rps,
+        entry_source: entry_source(estimate.entry_source),
+        failures: estimate.failures.iter().map(|f| f.to_string()).collect(),
+        components: design
+            .components
+            .iter()
+            .zip(&estimate.components)
+            .map(|(component, figures)| ComponentOutput {
+                name: component.name(),
+                kind: component.kind().as_str(),
+                load_rps: figures.load.total(),
+                read_rps: figures.load.reads,
+                write_rps: figures.load.writes,
+                replicas: component.replica_count(),
+                live_replicas: figures.replica.live,
+                serving_replicas: figures.replica.serving,
+                utilization: finite(figures.utilization()),
+                latency_s: figures.latency,
+                wait_probability: figures
+                    .replica
+                    .station
+                    .filter(|s| s.is_stable())
+                    .map(|s| s.wait_probability()),
+                availability: figures.availability,
+                broken: figures.broken().map(|b| b.as_str()),
+                needed_replicas: figures.needed_replicas,
+            })
+            .collect(),
+        end_to_end_s: estimate.end_to_end.as_ref().ok().copied(),
+        mean_by_formula_s: estimate.mean_by_formula,
+        end_to_end_unavailable: estimate
+            .end_to_end
+            .as_ref()
+            .err()
+            .map(|reason| match reason {
+                NoLatency::NoLoad => "no load".to_string(),
+                NoLatency::Saturated(ids) => format!(
+                    "saturated: {}",
+                    ids.iter()
+                        .map(|&id| name_of(id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                NoLatency::TooLarge(_) => "too large to walk".to_string(),
+                NoLatency::NotComputed => "not computed".to_string(),
+            }),
+        bottleneck: estimate.bottleneck.map(name_of),
+        max_entry_rps: estimate.max_entry_rps,
+        headroom: estimate.headroom(),
+        availability: estimate.availability.value,
+        nines: estimate.availability.nines,
+        downtime_per_year_s: estimate.availability.downtime_per_year_s,
+        downtime_per_month_s: estimate.availability.downtime_per_month_s,
+        path_up: estimate.path_up(),
+        queues: estimate
+            .queues
+            .iter()
+            .map(|q| QueueOutput {
+                name: name_of(q.queue),
+                consumer: q.consumer.map(name_of),
+                inflow_rps: q.inflow,
+                drain_rps: q.drain,
+                backlog_growth_rps: q.backlog_growth,
+                lag_after_hour: q.lag_after_hour(),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&output).expect("plain data serialises");
+    text.push('\n');
+    text
+}

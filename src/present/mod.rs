@@ -1,0 +1,5 @@
+//! Renderers of the capacity model's results: tables for people and the
+//! stable JSON for machines. Pure functions from values to text.
+
+pub mod envelope;
+pub mod estimate;

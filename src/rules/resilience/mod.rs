@@ -1,0 +1,3 @@
+//! BP4xx: resilience: timeouts, retries, dead letters, guarded calls.
+
+pub mod timeout_budget;

@@ -1,0 +1,123 @@
+//! BP203 latency-slo.
+
+use crate::capacity::latency::NoLatency;
+use crate::design::quantity::format_duration;
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::rules::{Context, Rule};
+
+pub const RULE: Rule = Rule {
+    code: Code {
+        code: "BP203",
+        name: "latency-slo",
+        severity: Severity::Error,
+        summary: "an estimated end-to-end quantile exceeds `requirements.latency_slo`",
+        docs: r#"## Why it matters
+A latency target is a promise about the slowest requests users see, not the
+average. Every sync call on the path adds its own queueing and service time,
+fan-out waits for its slowest branch, and cache misses add the store behind
+them; the tail of the sum is what the target is measured against.
+
+## What fires it
+The end-to-end quantile (p50, p90, p95, p99 or p999) of a request entering
+at the clients, estimated by a seeded Monte Carlo walk of the call tree over
+each component's M/M/c response time, is above the target in
+`requirements.latency_slo`; or a component on the path is saturated, so the
+latency has no bound at all.
+
+## How to fix it
+Shorten the critical path: cache hot reads, make calls that need not block
+asynchronous (through a queue), run fan-out calls in `parallel`, or lower
+utilisation where queueing dominates. `blueprint estimate` shows each
+component's share.
+
+```yaml
+# before: three sequential 40ms calls
+    calls:
+      - { to: profile, timeout: 100ms }
+      - { to: friends, timeout: 100ms }
+      - { to: feed, timeout: 100ms }
+```
+
+```yaml
+# after: the independent calls go out together
+    calls:
+      - { to: profile, timeout: 100ms }
+      - { to: friends, timeout: 100ms, parallel: true }
+      - { to: feed, timeout: 100ms, parallel: true }
+```
+"#,
+    },
+    check,
+};
+
+fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
+    let estimate = context.estimate;
+    for target in &context.design.requirements.latency_slo {
+        let limit = format_duration(target.seconds.value);
+        let diagnostic = match &estimate.end_to_end {
+            Ok(end_to_end) => {
+                let value = end_to_end.quantile(target.quantile);
+                if value <= target.seconds.value {
+                    continue;
+                }
+                RULE.code.diagnostic(format!(
+                    "the estimated end-to-end {} is {}, above the {limit} target",
+                    target.label,
+                    format_duration(value)
+                ))
+            }
+            Err(NoLatency::Saturated(components)) => {
+                let names: Vec<String> = components
+                    .iter()
+                    .map(|&id| format!("`{}`", context.design.components[id].name()))
+                    .collect();
+                RULE.code.diagnostic(format!(
+                    "the {} target of {limit} cannot be met: {} saturated, so latency has no bound",
+                    target.label,
+                    if names.len() == 1 {
+                        format!("{} is", names[0])
+                    } else {
+                        format!("{} are", names.join(", "))
+                    }
+                ))
+            }
+            Err(_) => continue,
+        };
+        findings.push(
+            diagnostic
+                .at(target.seconds.span)
+                .label("not met at peak load")
+                .help("`blueprint estimate` shows where the time goes; cache, parallelise or make calls async to shorten the path"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{findings, places};
+
+    const DESIGN: &str = "version: 1
+name: t
+requirements:
+  peak_rps: 100/s
+  latency_slo: { p50: 60ms, p99: TARGET }
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  api: { kind: service, replicas: 2, capacity: 1k/s, latency: 20ms, calls: [{ to: db }] }
+  db: { kind: database, replicas: 2, capacity: 1k/s, latency: 10ms }
+";
+
+    #[test]
+    fn fires_when_the_tail_is_too_slow() {
+        // Two exponential stages with means of about 20ms and 10ms: the p99
+        // is near 100ms, well above 50ms.
+        let found = findings(&DESIGN.replace("TARGET", "50ms"), "BP203");
+        assert_eq!(places(&found), [(String::new(), 5, 34)]);
+        assert!(found[0].message.contains("p99"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn quiet_when_the_targets_are_met() {
+        assert!(findings(&DESIGN.replace("TARGET", "250ms"), "BP203").is_empty());
+    }
+}

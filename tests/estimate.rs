@@ -1,0 +1,287 @@
+//! `blueprint estimate`: tables, JSON shape, what-if flags, determinism.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn blueprint() -> Command {
+    let mut command = Command::cargo_bin("blueprint").expect("binary builds");
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn estimate_json(args: &[&str]) -> Value {
+    let output = blueprint()
+        .arg("estimate")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+fn component<'a>(value: &'a Value, name: &str) -> &'a Value {
+    value["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+#[test]
+fn json_has_the_documented_shape_in_base_units() {
+    let value = estimate_json(&["designs/chat.yaml"]);
+    assert_eq!(value["version"], 1);
+    assert_eq!(value["entry_rps"], 150_000.0);
+    for key in [
+        "end_to_end_s",
+        "bottleneck",
+        "max_entry_rps",
+        "availability",
+        "nines",
+        "queues",
+    ] {
+        assert!(value.get(key).is_some(), "no `{key}`");
+    }
+    for key in ["mean", "p50", "p90", "p95", "p99", "p999"] {
+        let seconds = value["end_to_end_s"][key].as_f64().unwrap();
+        assert!(seconds > 0.0 && seconds < 1.0, "{key} = {seconds} s");
+    }
+    let gateway = component(&value, "ws_gateway");
+    for key in [
+        "name",
+        "kind",
+        "load_rps",
+        "replicas",
+        "utilization",
+        "latency_s",
+        "wait_probability",
+        "availability",
+    ] {
+        assert!(gateway.get(key).is_some(), "component has no `{key}`");
+    }
+    let utilization = gateway["utilization"].as_f64().unwrap();
+    assert!(utilization > 0.0 && utilization < 1.0);
+    assert!(value["availability"].as_f64().unwrap() <= 1.0);
+    let queue = &value["queues"][0];
+    for key in ["name", "inflow_rps", "backlog_growth_rps"] {
+        assert!(queue.get(key).is_some(), "queue has no `{key}`");
+    }
+}
+
+#[test]
+fn load_scales_every_component_linearly() {
+    let base = estimate_json(&["designs/url-shortener.yaml"]);
+    let more = estimate_json(&["designs/url-shortener.yaml", "--load", "1.5"]);
+    for (before, after) in base["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(more["components"].as_array().unwrap())
+    {
+        let (before, after) = (
+            before["load_rps"].as_f64().unwrap(),
+            after["load_rps"].as_f64().unwrap(),
+        );
+        assert!((after - 1.5 * before).abs() <= 1e-9 * after.max(1.0));
+    }
+    let set = estimate_json(&["designs/url-shortener.yaml", "--rps", "1000"]);
+    assert_eq!(set["entry_rps"], 1000.0);
+}
+
+#[test]
+fn saturation_is_reported_with_null_latency() {
+    let value = estimate_json(&["designs/chat.yaml", "--load", "3"]);
+    let saturated: Vec<&Value> = value["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["utilization"].as_f64().is_some_and(|u| u >= 1.0))
+        .collect();
+    assert!(!saturated.is_empty());
+    assert!(saturated.iter().all(|c| c["latency_s"].is_null()));
+    assert!(value["end_to_end_s"].is_null());
+    blueprint()
+        .args(["estimate", "designs/chat.yaml", "--load", "3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("SATURATED"))
+        .stdout(predicate::str::contains("End to end: no bound"));
+}
+
+#[test]
+fn losing_a_zone_shows_what_breaks() {
+    let sound = estimate_json(&["designs/chat.yaml", "--fail", "zone:az1"]);
+    assert_eq!(sound["failures"][0], "zone:az1");
+    assert_eq!(sound["path_up"], true);
+    let gateway = component(&sound, "ws_gateway");
+    assert!(gateway["live_replicas"].as_u64().unwrap() < gateway["replicas"].as_u64().unwrap());
+
+    let broken = estimate_json(&["designs/ride-hailing.yaml", "--fail", "zone:az1"]);
+    assert_eq!(broken["path_up"], false);
+    assert_eq!(component(&broken, "location_store")["broken"], "down");
+    blueprint()
+        .args([
+            "estimate",
+            "designs/ride-hailing.yaml",
+            "--fail",
+            "zone:az1",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "What breaks: location_store (down)",
+        ))
+        .stdout(predicate::str::contains("Request path: DOWN"));
+}
+
+#[test]
+fn failing_replicas_and_components() {
+    let value = estimate_json(&[
+        "designs/chat.yaml",
+        "--fail",
+        "ws_gateway:4",
+        "--fail",
+        "sessions",
+    ]);
+    assert_eq!(component(&value, "ws_gateway")["live_replicas"], 20);
+    assert_eq!(component(&value, "sessions")["broken"], "down");
+}
+
+#[test]
+fn unknown_failure_targets_exit_2() {
+    blueprint()
+        .args(["estimate", "designs/chat.yaml", "--fail", "ws_gatway"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `ws_gateway`"));
+    blueprint()
+        .args(["estimate", "designs/chat.yaml", "--fail", "zone:mars"])
+        .assert()
+        .code(2);
+    blueprint()
+        .args(["estimate", "designs/chat.yaml", "--fail", "db:x"])
+        .assert()
+        .code(2);
+    blueprint()
+        .args(["estimate", "designs/chat.yaml", "--load", "-1"])
+        .assert()
+        .code(2);
+    blueprint()
+        .args([
+            "estimate",
+            "designs/chat.yaml",
+            "--target-utilization",
+            "1.5",
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn target_utilization_sizes_each_component() {
+    let value = estimate_json(&["designs/chat.yaml", "--target-utilization", "0.25"]);
+    let gateway = component(&value, "ws_gateway");
+    let utilization = gateway["utilization"].as_f64().unwrap();
+    let needed = gateway["needed_replicas"].as_u64().unwrap() as f64;
+    let replicas = gateway["replicas"].as_f64().unwrap();
+    assert_eq!(needed, (replicas * utilization / 0.25).ceil());
+    blueprint()
+        .args([
+            "estimate",
+            "designs/chat.yaml",
+            "--target-utilization",
+            "0.25",
+        ])
+        .assert()
+        .stdout(predicate::str::contains("needed"));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes() {
+    let run = |seed: &str, threads: &str| {
+        blueprint()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "estimate",
+                "designs/chat.yaml",
+                "--format",
+                "json",
+                "--seed",
+                seed,
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let first = run("42", "2");
+    assert_eq!(first, run("42", "2"));
+    assert_eq!(first, run("42", "1"), "results depend on the thread count");
+    assert_ne!(first, run("43", "2"));
+}
+
+#[test]
+fn invalid_designs_exit_2_with_the_diagnostic() {
+    blueprint()
+        .args([
+            "estimate",
+            "tests/fixtures/invalid/bp004-unknown-component.yaml",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("error[BP004 unknown-component]"));
+    blueprint()
+        .args(["estimate", "designs/nothing-here.yaml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn reads_standard_input() {
+    let design = std::fs::read_to_string("designs/url-shortener.yaml").unwrap();
+    blueprint()
+        .args(["estimate", "-"])
+        .write_stdin(design)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Bottleneck"));
+}
+
+#[test]
+fn human_tables() {
+    for design in [
+        "designs/chat.yaml",
+        "designs/url-shortener.yaml",
+        "designs/checkout.yaml",
+    ] {
+        let output = blueprint().args(["estimate", design]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        insta::assert_snapshot!(
+            design.trim_start_matches("designs/"),
+            String::from_utf8(output.stdout).unwrap()
+        );
+    }
+    let output = blueprint()
+        .args([
+            "estimate",
+            "designs/ride-hailing.yaml",
+            "--fail",
+            "zone:az1",
+            "--target-utilization",
+            "0.6",
+        ])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(
+        "ride-hailing-zone-loss",
+        String::from_utf8(output.stdout).unwrap()
+    );
+}
