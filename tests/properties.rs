@@ -128,3 +128,82 @@ proptest! {
         check(text.as_bytes());
     }
 }
+
+/// A random valid design: components call only later ones (no cycle), with
+/// random kinds, replica counts, capacities, fan-out, hit ratios and queues.
+fn random_design() -> impl Strategy<Value = String> {
+    let component = (
+        prop::sample::select(vec![
+            "service", "database", "cache", "queue", "worker", "gateway", "external", "search",
+        ]),
+        1u32..6,
+        prop::option::of((1u32..50_000, 1u32..200)),
+        prop::collection::vec(
+            (1usize..8, 0.05f64..3.0, any::<bool>(), any::<bool>()),
+            0..3,
+        ),
+        0.0f64..1.0,
+    );
+    (prop::collection::vec(component, 2..12), 1u32..200_000).prop_map(|(components, peak)| {
+        let count = components.len();
+        let mut yaml = format!(
+            "version: 1\nname: random\nrequirements: {{ peak_rps: {peak}, latency_slo: {{ p99: 1s }}, availability_slo: 99.9% }}\nzones: [a, b, c]\ncomponents:\n  users: {{ kind: client, calls: [{{ to: c0 }}] }}\n"
+        );
+        for (index, (kind, replicas, service, calls, hit)) in components.iter().enumerate() {
+            yaml.push_str(&format!("  c{index}:\n    kind: {kind}\n    replicas: {replicas}\n    zones: [a, b, c]\n"));
+            if let Some((capacity, latency_ms)) = service {
+                yaml.push_str(&format!("    capacity: {capacity}/s\n    latency: {latency_ms}ms\n"));
+            }
+            let later = |offset: usize| index + 1 + offset % (count - index - 1).max(1);
+            match *kind {
+                "cache" if index + 1 < count => {
+                    yaml.push_str(&format!("    hit_ratio: {hit}\n    backing: c{}\n", later(calls.len())));
+                }
+                "queue" if index + 1 < count => {
+                    yaml.push_str(&format!("    partitions: 4\n    consumer: c{}\n", later(calls.len())));
+                }
+                "database" => {
+                    yaml.push_str("    replication: { factor: 3, mode: quorum }\n    sharding: { key: id, hot_key_share: 0.1 }\n");
+                }
+                _ => {}
+            }
+            let targets: Vec<String> = calls
+                .iter()
+                .filter(|_| index + 1 < count && !matches!(*kind, "queue" | "cache"))
+                .map(|(offset, per_request, parallel, write)| {
+                    let op = if *write { "write" } else { "read" };
+                    format!("{{ to: c{}, per_request: {per_request}, parallel: {parallel}, op: {op} }}", later(*offset))
+                })
+                .collect();
+            if !targets.is_empty() {
+                yaml.push_str(&format!("    calls: [{}]\n", targets.join(", ")));
+            }
+        }
+        yaml
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn the_model_never_panics_and_its_figures_make_sense(yaml in random_design(), zone in prop::sample::select(vec!["a", "b"])) {
+        let analysis = blueprint::analyse(yaml.as_bytes()).unwrap_or_else(|errors| panic!("{yaml}\n{errors:#?}"));
+        for failures in [vec![], vec![blueprint::capacity::failure::Failure::Zone(zone.to_string())]] {
+            let options = blueprint::capacity::Options { walks: 2_000, failures, ..Default::default() };
+            let Ok(estimate) = blueprint::capacity::estimate(&analysis.design, &analysis.topology, &options) else { continue };
+            prop_assert!((0.0..=1.0).contains(&estimate.availability.value));
+            for component in &estimate.components {
+                prop_assert!(component.utilization().is_none_or(|u| u >= 0.0));
+                if let Some(latency) = component.latency {
+                    prop_assert!(latency.p50 <= latency.p99 && latency.mean.is_finite());
+                }
+            }
+            if let Ok(end_to_end) = estimate.end_to_end {
+                let quantiles = [end_to_end.p50, end_to_end.p90, end_to_end.p95, end_to_end.p99, end_to_end.p999];
+                prop_assert!(quantiles.windows(2).all(|w| w[0] <= w[1]), "{quantiles:?}");
+            }
+        }
+        blueprint::check("random.yaml", yaml.as_bytes(), &blueprint::CheckOptions::default());
+    }
+}
