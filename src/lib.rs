@@ -9,6 +9,7 @@
 //! binary's job.
 
 pub mod capacity;
+pub mod config;
 pub mod design;
 pub mod diagnostic;
 pub mod files;
@@ -18,14 +19,10 @@ pub mod suggest;
 pub mod topology;
 
 use diagnostic::{Diagnostic, FileReport};
-use rules::{Context, Selection, Settings};
+use rules::Context;
 
 /// What `check` is asked to do beyond reading the design.
-#[derive(Clone, Debug, Default)]
-pub struct CheckOptions {
-    pub selection: Selection,
-    pub settings: Settings,
-}
+pub use rules::Options as CheckOptions;
 
 /// A design read and its graph built: what every subcommand starts from.
 pub struct Analysis {
@@ -76,7 +73,7 @@ fn review(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
                 estimate: &estimate,
                 settings: &options.settings,
             };
-            rules::run(&context, &options.selection)
+            rules::run(&context, options)
         }
         Err(capacity::EstimateError::Unbounded(unbounded)) => {
             let finding = rules::scaling::saturated::unbounded_loop(design, &unbounded);

@@ -1,13 +1,13 @@
 //! `blueprint check PATH...`
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use blueprint::config::{self, Config};
 use blueprint::design::read::MAX_FILE_BYTES;
-use blueprint::diagnostic::{FileReport, Severity, Summary, json, text};
-use blueprint::rules::Selection;
-use blueprint::{CheckOptions, files};
+use blueprint::diagnostic::{FileReport, Severity, Summary, github, json, junit, sarif, text};
+use blueprint::files;
 use clap::{Args, ValueEnum};
 use comfy_table::Table;
 
@@ -18,18 +18,24 @@ pub struct CheckArgs {
     /// Design files, folders to search for them, or `-` for standard input
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Output format: findings for people on stderr, or JSON on stdout
+    /// Output format: findings for people on stderr, or a machine format on stdout
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Exit with code 1 when a finding is at or above this severity
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    fail_on: FailOn,
+    /// Exit with code 1 when a finding is at or above this severity [default: warning, or the config's]
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// Run only these rules: codes, names or families (`BP1`), comma-separated
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
     /// Skip these rules: codes, names or families, comma-separated
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// Use this configuration instead of the nearest blueprint.toml
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Judge `until:` dates of suppressions as of this day (YYYY-MM-DD) [default: today]
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    today: Option<String>,
     /// Also print how many findings each rule raised
     #[arg(long)]
     statistics: bool,
@@ -39,6 +45,9 @@ pub struct CheckArgs {
 enum Format {
     Text,
     Json,
+    Sarif,
+    Github,
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -58,24 +67,97 @@ impl FailOn {
     }
 }
 
-pub fn run(args: CheckArgs) -> u8 {
-    let selection = match Selection::new(&args.select, &args.ignore) {
-        Ok(selection) => selection,
-        Err(unknown) => {
-            let hint = unknown
-                .suggestion
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            return fail(format!(
-                "no rule is named `{}`{hint} (see `blueprint rules`)",
-                unknown.selector
-            ));
+fn date(text: &str) -> Result<String, String> {
+    let valid = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(format!("`{text}` is not a date: write YYYY-MM-DD"))
+    }
+}
+
+/// Today's date in UTC, as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
+fn today_utc() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    let days = (seconds / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The configuration each design is checked with: `--config`, or the
+/// nearest blueprint.toml above it (read once per file found).
+struct Configs {
+    given: Option<Config>,
+    found: HashMap<PathBuf, Config>,
+}
+
+impl Configs {
+    fn for_design(&mut self, design: &Path) -> Result<Config, String> {
+        if let Some(config) = &self.given {
+            return Ok(config.clone());
         }
+        let folder = if is_stdin(design) {
+            std::env::current_dir().unwrap_or_default()
+        } else {
+            design.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let folder = if folder.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            folder
+        };
+        let Some(path) = config::discover(&folder) else {
+            return Ok(Config::default());
+        };
+        if let Some(config) = self.found.get(&path) {
+            return Ok(config.clone());
+        }
+        let config = read_config(&path)?;
+        self.found.insert(path, config.clone());
+        Ok(config)
+    }
+}
+
+fn read_config(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    config::parse(&text).map_err(|message| format!("{}:{message}", path.display()))
+}
+
+pub fn run(args: CheckArgs) -> u8 {
+    let given = match &args.config {
+        Some(path) => match read_config(path) {
+            Ok(config) => Some(config),
+            Err(message) => return fail(message),
+        },
+        None => None,
     };
-    let options = CheckOptions {
-        selection,
-        ..CheckOptions::default()
+    let mut configs = Configs {
+        given,
+        found: HashMap::new(),
     };
+    let today = args.today.clone().unwrap_or_else(today_utc);
 
     let paths = match files::discover(&args.paths) {
         Ok(paths) => paths,
@@ -85,7 +167,26 @@ pub fn run(args: CheckArgs) -> u8 {
         return fail("no design files found (YAML files with `components:` at the top)");
     }
     let mut reports = Vec::with_capacity(paths.len());
+    let mut thresholds = Vec::with_capacity(paths.len());
+    let mut selections = Vec::with_capacity(paths.len());
     for path in &paths {
+        let config = match configs.for_design(path) {
+            Ok(config) => config,
+            Err(message) => return fail(message),
+        };
+        let options = match config.options(&args.select, &args.ignore, Some(today.clone())) {
+            Ok(options) => options,
+            Err(unknown) => {
+                let hint = unknown
+                    .suggestion
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                return fail(format!(
+                    "no rule is named `{}`{hint} (see `blueprint rules`)",
+                    unknown.selector
+                ));
+            }
+        };
         let read = if is_stdin(path) {
             let mut bytes = Vec::new();
             std::io::stdin()
@@ -99,19 +200,40 @@ pub fn run(args: CheckArgs) -> u8 {
             Ok(bytes) => reports.push(blueprint::check(&path.to_string_lossy(), &bytes, &options)),
             Err(error) => return fail(format!("cannot read {}: {error}", path.display())),
         }
+        thresholds.push(
+            args.fail_on
+                .map(FailOn::severity)
+                .or(config.fail_on)
+                .unwrap_or(Severity::Warning),
+        );
+        selections.push(options.selection);
     }
 
     match args.format {
         Format::Text => print_stderr(&text::render(&reports, stderr_color())),
         Format::Json => print_stdout(&json::render(&reports)),
+        Format::Sarif => print_stdout(&sarif::render(&reports)),
+        Format::Github => print_stdout(&github::render(&reports)),
+        Format::Junit => {
+            let suites: Vec<_> = reports
+                .iter()
+                .zip(&selections)
+                .zip(&thresholds)
+                .map(|((r, s), t)| (r, s, *t))
+                .collect();
+            print_stdout(&junit::render(&suites))
+        }
     }
     if args.statistics {
         print_stderr(&format!("{}\n", statistics(&reports)));
     }
 
+    let failing = reports.iter().zip(&thresholds).any(|(report, threshold)| {
+        Summary::of(std::slice::from_ref(report)).at_or_above(*threshold) > 0
+    });
     if reports.iter().any(FileReport::is_invalid) {
         INVALID
-    } else if Summary::of(&reports).at_or_above(args.fail_on.severity()) > 0 {
+    } else if failing {
         FINDINGS
     } else {
         SUCCESS
@@ -144,4 +266,14 @@ fn statistics(reports: &[FileReport]) -> Table {
         ]);
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_checked() {
+        assert!(super::date("2027-03-31").is_ok());
+        assert!(super::date("31/03/2027").is_err());
+        assert_eq!(super::today_utc().len(), 10);
+    }
 }

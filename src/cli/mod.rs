@@ -55,6 +55,11 @@ enum Command {
     /// List every rule: code, name, default severity and what fires it
     #[command(after_help = "Examples:\n  blueprint rules\n  blueprint rules --format json")]
     Rules(rules::RulesArgs),
+    /// Print the JSON Schema of the design format, for editors and tools
+    #[command(
+        after_help = "Examples:\n  blueprint schema > blueprint.schema.json\n  # then, at the top of a design:\n  # yaml-language-server: $schema=./blueprint.schema.json"
+    )]
+    Schema,
     /// Print the documentation of one rule, by code or name
     #[command(
         after_help = "Examples:\n  blueprint explain BP105\n  blueprint explain single-replica"
@@ -69,6 +74,10 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Envelope(args) => envelope::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
+        Command::Schema => {
+            print_stdout(&blueprint::design::schema::json());
+            SUCCESS
+        }
     };
     ExitCode::from(code)
 }

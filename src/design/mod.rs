@@ -8,6 +8,7 @@ pub mod model;
 pub mod quantity;
 pub mod raw;
 pub mod read;
+pub mod schema;
 
 pub use model::*;
 

@@ -6,8 +6,15 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+use super::model::{
+    Algorithm, CachePattern, CallMode, Consistency, Delivery, Eviction, Kind, Op, PartitionMode,
+    ReadFrom, ReplicationMode, ShardStrategy,
+};
+use super::schema;
 use serde_saphyr::Spanned;
 
 /// A scalar whose meaning `lower` decides: a number, a string or a bool.
@@ -90,142 +97,225 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for NamedMap<T> {
 
 type S<T> = Option<Spanned<T>>;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDesign {
+    #[schemars(with = "Option<schema::Version>")]
     pub version: S<Scalar>,
+    #[schemars(with = "Option<String>")]
     pub name: S<String>,
+    #[schemars(with = "Option<String>")]
     pub description: S<String>,
+    #[schemars(with = "Option<RawRequirements>")]
     pub requirements: S<RawRequirements>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub zones: Option<Vec<Spanned<String>>>,
+    #[schemars(with = "Option<std::collections::BTreeMap<String, Vec<String>>>")]
     pub regions: Option<NamedMap<Vec<Spanned<String>>>>,
+    #[schemars(with = "Option<schema::Components>")]
     pub components: S<NamedMap<Spanned<RawComponent>>>,
+    #[schemars(with = "Option<Vec<RawSuppression>>")]
     pub allow: Option<Vec<Spanned<RawSuppression>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRequirements {
+    #[schemars(with = "Option<schema::Rate>")]
     pub peak_rps: S<Scalar>,
+    #[schemars(with = "Option<RawWorkload>")]
     pub workload: S<RawWorkload>,
+    #[schemars(with = "Option<RawLatencySlo>")]
     pub latency_slo: S<RawLatencySlo>,
+    #[schemars(with = "Option<schema::Percent>")]
     pub availability_slo: S<Scalar>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLatencySlo {
+    #[schemars(with = "Option<schema::Duration>")]
     pub p50: S<Scalar>,
+    #[schemars(with = "Option<schema::Duration>")]
     pub p90: S<Scalar>,
+    #[schemars(with = "Option<schema::Duration>")]
     pub p95: S<Scalar>,
+    #[schemars(with = "Option<schema::Duration>")]
     pub p99: S<Scalar>,
+    #[schemars(with = "Option<schema::Duration>")]
     pub p999: S<Scalar>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkload {
+    #[schemars(with = "Option<schema::Count>")]
     pub daily_active_users: S<Scalar>,
+    #[schemars(with = "Option<schema::Count>")]
     pub requests_per_user_per_day: S<Scalar>,
+    #[schemars(with = "Option<schema::Count>")]
     pub peak_factor: S<Scalar>,
+    #[schemars(with = "Option<schema::Percent>")]
     pub read_ratio: S<Scalar>,
+    #[schemars(with = "Option<schema::Count>")]
     pub reads_per_write: S<Scalar>,
+    #[schemars(with = "Option<schema::Rate>")]
     pub reads: S<Scalar>,
+    #[schemars(with = "Option<schema::Rate>")]
     pub writes: S<Scalar>,
+    #[schemars(with = "Option<schema::Bytes>")]
     pub request_size: S<Scalar>,
+    #[schemars(with = "Option<schema::Bytes>")]
     pub response_size: S<Scalar>,
+    #[schemars(with = "Option<schema::Bytes>")]
     pub object_size: S<Scalar>,
+    #[schemars(with = "Option<schema::Duration>")]
     pub retention: S<Scalar>,
+    #[schemars(with = "Option<schema::Percent>")]
     pub cache_share: S<Scalar>,
 }
 
 /// Every field any kind may carry; `lower` refuses the ones that do not
 /// belong to the component's kind.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawComponent {
+    #[schemars(with = "Option<Kind>")]
     pub kind: S<String>,
+    #[schemars(with = "Option<schema::WholeNumber>")]
     pub replicas: S<Scalar>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub zones: Option<Spanned<Vec<Spanned<String>>>>,
+    #[schemars(with = "Option<schema::Rate>")]
     pub capacity: S<Scalar>,
+    #[schemars(with = "Option<schema::Duration>")]
     pub latency: S<Scalar>,
+    #[schemars(with = "Option<schema::WholeNumber>")]
     pub concurrency: S<Scalar>,
+    #[schemars(with = "Option<schema::Percent>")]
     pub availability: S<Scalar>,
+    #[schemars(with = "Option<String>")]
     pub engine: S<String>,
+    #[schemars(with = "Option<bool>")]
     pub stateful: S<bool>,
+    #[schemars(with = "Option<Vec<RawCall>>")]
     pub calls: Option<Vec<Spanned<RawCall>>>,
+    #[schemars(with = "Option<Vec<RawSuppression>>")]
     pub allow: Option<Vec<Spanned<RawSuppression>>>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub tags: Option<Vec<Spanned<String>>>,
     // client
+    #[schemars(with = "Option<schema::Rate>")]
     pub rps: S<Scalar>,
     // load_balancer
+    #[schemars(with = "Option<Algorithm>")]
     pub algorithm: S<String>,
     // load_balancer, gateway
+    #[schemars(with = "Option<bool>")]
     pub health_check: S<bool>,
+    #[schemars(with = "Option<schema::Rate>")]
     pub rate_limit: S<Scalar>,
     // load_balancer, gateway, cdn
+    #[schemars(with = "Option<bool>")]
     pub tls: S<bool>,
     // gateway, service
+    #[schemars(with = "Option<bool>")]
     pub auth: S<bool>,
     // cache, cdn
+    #[schemars(with = "Option<schema::Percent>")]
     pub hit_ratio: S<Scalar>,
+    #[schemars(with = "Option<schema::ComponentName>")]
     pub backing: S<String>,
+    #[schemars(with = "Option<schema::Duration>")]
     pub ttl: S<Scalar>,
     // cache
+    #[schemars(with = "Option<CachePattern>")]
     pub pattern: S<String>,
+    #[schemars(with = "Option<Eviction>")]
     pub eviction: S<String>,
     // queue
+    #[schemars(with = "Option<schema::WholeNumber>")]
     pub partitions: S<Scalar>,
+    #[schemars(with = "Option<schema::ComponentName>")]
     pub consumer: S<String>,
+    #[schemars(with = "Option<schema::DeadLetter>")]
     pub dead_letter: S<Scalar>,
+    #[schemars(with = "Option<Delivery>")]
     pub delivery: S<String>,
     // worker, service
+    #[schemars(with = "Option<bool>")]
     pub idempotent: S<bool>,
     // stores
+    #[schemars(with = "Option<Consistency>")]
     pub consistency: S<String>,
+    #[schemars(with = "Option<PartitionMode>")]
     pub partition_mode: S<String>,
+    #[schemars(with = "Option<RawReplication>")]
     pub replication: S<RawReplication>,
+    #[schemars(with = "Option<RawSharding>")]
     pub sharding: S<RawSharding>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCall {
+    #[schemars(with = "Option<schema::ComponentName>")]
     pub to: S<String>,
+    #[schemars(with = "Option<schema::Count>")]
     pub per_request: S<Scalar>,
+    #[schemars(with = "Option<CallMode>")]
     pub mode: S<String>,
+    #[schemars(with = "Option<Op>")]
     pub op: S<String>,
+    #[schemars(with = "Option<bool>")]
     pub parallel: S<bool>,
+    #[schemars(with = "Option<schema::Duration>")]
     pub timeout: S<Scalar>,
+    #[schemars(with = "Option<schema::WholeNumber>")]
     pub retries: S<Scalar>,
+    #[schemars(with = "Option<bool>")]
     pub backoff: S<bool>,
+    #[schemars(with = "Option<bool>")]
     pub circuit_breaker: S<bool>,
+    #[schemars(with = "Option<bool>")]
     pub fallback: S<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReplication {
+    #[schemars(with = "Option<schema::WholeNumber>")]
     pub factor: S<Scalar>,
+    #[schemars(with = "Option<ReplicationMode>")]
     pub mode: S<String>,
+    #[schemars(with = "Option<schema::WholeNumber>")]
     pub read_quorum: S<Scalar>,
+    #[schemars(with = "Option<schema::WholeNumber>")]
     pub write_quorum: S<Scalar>,
+    #[schemars(with = "Option<ReadFrom>")]
     pub read_from: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSharding {
+    #[schemars(with = "Option<schema::WholeNumber>")]
     pub shards: S<Scalar>,
+    #[schemars(with = "Option<String>")]
     pub key: S<String>,
+    #[schemars(with = "Option<ShardStrategy>")]
     pub strategy: S<String>,
+    #[schemars(with = "Option<schema::Percent>")]
     pub hot_key_share: S<Scalar>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSuppression {
+    #[schemars(with = "Option<String>")]
     pub rule: S<String>,
+    #[schemars(with = "Option<String>")]
     pub reason: S<String>,
+    #[schemars(with = "Option<schema::Date>")]
     pub until: S<Scalar>,
 }

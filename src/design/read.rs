@@ -22,7 +22,7 @@ pub const MAX_DEPTH: usize = 32;
 /// YAML nodes in one file: a 10,000-component design has about 400,000.
 pub const MAX_NODES: usize = 4_000_000;
 /// Events replayed from aliases: bounds "billion laughs" expansion.
-pub const MAX_ALIAS_EVENTS: usize = 100_000;
+pub const MAX_ALIAS_EVENTS: usize = 50_000;
 
 fn options(duplicate_keys: DuplicateKeyPolicy) -> Options {
     let mut budget = Budget::default();

@@ -2,7 +2,10 @@
 //! renderers: each output format is a pure function of a list of
 //! [`FileReport`]s.
 
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
 use std::fmt;
@@ -159,6 +162,8 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// Accepted by an `allow:` entry; still reported, never fails a run.
     pub suppressed: bool,
+    /// The `reason` of the entry that accepted it.
+    pub justification: Option<String>,
 }
 
 impl Diagnostic {
@@ -179,6 +184,7 @@ impl Diagnostic {
             help: None,
             related: Vec::new(),
             suppressed: false,
+            justification: None,
         }
     }
 

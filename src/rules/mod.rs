@@ -6,10 +6,11 @@
 pub mod redundancy;
 pub mod resilience;
 pub mod scaling;
+pub mod suppression;
 
 use crate::capacity::Estimate;
 use crate::design::Design;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::suggest::did_you_mean;
 use crate::topology::Topology;
 
@@ -62,12 +63,19 @@ pub const RULES: &[&Rule] = &[
     &resilience::timeout_budget::RULE,
 ];
 
-/// Every code `explain` knows: the reader's errors, then the rules.
+/// Every code `explain` knows: the reader's errors, the suppression
+/// engine's, then the rules.
 pub fn all_codes() -> impl Iterator<Item = &'static Code> {
     crate::design::errors::ALL
         .iter()
         .copied()
+        .chain([&suppression::UNEXPLAINED, &suppression::UNUSED])
         .chain(RULES.iter().map(|rule| &rule.code))
+}
+
+/// The code with exactly this code string (`BP101`).
+pub fn find_code(code: &str) -> Option<&'static Code> {
+    all_codes().find(|c| c.code == code)
 }
 
 /// The code named by its code (`BP101`, any case) or its name (`single-replica`).
@@ -115,19 +123,58 @@ impl Selection {
     }
 }
 
-fn matches(code: &Code, selector: &str) -> bool {
+/// True when `selector` (a code, a name, or a family such as `BP1`) names
+/// `code`.
+pub fn matches(code: &Code, selector: &str) -> bool {
     let upper = selector.to_ascii_uppercase();
     code.name == selector
         || code.code == upper
         || (upper.len() >= 3 && upper.starts_with("BP") && code.code.starts_with(&upper))
 }
 
-/// Runs the selected rules and returns their findings in file order.
-pub fn run(context: &Context, selection: &Selection) -> Vec<Diagnostic> {
-    let mut findings = Vec::new();
-    for rule in RULES.iter().filter(|rule| selection.includes(&rule.code)) {
-        (rule.check)(context, &mut findings);
+/// How a review runs: which rules, at which severities and thresholds, and
+/// what day it is for `until:` dates.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub selection: Selection,
+    pub settings: Settings,
+    /// Severity overrides, by code, name or family; later entries win.
+    pub severities: Vec<(String, Severity)>,
+    /// `YYYY-MM-DD`; `allow:` entries with an earlier `until` have lapsed.
+    pub today: Option<String>,
+}
+
+impl Options {
+    fn severity_of(&self, code: &Code) -> Severity {
+        self.severities
+            .iter()
+            .rev()
+            .find(|(selector, _)| matches(code, selector))
+            .map_or(code.severity, |(_, severity)| *severity)
     }
+}
+
+/// Runs the selected rules, applies severity overrides and `allow:`
+/// entries, and returns the findings in file order.
+pub fn run(context: &Context, options: &Options) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for rule in RULES
+        .iter()
+        .filter(|rule| options.selection.includes(&rule.code))
+    {
+        let first = findings.len();
+        (rule.check)(context, &mut findings);
+        let severity = options.severity_of(&rule.code);
+        for finding in &mut findings[first..] {
+            finding.severity = severity;
+        }
+    }
+    suppression::apply(
+        context.design,
+        &mut findings,
+        &options.selection,
+        options.today.as_deref(),
+    );
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }

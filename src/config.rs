@@ -1,0 +1,179 @@
+//! `blueprint.toml`: the rules a repository runs, their severities and
+//! thresholds, and the `--fail-on` default. Found by walking up from each
+//! design's folder, or named with `--config`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Severity, Span};
+use crate::rules::{self, Selection, Settings};
+use crate::suggest::did_you_mean;
+
+/// The file name looked for in each folder from the design's upward.
+pub const FILE_NAME: &str = "blueprint.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct File {
+    #[serde(default)]
+    select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    fail_on: Option<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+    #[serde(default)]
+    thresholds: Thresholds,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Thresholds {
+    hot_utilization: Option<f64>,
+}
+
+/// A checked configuration.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub fail_on: Option<Severity>,
+    pub severities: Vec<(String, Severity)>,
+    pub settings: Settings,
+}
+
+impl Config {
+    /// The review options of this configuration, with the command line's
+    /// `--select` (which replaces the file's) and `--ignore` (which adds).
+    pub fn options(
+        &self,
+        select: &[String],
+        ignore: &[String],
+        today: Option<String>,
+    ) -> Result<rules::Options, rules::UnknownSelector> {
+        let select = if select.is_empty() {
+            self.select.clone()
+        } else {
+            select.to_vec()
+        };
+        let ignore: Vec<String> = self.ignore.iter().chain(ignore).cloned().collect();
+        Ok(rules::Options {
+            selection: Selection::new(&select, &ignore)?,
+            settings: self.settings.clone(),
+            severities: self.severities.clone(),
+            today,
+        })
+    }
+}
+
+/// The nearest `blueprint.toml` in `folder` or above it.
+pub fn discover(folder: &Path) -> Option<PathBuf> {
+    folder
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Parses a configuration; errors say where, as `line:column: message`.
+pub fn parse(text: &str) -> Result<Config, String> {
+    let file: File = toml::from_str(text).map_err(|error| {
+        let place = error.span().map(|range| Span::at_offset(text, range.start));
+        let message = error.message().to_string();
+        match place {
+            Some(span) => format!("{}:{}: {message}", span.line, span.column),
+            None => message,
+        }
+    })?;
+    let known = |selector: &str| -> Result<(), String> {
+        if rules::all_codes().any(|code| rules::matches(code, selector)) {
+            return Ok(());
+        }
+        let names = rules::all_codes().flat_map(|code| [code.code, code.name]);
+        let hint = did_you_mean(selector, names)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        Err(format!("`{selector}` names no rule{hint}"))
+    };
+    let severity = |text: &str| {
+        Severity::from_name(text)
+            .ok_or_else(|| format!("`{text}` is not a severity: use `error`, `warning` or `info`"))
+    };
+    for selector in file.select.iter().chain(&file.ignore) {
+        known(selector)?;
+    }
+    let mut severities = Vec::new();
+    for (selector, level) in &file.severity {
+        known(selector)?;
+        severities.push((selector.clone(), severity(level)?));
+    }
+    let mut settings = Settings::default();
+    if let Some(hot) = file.thresholds.hot_utilization {
+        if !(hot > 0.0 && hot < 1.0) {
+            return Err(format!(
+                "`hot-utilization` must be between 0 and 1, not {hot}"
+            ));
+        }
+        settings.hot_utilization = hot;
+    }
+    Ok(Config {
+        select: file.select,
+        ignore: file.ignore,
+        fail_on: file.fail_on.as_deref().map(severity).transpose()?,
+        severities,
+        settings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_configuration() {
+        let config = parse(
+            "select = [\"BP1\", \"BP2\"]\nignore = [\"single-zone\"]\nfail-on = \"error\"\n\n[severity]\nBP202 = \"error\"\n\n[thresholds]\nhot-utilization = 0.7\n",
+        )
+        .unwrap();
+        assert_eq!(config.fail_on, Some(Severity::Error));
+        assert_eq!(config.severities, [("BP202".to_string(), Severity::Error)]);
+        assert_eq!(config.settings.hot_utilization, 0.7);
+        let options = config.options(&[], &["BP104".to_string()], None).unwrap();
+        let hot = rules::find_code("BP202").unwrap();
+        assert!(options.selection.includes(hot));
+        assert!(
+            !options
+                .selection
+                .includes(rules::find_code("BP102").unwrap())
+        );
+        assert!(
+            !options
+                .selection
+                .includes(rules::find_code("BP104").unwrap())
+        );
+    }
+
+    #[test]
+    fn mistakes_say_where_and_what() {
+        assert_eq!(
+            parse("selct = []\n")
+                .unwrap_err()
+                .split(':')
+                .take(2)
+                .collect::<Vec<_>>(),
+            ["1", "1"]
+        );
+        assert!(
+            parse("ignore = [\"single-replca\"]\n")
+                .unwrap_err()
+                .contains("did you mean `single-replica`")
+        );
+        assert!(
+            parse("[severity]\nBP101 = \"fatal\"\n")
+                .unwrap_err()
+                .contains("not a severity")
+        );
+        assert!(parse("[thresholds]\nhot-utilization = 2.0\n").is_err());
+    }
+}

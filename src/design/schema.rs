@@ -1,0 +1,165 @@
+//! The JSON Schema of the design format, for editors (yaml-language-server)
+//! and other tools. It is derived from the reader's own types in `raw`, so
+//! the keys cannot drift from what the reader accepts; the types here only
+//! describe the values those types keep as text (quantities, keywords).
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
+
+use super::raw::RawDesign;
+
+/// The schema, as pretty JSON (draft-07, which every YAML editor reads).
+pub fn json() -> String {
+    let generator = SchemaSettings::draft07().for_deserialize().into_generator();
+    let mut schema = generator.into_root_schema_for::<RawDesign>();
+    schema.insert("title".into(), "blueprint design".into());
+    schema.insert(
+        "description".into(),
+        "A system design for blueprint: components, calls, zones, load and targets (format version 1).".into(),
+    );
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
+    text.push('\n');
+    text
+}
+
+/// A quantity written as a number or as text with a unit.
+macro_rules! quantity_schema {
+    ($name:ident, $description:literal, $pattern:literal) => {
+        pub struct $name;
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({
+                    "description": $description,
+                    "anyOf": [
+                        { "type": "number", "minimum": 0 },
+                        { "type": "string", "pattern": $pattern }
+                    ]
+                })
+            }
+        }
+    };
+}
+
+quantity_schema!(
+    Count,
+    "A count: 1200, 2.5k, 50M, 1B.",
+    r"^\s*[0-9][0-9_]*(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*[kKMBGT]?\s*$"
+);
+quantity_schema!(
+    Rate,
+    "A rate: 2000/s, 15k/s, 3/min, 40/h, 90M/day, 10M/month, 1B/year; a bare number is per second.",
+    r"^\s*[0-9][0-9_]*(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*[kKMBGT]?\s*(/\s*(s|sec|second|min|minute|h|hr|hour|d|day|month|mo|y|yr|year)\s*)?$"
+);
+quantity_schema!(
+    Duration,
+    "A duration with a unit: 90us, 0.5ms, 250ms, 2s, 5min, 1h, 30d, 5y.",
+    r"^\s*[0-9][0-9_]*(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*(ns|us|µs|ms|s|sec|m|min|h|hr|d|day|days|w|week|weeks|y|year|years)\s*$"
+);
+quantity_schema!(
+    Bytes,
+    "A size: 500B, 1KiB, 2MB, 3.5GiB, 2TB; a bare number is bytes.",
+    r"^\s*[0-9][0-9_]*(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*(B|KB|kB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)?\s*$"
+);
+quantity_schema!(
+    Percent,
+    "A percentage (99.95%) or a fraction (0.9995).",
+    r"^\s*[0-9][0-9_]*(\.[0-9]+)?\s*%?\s*$"
+);
+
+/// A whole number (replicas, partitions, quorums); counts such as 2k too.
+pub struct WholeNumber;
+impl JsonSchema for WholeNumber {
+    fn schema_name() -> Cow<'static, str> {
+        "WholeNumber".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                { "type": "integer", "minimum": 0 },
+                { "type": "string", "pattern": r"^\s*[0-9][0-9_]*(\.[0-9]+)?\s*[kKMBGT]?\s*$" }
+            ]
+        })
+    }
+}
+
+/// `version: 1`.
+pub struct Version;
+impl JsonSchema for Version {
+    fn schema_name() -> Cow<'static, str> {
+        "Version".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "description": "The format version; this build reads 1.", "const": 1 })
+    }
+}
+
+/// `dead_letter`: true, false, or the component that takes poison messages.
+pub struct DeadLetter;
+impl JsonSchema for DeadLetter {
+    fn schema_name() -> Cow<'static, str> {
+        "DeadLetter".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "anyOf": [{ "type": "boolean" }, { "$ref": "#/definitions/ComponentName" }] })
+    }
+}
+
+/// A component name: `[a-z0-9_-]+`.
+pub struct ComponentName;
+impl JsonSchema for ComponentName {
+    fn schema_name() -> Cow<'static, str> {
+        "ComponentName".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "pattern": "^[a-z0-9_-]+$" })
+    }
+}
+
+/// A date, `YYYY-MM-DD`.
+pub struct Date;
+impl JsonSchema for Date {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
+    }
+}
+
+/// The components: names to component definitions.
+pub struct Components;
+impl JsonSchema for Components {
+    fn schema_name() -> Cow<'static, str> {
+        "Components".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let component = generator.subschema_for::<super::raw::RawComponent>();
+        json_schema!({
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": { "pattern": "^[a-z0-9_-]+$" },
+            "additionalProperties": component
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_schema_names_every_key_and_keyword() {
+        let schema = super::json();
+        for word in [
+            "\"replicas\"",
+            "\"hit_ratio\"",
+            "\"load_balancer\"",
+            "\"consistent_hash\"",
+            "\"additionalProperties\": false",
+        ] {
+            assert!(schema.contains(word), "the schema has no {word}");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! `check --format junit`: JUnit XML for CI dashboards. One test suite per
+//! design file and one test case per rule that ran: a case fails when the
+//! rule has live findings at or above the run's `--fail-on`. A design that
+//! cannot be read is one case in error.
+
+use super::{FileReport, Severity};
+use crate::rules::{Selection, all_codes};
+
+/// The five characters XML reserves, escaped; control characters other
+/// than tab and newlines, which XML 1.0 cannot carry, dropped.
+pub fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            '\t' | '\n' | '\r' => escaped.push(c),
+            c if (c as u32) < 0x20 => {}
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+struct Case {
+    name: String,
+    failure: Option<(String, String)>,
+    error: Option<(String, String)>,
+}
+
+/// One suite per report, with the rules that ran on it and its `--fail-on`.
+pub fn render(reports: &[(&FileReport, &Selection, Severity)]) -> String {
+    let mut suites = String::new();
+    let (mut all_tests, mut all_failures, mut all_errors) = (0, 0, 0);
+    for &(report, selection, fail_on) in reports {
+        let mut cases = Vec::new();
+        if report.is_invalid() {
+            let details: Vec<String> = report
+                .diagnostics
+                .iter()
+                .map(|d| describe(report, d))
+                .collect();
+            cases.push(Case {
+                name: "read the design".to_string(),
+                failure: None,
+                error: Some((
+                    "the design could not be read".to_string(),
+                    details.join("\n"),
+                )),
+            });
+        } else {
+            // The reader's codes are not rules that run: one case above covers them.
+            let reader_code = |code: &str| {
+                crate::design::errors::ALL
+                    .iter()
+                    .any(|error| error.code == code)
+            };
+            for code in
+                all_codes().filter(|code| !reader_code(code.code) && selection.includes(code))
+            {
+                let failing: Vec<String> = report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.code == code.code && !d.suppressed && d.severity >= fail_on)
+                    .map(|d| describe(report, d))
+                    .collect();
+                let failure = (!failing.is_empty())
+                    .then(|| (format!("{} finding(s)", failing.len()), failing.join("\n")));
+                cases.push(Case {
+                    name: format!("{} {}", code.code, code.name),
+                    failure,
+                    error: None,
+                });
+            }
+        }
+        let failures = cases.iter().filter(|c| c.failure.is_some()).count();
+        let errors = cases.iter().filter(|c| c.error.is_some()).count();
+        all_tests += cases.len();
+        all_failures += failures;
+        all_errors += errors;
+        suites.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"0\">\n",
+            escape(&report.path),
+            cases.len()
+        ));
+        for case in cases {
+            let open = format!(
+                "    <testcase name=\"{}\" classname=\"{}\"",
+                escape(&case.name),
+                escape(&report.path)
+            );
+            match (case.failure, case.error) {
+                (Some((message, body)), _) => suites.push_str(&format!(
+                    "{open}>\n      <failure message=\"{}\" type=\"finding\">{}</failure>\n    </testcase>\n",
+                    escape(&message),
+                    escape(&body)
+                )),
+                (None, Some((message, body))) => suites.push_str(&format!(
+                    "{open}>\n      <error message=\"{}\" type=\"invalid-design\">{}</error>\n    </testcase>\n",
+                    escape(&message),
+                    escape(&body)
+                )),
+                (None, None) => suites.push_str(&format!("{open}/>\n")),
+            }
+        }
+        suites.push_str("  </testsuite>\n");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"blueprint\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"{all_errors}\">\n{suites}</testsuites>\n"
+    )
+}
+
+fn describe(report: &FileReport, diagnostic: &super::Diagnostic) -> String {
+    let place = diagnostic.span.map_or(report.path.clone(), |span| {
+        format!("{}:{}:{}", report.path, span.line, span.column)
+    });
+    format!(
+        "{place}: {} [{} {}] {}",
+        diagnostic.severity, diagnostic.code, diagnostic.name, diagnostic.message
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup_and_drops_what_xml_cannot_hold() {
+        assert_eq!(
+            escape("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
+        );
+        assert_eq!(escape("bell\u{7}tab\t"), "belltab\t");
+    }
+}

@@ -1,0 +1,68 @@
+//! `blueprint schema`: the JSON Schema of the design format.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn schema() -> Value {
+    let output = Command::cargo_bin("blueprint")
+        .unwrap()
+        .arg("schema")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    serde_json::from_slice(&output.stdout).expect("the schema is JSON")
+}
+
+fn as_json(yaml_path: &str) -> Value {
+    let text = std::fs::read_to_string(yaml_path).unwrap();
+    serde_saphyr::from_str(&text).unwrap_or_else(|error| panic!("{yaml_path}: {error}"))
+}
+
+#[test]
+fn the_schema_is_valid_against_its_metaschema() {
+    let schema = schema();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    jsonschema::meta::validate(&schema).expect("a valid draft-07 schema");
+}
+
+#[test]
+fn every_bundled_design_validates() {
+    let validator = jsonschema::validator_for(&schema()).unwrap();
+    let mut count = 0;
+    for entry in std::fs::read_dir("designs").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let design = as_json(path.to_str().unwrap());
+            let errors: Vec<String> = validator
+                .iter_errors(&design)
+                .map(|e| format!("{}: {e}", e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+            count += 1;
+        }
+    }
+    assert!(count >= 6);
+}
+
+#[test]
+fn the_schema_refuses_what_the_reader_refuses() {
+    let validator = jsonschema::validator_for(&schema()).unwrap();
+    let misspelt: Value = serde_saphyr::from_str(
+        "version: 1\nname: t\ncomponents:\n  api: { kind: service, replcas: 3 }\n",
+    )
+    .unwrap();
+    assert!(!validator.is_valid(&misspelt));
+    let bad_kind: Value =
+        serde_saphyr::from_str("version: 1\nname: t\ncomponents:\n  api: { kind: servce }\n")
+            .unwrap();
+    assert!(!validator.is_valid(&bad_kind));
+    let bad_rate: Value = serde_saphyr::from_str(
+        "version: 1\nname: t\ncomponents:\n  api: { kind: service, capacity: 10k/fortnight }\n",
+    )
+    .unwrap();
+    assert!(!validator.is_valid(&bad_rate));
+    let future: Value =
+        serde_saphyr::from_str("version: 2\nname: t\ncomponents:\n  api: { kind: service }\n")
+            .unwrap();
+    assert!(!validator.is_valid(&future));
+}
