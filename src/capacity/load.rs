@@ -48,7 +48,7 @@ pub struct UnboundedLoop {
 const MAX_ROUNDS: usize = 10_000;
 
 /// What one unit of `from`'s load sends along an edge.
-fn carried(design: &Design, from: usize, edge: EdgeKind, load: Load) -> Load {
+pub fn carried(design: &Design, from: usize, edge: EdgeKind, load: Load) -> Load {
     let component = &design.components[from];
     match edge {
         EdgeKind::Call { index, .. } => {

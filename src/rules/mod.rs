@@ -3,9 +3,11 @@
 //! own file, grouped by family, with its code, name, severity, documentation
 //! and tests together.
 
+pub mod consistency;
 pub mod redundancy;
 pub mod resilience;
 pub mod scaling;
+pub mod security;
 pub mod suppression;
 
 use crate::capacity::Estimate;
@@ -60,7 +62,27 @@ pub const RULES: &[&Rule] = &[
     &scaling::hot_shard_key::RULE,
     &scaling::unscaled_reads::RULE,
     &scaling::uncapped_model::RULE,
+    &scaling::backing_overload::RULE,
+    &consistency::stale_replica_reads::RULE,
+    &consistency::weak_quorum::RULE,
+    &consistency::split_brain::RULE,
+    &consistency::stale_cache::RULE,
+    &consistency::even_voters::RULE,
+    &consistency::cap_undeclared::RULE,
+    &consistency::ap_money::RULE,
+    &resilience::no_timeout::RULE,
+    &resilience::retry_storm::RULE,
+    &resilience::no_dead_letter::RULE,
+    &resilience::unguarded_external::RULE,
+    &resilience::unbounded_cache::RULE,
+    &resilience::duplicate_delivery::RULE,
     &resilience::timeout_budget::RULE,
+    &resilience::retry_non_idempotent::RULE,
+    &resilience::cdn_no_ttl::RULE,
+    &security::no_tls::RULE,
+    &security::tier_bypass::RULE,
+    &security::no_rate_limit::RULE,
+    &security::no_auth::RULE,
 ];
 
 /// Every code `explain` knows: the reader's errors, the suppression

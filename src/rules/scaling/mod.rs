@@ -2,6 +2,7 @@
 //! estimate at peak load.
 
 pub mod availability_slo;
+pub mod backing_overload;
 pub mod hot;
 pub mod hot_shard_key;
 pub mod idle_consumers;
