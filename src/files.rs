@@ -65,3 +65,40 @@ pub fn read_limited(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
     file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
+
+/// Writes `bytes` to `path` whole or not at all: into a temporary file in
+/// the same folder, flushed, then renamed over the destination.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(folder)?;
+    file.write_all(bytes)?;
+    // A temporary file is private; the result keeps the permissions of the
+    // file it replaces, or gets the usual ones of a new file.
+    let permissions = std::fs::metadata(path)
+        .map(|existing| existing.permissions())
+        .ok()
+        .or_else(default_permissions);
+    if let Some(permissions) = permissions {
+        file.as_file().set_permissions(permissions)?;
+    }
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// The mode of a new file on Unix (0644); elsewhere the temporary file's
+/// own permissions already are the usual ones.
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
+}

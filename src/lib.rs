@@ -14,6 +14,7 @@ pub mod design;
 pub mod diagnostic;
 pub mod files;
 pub mod present;
+pub mod render;
 pub mod rules;
 pub mod suggest;
 pub mod topology;
@@ -66,15 +67,7 @@ fn review(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
         ..capacity::Options::default()
     };
     match capacity::estimate(design, &analysis.topology, &model_options) {
-        Ok(estimate) => {
-            let context = Context {
-                design,
-                topology: &analysis.topology,
-                estimate: &estimate,
-                settings: &options.settings,
-            };
-            rules::run(&context, options)
-        }
+        Ok(estimate) => findings(analysis, &estimate, options),
         Err(capacity::EstimateError::Unbounded(unbounded)) => {
             let finding = rules::scaling::saturated::unbounded_loop(design, &unbounded);
             if options
@@ -89,4 +82,19 @@ fn review(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
         // `check` asks for no failure, so no failure can name a stranger.
         Err(capacity::EstimateError::Failure(_)) => Vec::new(),
     }
+}
+
+/// The findings of the selected rules on a design and its estimate.
+pub fn findings(
+    analysis: &Analysis,
+    estimate: &capacity::Estimate,
+    options: &CheckOptions,
+) -> Vec<Diagnostic> {
+    let context = Context {
+        design: &analysis.design,
+        topology: &analysis.topology,
+        estimate,
+        settings: &options.settings,
+    };
+    rules::run(&context, options)
 }

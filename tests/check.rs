@@ -380,7 +380,7 @@ fn sarif_validates_against_the_official_schema() {
     let region = &single["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),
-        (Some(149), Some(15))
+        (Some(150), Some(15))
     );
     assert_eq!(
         single["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -416,7 +416,16 @@ fn suppressions_stay_in_machine_output_and_lapse_on_their_date() {
     let folder = scratch(ACCEPTED, None);
     let path = folder.path().join("design.yaml");
     let path = path.to_str().unwrap();
-    let (text, code) = stdout_of(&["check", path, "--format", "json", "--today", "2027-03-01"]);
+    let (text, code) = stdout_of(&[
+        "check",
+        path,
+        "--format",
+        "json",
+        "--today",
+        "2027-03-01",
+        "--select",
+        "BP101",
+    ]);
     assert_eq!(code, 0, "{text}");
     let value: Value = serde_json::from_str(&text).unwrap();
     let finding = &value["files"][0]["findings"][0];
@@ -426,7 +435,16 @@ fn suppressions_stay_in_machine_output_and_lapse_on_their_date() {
     );
     assert_eq!(value["summary"]["error"], 0);
 
-    let (text, _) = stdout_of(&["check", path, "--format", "sarif", "--today", "2027-03-01"]);
+    let (text, _) = stdout_of(&[
+        "check",
+        path,
+        "--format",
+        "sarif",
+        "--today",
+        "2027-03-01",
+        "--select",
+        "BP101",
+    ]);
     let sarif: Value = serde_json::from_str(&text).unwrap();
     let suppression = &sarif["runs"][0]["results"][0]["suppressions"][0];
     assert_eq!(suppression["kind"], "inSource");
@@ -435,7 +453,16 @@ fn suppressions_stay_in_machine_output_and_lapse_on_their_date() {
         "a pilot; restored from snapshots"
     );
 
-    let (text, code) = stdout_of(&["check", path, "--format", "json", "--today", "2027-04-01"]);
+    let (text, code) = stdout_of(&[
+        "check",
+        path,
+        "--format",
+        "json",
+        "--today",
+        "2027-04-01",
+        "--select",
+        "BP101",
+    ]);
     assert_eq!(code, 1);
     let value: Value = serde_json::from_str(&text).unwrap();
     let finding = &value["files"][0]["findings"][0];
@@ -516,7 +543,7 @@ fn junit_parses_back_with_one_case_per_rule() {
         failure
             .text()
             .unwrap()
-            .contains("designs/checkout.yaml:149:15")
+            .contains("designs/checkout.yaml:150:15")
     );
     let chat = suites
         .iter()
@@ -541,7 +568,7 @@ fn a_configuration_file_is_found_and_applied() {
     assert_eq!(code, 1, "the command line overrides the file");
 
     let explicit = folder.path().join("other.toml");
-    std::fs::write(&explicit, "ignore = [\"BP1\"]\n").unwrap();
+    std::fs::write(&explicit, "ignore = [\"BP1\", \"BP5\"]\n").unwrap();
     let (text, _) = stdout_of(&[
         "check",
         path.to_str().unwrap(),

@@ -4,6 +4,7 @@
 mod check;
 mod envelope;
 mod estimate;
+mod render;
 mod rules;
 
 use std::io::{IsTerminal, Read};
@@ -52,6 +53,11 @@ enum Command {
         after_help = "Examples:\n  blueprint envelope designs/timeline.yaml\n  blueprint envelope designs/paste-service.yaml --format json"
     )]
     Envelope(envelope::EnvelopeArgs),
+    /// Draw the design: SVG (default), Mermaid or Graphviz DOT
+    #[command(
+        after_help = "Examples:\n  blueprint render designs/chat.yaml -o chat.svg\n  blueprint render designs/chat.yaml --annotate --direction lr -o chat.svg\n  blueprint render designs/chat.yaml --format mermaid\n  blueprint render designs/chat.yaml --format dot | dot -Tpng -o chat.png"
+    )]
+    Render(render::RenderArgs),
     /// List every rule: code, name, default severity and what fires it
     #[command(after_help = "Examples:\n  blueprint rules\n  blueprint rules --format json")]
     Rules(rules::RulesArgs),
@@ -72,6 +78,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Estimate(args) => estimate::run(args),
         Command::Envelope(args) => envelope::run(args),
+        Command::Render(args) => render::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Schema => {

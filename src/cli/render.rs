@@ -1,0 +1,100 @@
+//! `blueprint render PATH`
+
+use std::path::PathBuf;
+
+use blueprint::capacity::{self, Options};
+use blueprint::render::{self, diagram};
+use blueprint::{CheckOptions, files};
+use clap::{Args, ValueEnum};
+
+use super::{SUCCESS, fail, load_design, print_stdout};
+
+#[derive(Args, Debug)]
+pub struct RenderArgs {
+    /// The design file, or `-` for standard input
+    path: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Svg)]
+    format: Format,
+    /// Write to this file (whole or not at all) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Label components with their load, utilisation and p99, coloured by utilisation
+    #[arg(long)]
+    annotate: bool,
+    /// Which way the request flows
+    #[arg(long, value_enum, default_value_t = DirectionArg::Tb)]
+    direction: DirectionArg,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Mermaid,
+    Dot,
+    Svg,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DirectionArg {
+    /// Top to bottom
+    Tb,
+    /// Left to right
+    Lr,
+}
+
+/// Writes the command's result to `-o FILE` or standard output.
+pub fn emit(text: &str, output: Option<&PathBuf>) -> u8 {
+    match output {
+        None => {
+            print_stdout(text);
+            SUCCESS
+        }
+        Some(path) => match files::write_atomically(path, text.as_bytes()) {
+            Ok(()) => SUCCESS,
+            Err(error) => fail(format!("cannot write {}: {error}", path.display())),
+        },
+    }
+}
+
+pub fn run(args: RenderArgs) -> u8 {
+    let analysis = match load_design(&args.path) {
+        Ok(analysis) => analysis,
+        Err(code) => return code,
+    };
+    let estimate = match capacity::estimate(
+        &analysis.design,
+        &analysis.topology,
+        &Options {
+            walks: 0,
+            ..Options::default()
+        },
+    ) {
+        Ok(estimate) => estimate,
+        Err(_) => {
+            return fail(
+                "the design's load never settles (a loop through a queue multiplies its traffic); see `blueprint check`",
+            );
+        }
+    };
+    let options = CheckOptions::default();
+    let findings = blueprint::findings(&analysis, &estimate, &options);
+    let direction = match args.direction {
+        DirectionArg::Tb => diagram::Direction::TopToBottom,
+        DirectionArg::Lr => diagram::Direction::LeftToRight,
+    };
+    let drawing = diagram::build(
+        &analysis.design,
+        &analysis.topology,
+        &estimate,
+        &findings,
+        direction,
+        args.annotate,
+        options.settings.hot_utilization,
+    );
+    let format = match args.format {
+        Format::Mermaid => render::Format::Mermaid,
+        Format::Dot => render::Format::Dot,
+        Format::Svg => render::Format::Svg,
+    };
+    emit(&render::render(&drawing, format), args.output.as_ref())
+}

@@ -1,0 +1,116 @@
+//! `blueprint render`: Mermaid, DOT and SVG of the bundled designs,
+//! byte-for-byte determinism, escaping of hostile free text, atomic files.
+
+use assert_cmd::Command;
+
+fn blueprint() -> Command {
+    Command::cargo_bin("blueprint").expect("binary builds")
+}
+
+fn render(args: &[&str]) -> String {
+    let output = blueprint().arg("render").args(args).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn snapshots_of_two_designs_in_every_format() {
+    for design in ["chat", "checkout"] {
+        let path = format!("designs/{design}.yaml");
+        insta::assert_snapshot!(
+            format!("{design}.mmd"),
+            render(&[&path, "--format", "mermaid"])
+        );
+        insta::assert_snapshot!(
+            format!("{design}.dot"),
+            render(&[&path, "--format", "dot", "--annotate"])
+        );
+        insta::assert_snapshot!(format!("{design}.svg"), render(&[&path, "--annotate"]));
+    }
+}
+
+#[test]
+fn the_same_design_gives_the_same_bytes() {
+    for format in ["svg", "mermaid", "dot"] {
+        let first = render(&[
+            "designs/ride-hailing.yaml",
+            "--format",
+            format,
+            "--annotate",
+            "--direction",
+            "lr",
+        ]);
+        assert_eq!(
+            first,
+            render(&[
+                "designs/ride-hailing.yaml",
+                "--format",
+                format,
+                "--annotate",
+                "--direction",
+                "lr"
+            ])
+        );
+    }
+}
+
+#[test]
+fn svg_is_xml_with_a_legend_and_marked_findings() {
+    let svg = render(&["designs/checkout.yaml", "--annotate"]);
+    let document = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    assert_eq!(document.root_element().tag_name().name(), "svg");
+    assert!(
+        svg.contains("sync call") && svg.contains("dead letter"),
+        "no legend"
+    );
+    // orders_db has a single replica: an error badge and a red border.
+    assert!(svg.contains("#c62828"));
+    assert!(svg.contains("zone az1"), "zones are clusters");
+}
+
+#[test]
+fn hostile_free_text_is_inert_in_every_format() {
+    let fixture = "tests/fixtures/hostile-names.yaml";
+    let svg = render(&[fixture, "--annotate"]);
+    roxmltree::Document::parse(&svg).expect("well-formed XML");
+    assert!(!svg.contains("<script"), "{svg}");
+    let dot = render(&[fixture, "--format", "dot"]);
+    assert!(!dot.contains("\"]; evil ["), "{dot}");
+    let mermaid = render(&[fixture, "--format", "mermaid"]);
+    assert!(!mermaid.contains("%%{"), "{mermaid}");
+}
+
+#[test]
+fn output_files_are_written_whole() {
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("chat.svg");
+    blueprint()
+        .args(["render", "designs/chat.yaml", "-o"])
+        .arg(&target)
+        .assert()
+        .success()
+        .stdout("");
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(written, render(&["designs/chat.yaml"]));
+    // A design that cannot be read leaves the old file as it was.
+    blueprint()
+        .args([
+            "render",
+            "tests/fixtures/invalid/bp004-unknown-component.yaml",
+            "-o",
+        ])
+        .arg(&target)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), written);
+    assert_eq!(
+        std::fs::read_dir(folder.path()).unwrap().count(),
+        1,
+        "no temporary file is left behind"
+    );
+}
