@@ -4,26 +4,8 @@
 //! cannot be read is one case in error.
 
 use super::{FileReport, Severity};
+use crate::render::escape::xml as escape;
 use crate::rules::{Selection, all_codes};
-
-/// The five characters XML reserves, escaped; control characters other
-/// than tab and newlines, which XML 1.0 cannot carry, dropped.
-pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            '\t' | '\n' | '\r' => escaped.push(c),
-            c if (c as u32) < 0x20 => {}
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
 
 struct Case {
     name: String,
@@ -121,18 +103,4 @@ fn describe(report: &FileReport, diagnostic: &super::Diagnostic) -> String {
         "{place}: {} [{} {}] {}",
         diagnostic.severity, diagnostic.code, diagnostic.name, diagnostic.message
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escapes_markup_and_drops_what_xml_cannot_hold() {
-        assert_eq!(
-            escape("<a href=\"x\">&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
-        );
-        assert_eq!(escape("bell\u{7}tab\t"), "belltab\t");
-    }
 }
