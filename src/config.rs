@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Severity, Span};
 use crate::rules::{self, Selection, Settings};
-use crate::suggest::did_you_mean;
 
 /// The file name looked for in each folder from the design's upward.
 pub const FILE_NAME: &str = "blueprint.toml";
@@ -86,16 +85,8 @@ pub fn parse(text: &str) -> Result<Config, String> {
             None => message,
         }
     })?;
-    let known = |selector: &str| -> Result<(), String> {
-        if rules::all_codes().any(|code| rules::matches(code, selector)) {
-            return Ok(());
-        }
-        let names = rules::all_codes().flat_map(|code| [code.code, code.name]);
-        let hint = did_you_mean(selector, names)
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
-        Err(format!("`{selector}` names no rule{hint}"))
-    };
+    let known =
+        |selector: &str| rules::known_selector(selector).map_err(|unknown| unknown.to_string());
     let severity = |text: &str| {
         Severity::from_name(text)
             .ok_or_else(|| format!("`{text}` is not a severity: use `error`, `warning` or `info`"))

@@ -1,17 +1,18 @@
 //! `blueprint check PATH...`
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use blueprint::config::{self, Config};
-use blueprint::design::read::MAX_FILE_BYTES;
 use blueprint::diagnostic::{FileReport, Severity, Summary, github, json, junit, sarif, text};
 use blueprint::files;
 use clap::{Args, ValueEnum};
 use comfy_table::Table;
 
-use super::{FINDINGS, INVALID, SUCCESS, fail, is_stdin, print_stderr, print_stdout, stderr_color};
+use super::{
+    FINDINGS, INVALID, SUCCESS, fail, is_stdin, print_stderr, print_stdout, read_design_bytes,
+    stderr_color,
+};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -176,27 +177,9 @@ pub fn run(args: CheckArgs) -> u8 {
         };
         let options = match config.options(&args.select, &args.ignore, Some(today.clone())) {
             Ok(options) => options,
-            Err(unknown) => {
-                let hint = unknown
-                    .suggestion
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                return fail(format!(
-                    "no rule is named `{}`{hint} (see `blueprint rules`)",
-                    unknown.selector
-                ));
-            }
+            Err(unknown) => return fail(format!("{unknown} (see `blueprint rules`)")),
         };
-        let read = if is_stdin(path) {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .take(MAX_FILE_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-                .map(|_| bytes)
-        } else {
-            files::read_limited(path, MAX_FILE_BYTES)
-        };
-        match read {
+        match read_design_bytes(path) {
             Ok(bytes) => reports.push(blueprint::check(&path.to_string_lossy(), &bytes, &options)),
             Err(error) => return fail(format!("cannot read {}: {error}", path.display())),
         }

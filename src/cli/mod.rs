@@ -118,16 +118,8 @@ pub fn fail(message: impl std::fmt::Display) -> u8 {
 /// graph; on failure prints why, compiler style, and returns exit code 2.
 pub fn load_design(path: &Path) -> Result<blueprint::Analysis, u8> {
     let name = path.to_string_lossy().into_owned();
-    let bytes = if is_stdin(path) {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(MAX_FILE_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map(|_| bytes)
-    } else {
-        blueprint::files::read_limited(path, MAX_FILE_BYTES)
-    };
-    let bytes = bytes.map_err(|error| fail(format!("cannot read {name}: {error}")))?;
+    let bytes =
+        read_design_bytes(path).map_err(|error| fail(format!("cannot read {name}: {error}")))?;
     blueprint::analyse(&bytes).map_err(|diagnostics| {
         let report = FileReport {
             path: name,
@@ -137,6 +129,20 @@ pub fn load_design(path: &Path) -> Result<blueprint::Analysis, u8> {
         print_stderr(&text::render(std::slice::from_ref(&report), stderr_color()));
         INVALID
     })
+}
+
+/// The bytes of a design file, or of standard input for `-`, read no
+/// further than one byte past the reader's size limit.
+pub fn read_design_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    if is_stdin(path) {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
+    } else {
+        blueprint::files::read_limited(path, MAX_FILE_BYTES)
+    }
 }
 
 /// Paths as given on the command line; `-` is standard input.

@@ -113,6 +113,28 @@ pub struct UnknownSelector {
     pub suggestion: Option<&'static str>,
 }
 
+impl std::fmt::Display for UnknownSelector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no rule is named `{}`", self.selector)?;
+        match self.suggestion {
+            Some(suggestion) => write!(f, "; did you mean `{suggestion}`?"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Checks that `selector` (a code, a name or a family) names some rule.
+pub fn known_selector(selector: &str) -> Result<(), UnknownSelector> {
+    if all_codes().any(|code| matches(code, selector)) {
+        return Ok(());
+    }
+    let names = all_codes().flat_map(|code| [code.code, code.name]);
+    Err(UnknownSelector {
+        selector: selector.to_string(),
+        suggestion: did_you_mean(selector, names),
+    })
+}
+
 /// Which rules run: all, or those `select` names, less those `ignore` names.
 /// A selector is a code (`BP101`), a name (`single-replica`) or a family
 /// (`BP1`, `BP10`).
@@ -125,13 +147,7 @@ pub struct Selection {
 impl Selection {
     pub fn new(select: &[String], ignore: &[String]) -> Result<Selection, UnknownSelector> {
         for selector in select.iter().chain(ignore) {
-            if !all_codes().any(|code| matches(code, selector)) {
-                let names = all_codes().flat_map(|code| [code.code, code.name]);
-                return Err(UnknownSelector {
-                    selector: selector.clone(),
-                    suggestion: did_you_mean(selector, names),
-                });
-            }
+            known_selector(selector)?;
         }
         Ok(Selection {
             select: select.to_vec(),
