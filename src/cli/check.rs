@@ -143,7 +143,10 @@ impl Configs {
 fn read_config(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    config::parse(&text).map_err(|message| format!("{}:{message}", path.display()))
+    config::parse(&text).map_err(|error| match error.place {
+        Some(_) => format!("{}:{error}", path.display()),
+        None => format!("{}: {error}", path.display()),
+    })
 }
 
 pub fn run(args: CheckArgs) -> u8 {
