@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod files;
 pub mod present;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod suggest;
 pub mod topology;
@@ -54,34 +55,53 @@ pub fn check(path: &str, bytes: &[u8], options: &CheckOptions) -> FileReport {
     }
 }
 
-/// Runs the capacity model once and the selected rules over it. The
-/// end-to-end walk runs only when the design has a latency target to check.
-fn review(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
+/// The capacity model's figures for a design and the findings of the
+/// rules on them: what `check` reports and `report` presents.
+pub struct Review {
+    /// `None` when the load never settles (a loop through a queue
+    /// multiplies its traffic); the findings then say so.
+    pub estimate: Option<capacity::Estimate>,
+    /// Sorted by place, then code.
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Runs the capacity model once (with `walks` Monte Carlo walks for the
+/// end-to-end quantiles) and the selected rules over it.
+pub fn review_with(analysis: &Analysis, options: &CheckOptions, walks: usize) -> Review {
     let design = &analysis.design;
     let model_options = capacity::Options {
-        walks: if design.requirements.latency_slo.is_empty() {
-            0
-        } else {
-            capacity::DEFAULT_WALKS
-        },
+        walks,
         ..capacity::Options::default()
     };
-    match capacity::estimate(design, &analysis.topology, &model_options) {
-        Ok(estimate) => findings(analysis, &estimate, options),
-        Err(capacity::EstimateError::Unbounded(unbounded)) => {
-            let finding = rules::scaling::saturated::unbounded_loop(design, &unbounded);
-            if options
-                .selection
-                .includes(&rules::scaling::saturated::RULE.code)
-            {
-                vec![finding]
-            } else {
-                Vec::new()
+    let (estimate, mut findings) =
+        match capacity::estimate(design, &analysis.topology, &model_options) {
+            Ok(estimate) => {
+                let findings = findings(analysis, &estimate, options);
+                (Some(estimate), findings)
             }
-        }
-        // `check` asks for no failure, so no failure can name a stranger.
-        Err(capacity::EstimateError::Failure(_)) => Vec::new(),
-    }
+            Err(capacity::EstimateError::Unbounded(unbounded)) => {
+                let finding = rules::scaling::saturated::unbounded_loop(design, &unbounded);
+                let selected = options
+                    .selection
+                    .includes(&rules::scaling::saturated::RULE.code);
+                (None, if selected { vec![finding] } else { Vec::new() })
+            }
+            // No failure is asked for, so no failure can name a stranger.
+            Err(capacity::EstimateError::Failure(_)) => (None, Vec::new()),
+        };
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Review { estimate, findings }
+}
+
+/// `check`'s review: the end-to-end walk runs only when the design has a
+/// latency target to check.
+fn review(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
+    let walks = if analysis.design.requirements.latency_slo.is_empty() {
+        0
+    } else {
+        capacity::DEFAULT_WALKS
+    };
+    review_with(analysis, options, walks).findings
 }
 
 /// The findings of the selected rules on a design and its estimate.

@@ -11,8 +11,12 @@
 //! (`tests/fixtures/hostile-names.yaml`): the SVGs (blueprint's and dot's)
 //! must hold no `<script>`, `on*` or `javascript:`, and the Mermaid must not
 //! carry the injected `%%{init}%%` or `"]; evil [` verbatim (mermaid.parse
-//! accepts both). The HTML report's probe in headless Chromium
-//! (`tests/consumers/browser/htmlcheck.mjs`) comes with `blueprint report`.
+//! accepts both).
+//!
+//! - `report` (HTML): opened in Debian's headless Chromium by
+//!   `tests/consumers/browser/htmlcheck.mjs` (playwright-core), which must
+//!   see no network request, no script element, handler or `javascript:`
+//!   URL, no dialog, no console error, and must take a screenshot.
 //!
 //! The consumers come from the package registries: `bash
 //! tests/consumers/install.sh` installs them (Debian's graphviz,
@@ -100,6 +104,14 @@ fn require_xmllint() {
     require_program(
         "xmllint (Debian package libxml2-utils)",
         "xmllint",
+        &["--version"],
+    );
+}
+
+fn require_chromium() {
+    require_program(
+        "Chromium (Debian package chromium)",
+        "chromium",
         &["--version"],
     );
 }
@@ -337,6 +349,55 @@ fn svg_output_is_well_formed_xml() {
     assert!(
         failures.is_empty(),
         "blueprint's SVG is not clean XML:\n\n{}",
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn html_report_is_inert_in_headless_chromium() {
+    require_node();
+    require_chromium();
+    require_node_modules("browser", &["playwright-core"]);
+    let folder = tempfile::tempdir().unwrap();
+    let script = root().join("tests/consumers/browser/htmlcheck.mjs");
+    let mut failures = Vec::new();
+    for design in DESIGNS {
+        let html = folder.path().join(output_name(design, "html"));
+        let screenshot = folder.path().join(output_name(design, "png"));
+        blueprint_to_file(&["report", design], &html);
+        let output = run_consumer(
+            "node",
+            &[script.as_path(), html.as_path(), screenshot.as_path()],
+        );
+        let status = output.status;
+        let stdout = text_of(&output.stdout);
+        let stderr = text_of(&output.stderr);
+        if !status.success() {
+            failures.push(format!(
+                "{design}: htmlcheck.mjs failed ({status}):\n{stdout}{stderr}"
+            ));
+            continue;
+        }
+        let summary: serde_json::Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|error| panic!("{error}: {stdout}"));
+        assert_eq!(summary["ok"], true, "{stdout}");
+        let png = std::fs::read(&screenshot).unwrap_or_default();
+        if !png.starts_with(b"\x89PNG") || png.len() < 10_000 {
+            failures.push(format!(
+                "{design}: no screenshot of the page ({} bytes)",
+                png.len()
+            ));
+        }
+        if design == HOSTILE {
+            // The hostile title is shown, as text, in the tab and the page.
+            let title = "</title><script>window.__pwned=1</script>";
+            assert_eq!(summary["title"], format!("{title}: design review"));
+            assert!(summary["text"].as_str().unwrap().starts_with(title));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "the HTML report is not inert in Chromium:\n\n{}",
         failures.join("\n\n")
     );
 }

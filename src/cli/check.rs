@@ -52,14 +52,14 @@ enum Format {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-enum FailOn {
+pub(super) enum FailOn {
     Error,
     Warning,
     Info,
 }
 
 impl FailOn {
-    fn severity(self) -> Severity {
+    pub(super) fn severity(self) -> Severity {
         match self {
             FailOn::Error => Severity::Error,
             FailOn::Warning => Severity::Warning,
@@ -68,7 +68,7 @@ impl FailOn {
     }
 }
 
-fn date(text: &str) -> Result<String, String> {
+pub(super) fn date(text: &str) -> Result<String, String> {
     let valid = text.len() == 10
         && text.bytes().enumerate().all(|(i, b)| {
             if i == 4 || i == 7 {
@@ -85,7 +85,7 @@ fn date(text: &str) -> Result<String, String> {
 }
 
 /// Today's date in UTC, as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
-fn today_utc() -> String {
+pub(super) fn today_utc() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
@@ -108,13 +108,13 @@ fn today_utc() -> String {
 
 /// The configuration each design is checked with: `--config`, or the
 /// nearest blueprint.toml above it (read once per file found).
-struct Configs {
-    given: Option<Config>,
-    found: HashMap<PathBuf, Config>,
+pub(super) struct Configs {
+    pub(super) given: Option<Config>,
+    pub(super) found: HashMap<PathBuf, Config>,
 }
 
 impl Configs {
-    fn for_design(&mut self, design: &Path) -> Result<Config, String> {
+    pub(super) fn for_design(&mut self, design: &Path) -> Result<Config, String> {
         if let Some(config) = &self.given {
             return Ok(config.clone());
         }
@@ -140,7 +140,7 @@ impl Configs {
     }
 }
 
-fn read_config(path: &Path) -> Result<Config, String> {
+pub(super) fn read_config(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
     config::parse(&text).map_err(|error| match error.place {

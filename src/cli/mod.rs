@@ -5,6 +5,7 @@ mod check;
 mod envelope;
 mod estimate;
 mod render;
+mod report;
 mod rules;
 
 use std::io::{IsTerminal, Read};
@@ -58,6 +59,11 @@ enum Command {
         after_help = "Examples:\n  blueprint render designs/chat.yaml -o chat.svg\n  blueprint render designs/chat.yaml --annotate --direction lr -o chat.svg\n  blueprint render designs/chat.yaml --format mermaid\n  blueprint render designs/chat.yaml --format dot | dot -Tpng -o chat.png"
     )]
     Render(render::RenderArgs),
+    /// Write a review document: verdict, diagram, findings, capacity, latency, availability
+    #[command(
+        after_help = "Examples:\n  blueprint report designs/checkout.yaml -o checkout.html\n  blueprint report designs/checkout.yaml --format md > REVIEW.md\n  blueprint report design.yaml --fail-on error -o review.html"
+    )]
+    Report(report::ReportArgs),
     /// List every rule: code, name, default severity and what fires it
     #[command(after_help = "Examples:\n  blueprint rules\n  blueprint rules --format json")]
     Rules(rules::RulesArgs),
@@ -79,6 +85,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Estimate(args) => estimate::run(args),
         Command::Envelope(args) => envelope::run(args),
         Command::Render(args) => render::run(args),
+        Command::Report(args) => report::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Schema => {
@@ -117,18 +124,27 @@ pub fn fail(message: impl std::fmt::Display) -> u8 {
 /// Reads one design (a path, or `-` for standard input) and builds its
 /// graph; on failure prints why, compiler style, and returns exit code 2.
 pub fn load_design(path: &Path) -> Result<blueprint::Analysis, u8> {
+    load_design_with_source(path).map(|(analysis, _)| analysis)
+}
+
+/// [`load_design`], also giving the text of the file.
+pub fn load_design_with_source(path: &Path) -> Result<(blueprint::Analysis, String), u8> {
     let name = path.to_string_lossy().into_owned();
     let bytes =
         read_design_bytes(path).map_err(|error| fail(format!("cannot read {name}: {error}")))?;
-    blueprint::analyse(&bytes).map_err(|diagnostics| {
-        let report = FileReport {
-            path: name,
-            source: String::from_utf8_lossy(&bytes).into_owned(),
-            diagnostics,
-        };
-        print_stderr(&text::render(std::slice::from_ref(&report), stderr_color()));
-        INVALID
-    })
+    let source = String::from_utf8_lossy(&bytes).into_owned();
+    match blueprint::analyse(&bytes) {
+        Ok(analysis) => Ok((analysis, source)),
+        Err(diagnostics) => {
+            let report = FileReport {
+                path: name,
+                source,
+                diagnostics,
+            };
+            print_stderr(&text::render(std::slice::from_ref(&report), stderr_color()));
+            Err(INVALID)
+        }
+    }
 }
 
 /// The bytes of a design file, or of standard input for `-`, read no

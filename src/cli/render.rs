@@ -85,10 +85,9 @@ pub fn run(args: RenderArgs) -> u8 {
     let drawing = diagram::build(
         &analysis.design,
         &analysis.topology,
-        &estimate,
+        args.annotate.then_some(&estimate),
         &findings,
         direction,
-        args.annotate,
         options.settings.hot_utilization,
     );
     let format = match args.format {

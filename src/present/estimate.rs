@@ -12,7 +12,7 @@ use crate::capacity::{EntrySource, Estimate, Latency};
 use crate::design::Design;
 use crate::design::quantity::{format_duration, format_rate, trim_number};
 
-fn percent(fraction: f64) -> String {
+pub fn percent(fraction: f64) -> String {
     format!("{}%", trim_number(fraction * 100.0))
 }
 
@@ -28,7 +28,7 @@ fn table() -> Table {
     table
 }
 
-fn entry_source(source: EntrySource) -> &'static str {
+pub fn entry_source(source: EntrySource) -> &'static str {
     match source {
         EntrySource::PeakRps => "requirements.peak_rps",
         EntrySource::Workload => "derived from requirements.workload",
@@ -60,12 +60,9 @@ pub fn render_text(design: &Design, estimate: &Estimate, walks: usize, seed: u64
     out
 }
 
-fn components_table(design: &Design, estimate: &Estimate) -> Table {
-    let sizing = estimate
-        .components
-        .iter()
-        .any(|c| c.needed_replicas.is_some());
-    let mut table = table();
+/// The columns of the capacity table; `needed` only when the estimate was
+/// asked to size the design (`--target-utilization`).
+pub fn capacity_header(estimate: &Estimate) -> Vec<&'static str> {
     let mut header = vec![
         "component",
         "kind",
@@ -76,59 +73,85 @@ fn components_table(design: &Design, estimate: &Estimate) -> Table {
         "p99",
         "headroom",
     ];
-    if sizing {
+    if sizes(estimate) {
         header.push("needed");
     }
-    table.set_header(header);
-    for (component, figures) in design.components.iter().zip(&estimate.components) {
-        let replica = &figures.replica;
-        let total = component.replica_count();
-        let replicas = if replica.live < total {
-            format!("{} of {total} up", replica.live)
-        } else if replica.serving < replica.live {
-            format!("{total} ({} work)", replica.serving)
-        } else {
-            total.to_string()
-        };
-        let utilization = match (figures.broken(), figures.utilization()) {
-            (Some(broken), _) if broken != crate::capacity::Broken::Saturated => {
-                broken.as_str().to_uppercase()
-            }
-            (_, Some(u)) if u >= 1.0 => format!("{} SATURATED", percent(u)),
-            (_, Some(u)) => percent(u),
-            (_, None) => "-".to_string(),
-        };
-        let (mean, p99) = match figures.latency {
-            Some(Latency { mean, p99, .. }) => (format_duration(mean), format_duration(p99)),
-            None => ("-".to_string(), "-".to_string()),
-        };
-        let headroom = figures
-            .utilization()
-            .filter(|u| *u > 0.0 && *u < 1.0)
-            .map_or("-".to_string(), |u| {
-                if u < 0.001 {
-                    ">1000x".to_string()
-                } else {
-                    format!("{}x", trim_number(1.0 / u))
+    header
+}
+
+fn sizes(estimate: &Estimate) -> bool {
+    estimate
+        .components
+        .iter()
+        .any(|c| c.needed_replicas.is_some())
+}
+
+/// One row of the capacity table per component, in file order, matching
+/// [`capacity_header`].
+pub fn capacity_rows(design: &Design, estimate: &Estimate) -> Vec<Vec<String>> {
+    let sizing = sizes(estimate);
+    design
+        .components
+        .iter()
+        .zip(&estimate.components)
+        .map(|(component, figures)| {
+            let replica = &figures.replica;
+            let total = component.replica_count();
+            let replicas = if replica.live < total {
+                format!("{} of {total} up", replica.live)
+            } else if replica.serving < replica.live {
+                format!("{total} ({} work)", replica.serving)
+            } else {
+                total.to_string()
+            };
+            let utilization = match (figures.broken(), figures.utilization()) {
+                (Some(broken), _) if broken != crate::capacity::Broken::Saturated => {
+                    broken.as_str().to_uppercase()
                 }
-            });
-        let mut row = vec![
-            component.name().to_string(),
-            component.kind().to_string(),
-            format_rate(figures.load.total()),
-            replicas,
-            utilization,
-            mean,
-            p99,
-            headroom,
-        ];
-        if sizing {
-            row.push(
-                figures
-                    .needed_replicas
-                    .map_or("-".to_string(), |n| n.to_string()),
-            );
-        }
+                (_, Some(u)) if u >= 1.0 => format!("{} SATURATED", percent(u)),
+                (_, Some(u)) => percent(u),
+                (_, None) => "-".to_string(),
+            };
+            let (mean, p99) = match figures.latency {
+                Some(Latency { mean, p99, .. }) => (format_duration(mean), format_duration(p99)),
+                None => ("-".to_string(), "-".to_string()),
+            };
+            let headroom = figures
+                .utilization()
+                .filter(|u| *u > 0.0 && *u < 1.0)
+                .map_or("-".to_string(), |u| {
+                    if u < 0.001 {
+                        ">1000x".to_string()
+                    } else {
+                        format!("{}x", trim_number(1.0 / u))
+                    }
+                });
+            let mut row = vec![
+                component.name().to_string(),
+                component.kind().to_string(),
+                format_rate(figures.load.total()),
+                replicas,
+                utilization,
+                mean,
+                p99,
+                headroom,
+            ];
+            if sizing {
+                row.push(
+                    figures
+                        .needed_replicas
+                        .map_or("-".to_string(), |n| n.to_string()),
+                );
+            }
+            row
+        })
+        .collect()
+}
+
+fn components_table(design: &Design, estimate: &Estimate) -> Table {
+    let mut table = table();
+    table.set_header(capacity_header(estimate));
+    for row in capacity_rows(design, estimate) {
         table.add_row(row);
     }
     for column in 2..table.column_count() {
@@ -139,43 +162,46 @@ fn components_table(design: &Design, estimate: &Estimate) -> Table {
     table
 }
 
-fn end_to_end_text(design: &Design, estimate: &Estimate, walks: usize, seed: u64) -> String {
-    let mut out = String::new();
+/// The end-to-end figures against the design's latency targets: rows of
+/// (figure, estimate, target, `met`/`MISSED`), the mean first.
+pub fn end_to_end_rows(
+    design: &Design,
+    estimate: &Estimate,
+    end_to_end: &EndToEnd,
+) -> Vec<[String; 4]> {
+    let mean = estimate.mean_by_formula.unwrap_or(end_to_end.mean);
+    let mut rows = vec![[
+        "mean".to_string(),
+        format_duration(mean),
+        String::new(),
+        String::new(),
+    ]];
+    for (label, quantile, value) in quantiles(end_to_end) {
+        let target = design
+            .requirements
+            .latency_slo
+            .iter()
+            .find(|t| (t.quantile - quantile).abs() < 1e-9);
+        let (target_text, verdict) = match target {
+            Some(t) if value <= t.seconds.value => (format_duration(t.seconds.value), "met"),
+            Some(t) => (format_duration(t.seconds.value), "MISSED"),
+            None => (String::new(), ""),
+        };
+        rows.push([
+            label.to_string(),
+            format_duration(value),
+            target_text,
+            verdict.to_string(),
+        ]);
+    }
+    rows
+}
+
+/// Why there is no end-to-end figure, in a sentence; `None` when there is
+/// one or it was not asked for.
+pub fn end_to_end_missing(design: &Design, estimate: &Estimate) -> Option<String> {
     match &estimate.end_to_end {
-        Ok(end_to_end) => {
-            let _ = writeln!(out, "End to end ({walks} walks, seed {seed}):");
-            let mut table = table();
-            table.set_header(["", "estimate", "target", ""]);
-            let mean = estimate.mean_by_formula.unwrap_or(end_to_end.mean);
-            table.add_row(vec![
-                "mean".to_string(),
-                format_duration(mean),
-                String::new(),
-                String::new(),
-            ]);
-            for (label, quantile, value) in quantiles(end_to_end) {
-                let target = design
-                    .requirements
-                    .latency_slo
-                    .iter()
-                    .find(|t| (t.quantile - quantile).abs() < 1e-9);
-                let (target_text, verdict) = match target {
-                    Some(t) if value <= t.seconds.value => {
-                        (format_duration(t.seconds.value), "met")
-                    }
-                    Some(t) => (format_duration(t.seconds.value), "MISSED"),
-                    None => (String::new(), ""),
-                };
-                table.add_row(vec![
-                    label.to_string(),
-                    format_duration(value),
-                    target_text,
-                    verdict.to_string(),
-                ]);
-            }
-            out.push_str(&table.to_string());
-            out.push('\n');
-        }
+        Ok(_) | Err(NoLatency::NotComputed) => None,
         Err(NoLatency::Saturated(components)) => {
             let names: Vec<String> = components
                 .iter()
@@ -186,28 +212,33 @@ fn end_to_end_text(design: &Design, estimate: &Estimate, walks: usize, seed: u64
                     format!("{} ({state})", design.components[id].name())
                 })
                 .collect();
-            let _ = writeln!(
-                out,
+            Some(format!(
                 "End to end: no bound, because requests wait on {}.",
                 names.join(", ")
-            );
+            ))
         }
-        Err(NoLatency::NoLoad) => {
-            let _ = writeln!(
-                out,
-                "End to end: no load enters the design (give requirements.peak_rps, a workload, or --rps)."
-            );
-        }
-        Err(NoLatency::TooLarge(visits)) => {
-            let _ = writeln!(
-                out,
-                "End to end: the call tree is too large to walk ({} stages per request).",
-                trim_number(*visits)
-            );
-        }
-        Err(NoLatency::NotComputed) => {}
+        Err(NoLatency::NoLoad) => Some(
+            "End to end: no load enters the design (give requirements.peak_rps, a workload, or --rps)."
+                .to_string(),
+        ),
+        Err(NoLatency::TooLarge(visits)) => Some(format!(
+            "End to end: the call tree is too large to walk ({} stages per request).",
+            trim_number(*visits)
+        )),
     }
-    out
+}
+
+fn end_to_end_text(design: &Design, estimate: &Estimate, walks: usize, seed: u64) -> String {
+    if let Ok(end_to_end) = &estimate.end_to_end {
+        let mut table = table();
+        table.set_header(["", "estimate", "target", ""]);
+        for row in end_to_end_rows(design, estimate, end_to_end) {
+            table.add_row(row);
+        }
+        format!("End to end ({walks} walks, seed {seed}):\n{table}\n")
+    } else {
+        end_to_end_missing(design, estimate).map_or(String::new(), |line| line + "\n")
+    }
 }
 
 fn quantiles(end_to_end: &EndToEnd) -> [(&'static str, f64, f64); 5] {
@@ -221,24 +252,40 @@ fn quantiles(end_to_end: &EndToEnd) -> [(&'static str, f64, f64); 5] {
 }
 
 fn summary_text(design: &Design, estimate: &Estimate) -> String {
-    let mut out = String::new();
-    if let (Some(bottleneck), Some(max)) = (estimate.bottleneck, estimate.max_entry_rps) {
-        let utilization = estimate.components[bottleneck].utilization().unwrap_or(0.0);
-        let _ = writeln!(
-            out,
-            "Bottleneck: {} at {} utilisation; the design carries up to {} entering ({}x the current load).",
-            design.components[bottleneck].name(),
-            percent(utilization),
+    let mut lines: Vec<String> = bottleneck_line(design, estimate).into_iter().collect();
+    lines.push(availability_line(design, estimate));
+    lines.extend(queue_lines(design, estimate));
+    if !estimate.failures.is_empty() {
+        lines.push(format!("What breaks: {}.", what_breaks(design, estimate)));
+        lines.push(format!(
+            "Request path: {}.",
+            if estimate.path_up() {
+                "still up"
+            } else {
+                "DOWN"
+            }
+        ));
+    }
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
+/// The bottleneck and the largest load the design carries, in a sentence.
+pub fn bottleneck_line(design: &Design, estimate: &Estimate) -> Option<String> {
+    let bottleneck = estimate.bottleneck?;
+    let name = design.components[bottleneck].name();
+    Some(match estimate.max_entry_rps {
+        Some(max) => format!(
+            "Bottleneck: {name} at {} utilisation; the design carries up to {} entering ({}x the current load).",
+            percent(estimate.components[bottleneck].utilization().unwrap_or(0.0)),
             format_rate(max),
             trim_number(max / estimate.entry_rps.max(f64::MIN_POSITIVE))
-        );
-    } else if let Some(bottleneck) = estimate.bottleneck {
-        let _ = writeln!(
-            out,
-            "Bottleneck: {} has no replica left.",
-            design.components[bottleneck].name()
-        );
-    }
+        ),
+        None => format!("Bottleneck: {name} has no replica left."),
+    })
+}
+
+/// Availability with nines, downtime and the verdict against the target.
+pub fn availability_line(design: &Design, estimate: &Estimate) -> String {
     let availability = estimate.availability;
     let mut line = format!(
         "Availability: {} ({} nines): {} down a year, {} a month",
@@ -258,54 +305,50 @@ fn summary_text(design: &Design, estimate: &Estimate) -> String {
             availability_percent(target.value)
         ));
     }
-    let _ = writeln!(out, "{line}.");
-    for queue in &estimate.queues {
-        let name = design.components[queue.queue].name();
-        let drain = queue
-            .drain
-            .map_or("an unmodelled consumer".to_string(), format_rate);
-        if queue.backlog_growth > 0.0 {
-            let _ = writeln!(
-                out,
-                "Queue {name}: {} in, {drain} drained: the backlog grows by {} ({} messages after an hour).",
-                format_rate(queue.inflow),
-                format_rate(queue.backlog_growth),
-                trim_number(queue.lag_after_hour())
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "Queue {name}: {} in, {drain} drained, no backlog.",
-                format_rate(queue.inflow)
-            );
-        }
-    }
-    if !estimate.failures.is_empty() {
-        let broken: Vec<String> = design
-            .components
-            .iter()
-            .zip(&estimate.components)
-            .filter_map(|(c, e)| e.broken().map(|b| format!("{} ({})", c.name(), b.as_str())))
-            .collect();
-        if broken.is_empty() {
-            let _ = writeln!(
-                out,
-                "What breaks: nothing; every component still carries its load."
-            );
-        } else {
-            let _ = writeln!(out, "What breaks: {}.", broken.join(", "));
-        }
-        let _ = writeln!(
-            out,
-            "Request path: {}.",
-            if estimate.path_up() {
-                "still up"
+    line.push('.');
+    line
+}
+
+/// One sentence per queue: what comes in, what drains, the backlog.
+pub fn queue_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
+    estimate
+        .queues
+        .iter()
+        .map(|queue| {
+            let name = design.components[queue.queue].name();
+            let drain = queue
+                .drain
+                .map_or("an unmodelled consumer".to_string(), format_rate);
+            if queue.backlog_growth > 0.0 {
+                format!(
+                    "Queue {name}: {} in, {drain} drained: the backlog grows by {} ({} messages after an hour).",
+                    format_rate(queue.inflow),
+                    format_rate(queue.backlog_growth),
+                    trim_number(queue.lag_after_hour())
+                )
             } else {
-                "DOWN"
+                format!(
+                    "Queue {name}: {} in, {drain} drained, no backlog.",
+                    format_rate(queue.inflow)
+                )
             }
-        );
+        })
+        .collect()
+}
+
+/// The components a failure breaks, with how, or `nothing; ...`.
+pub fn what_breaks(design: &Design, estimate: &Estimate) -> String {
+    let broken: Vec<String> = design
+        .components
+        .iter()
+        .zip(&estimate.components)
+        .filter_map(|(c, e)| e.broken().map(|b| format!("{} ({})", c.name(), b.as_str())))
+        .collect();
+    if broken.is_empty() {
+        "nothing; every component still carries its load".to_string()
+    } else {
+        broken.join(", ")
     }
-    out
 }
 
 #[derive(Serialize)]

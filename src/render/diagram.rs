@@ -1,5 +1,5 @@
 //! What a drawing of a design shows, independent of the drawing format:
-//! one node per component (kind, name, replicas, and with `annotate` its
+//! one node per component (kind, name, replicas, and with an estimate its
 //! load, utilisation and p99), one edge per call, miss, consumer and dead
 //! letter, clusters for the zones (and regions) components run in, and the
 //! worst finding on each component.
@@ -47,7 +47,7 @@ pub struct Node {
     pub name: String,
     pub kind: Kind,
     pub replicas: u32,
-    /// Extra lines under the name: `x3`, and with `annotate` the figures.
+    /// Extra lines under the name: `x3`, and with an estimate the figures.
     pub details: Vec<String>,
     pub heat: Option<Heat>,
     /// The worst severity among its live findings, and how many there are.
@@ -94,15 +94,15 @@ fn heat(utilization: f64, hot: f64) -> Heat {
     }
 }
 
-/// Builds the diagram of a design. `estimate` adds the figures when
-/// `annotate` is set; `findings` mark the components they concern.
+/// Builds the diagram of a design. With an `estimate`, nodes also carry
+/// their load, utilisation and p99 and are coloured by how hot they run;
+/// `findings` mark the components they concern.
 pub fn build(
     design: &Design,
     topology: &Topology,
-    estimate: &Estimate,
+    estimate: Option<&Estimate>,
     findings: &[Diagnostic],
     direction: Direction,
-    annotate: bool,
     hot_utilization: f64,
 ) -> Diagram {
     let mut clusters: Vec<Cluster> = Vec::new();
@@ -145,13 +145,13 @@ pub fn build(
             clusters.len() - 1
         });
 
-        let figures = &estimate.components[id];
         let mut details = Vec::new();
         if component.kind() != Kind::Client {
             details.push(format!("x{}", component.replica_count()));
         }
         let mut node_heat = None;
-        if annotate {
+        if let Some(estimate) = estimate {
+            let figures = &estimate.components[id];
             let mut line = format_rate(figures.load.total());
             if let Some(utilization) = figures.utilization() {
                 line.push_str(&if utilization.is_finite() {
@@ -220,6 +220,6 @@ pub fn build(
         edges,
         clusters,
         direction,
-        annotated: annotate,
+        annotated: estimate.is_some(),
     }
 }

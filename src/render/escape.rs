@@ -68,8 +68,9 @@ pub fn markdown(text: &str) -> String {
             '<' => escaped.push_str("&lt;"),
             '>' => escaped.push_str("&gt;"),
             '\n' | '\r' | '\t' => escaped.push(' '),
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|'
-            | '~' => {
+            // Brackets are escaped, so parentheses and `!` cannot make a
+            // link or an image.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '+' | '|' | '~' => {
                 escaped.push('\\');
                 escaped.push(c);
             }

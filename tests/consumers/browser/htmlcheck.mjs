@@ -142,6 +142,8 @@ try {
     args: FLAGS,
     chromiumSandbox: false,
     viewport: { width: 1200, height: 800 },
+    // BLUEPRINT_COLOR_SCHEME=dark shows the page as a dark-mode user sees it.
+    colorScheme: process.env.BLUEPRINT_COLOR_SCHEME === "dark" ? "dark" : "light",
     timeout: 30_000,
   });
 

@@ -1,0 +1,22 @@
+//! The review as one self-contained HTML file: inline CSS (print and dark
+//! mode included), inline SVG, no script, and a Content-Security-Policy
+//! that forbids fetching anything. askama escapes every value for HTML; the
+//! two SVG drawings are written by our own escaping SVG writers.
+
+use askama::Template;
+
+use super::Document;
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page<'a> {
+    document: &'a Document,
+}
+
+pub fn render(document: &Document) -> String {
+    let mut text = Page { document }
+        .render()
+        .expect("the template only formats strings");
+    text.push('\n');
+    text
+}

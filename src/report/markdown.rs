@@ -1,0 +1,71 @@
+//! The review as Markdown, made to be pasted into a design document or a
+//! pull request: tables, the diagram as a Mermaid block (drawn by GitHub
+//! and GitLab), the YAML lines in fenced code. Every value is escaped by
+//! [`Escape`], configured in `askama.toml` for `.md` templates.
+
+use std::fmt;
+
+use askama::Template;
+
+use super::Document;
+use crate::render::escape;
+
+#[derive(Template)]
+#[template(path = "report.md")]
+struct Page<'a> {
+    document: &'a Document,
+}
+
+impl Page<'_> {
+    /// `text` in a fenced code block (for the template).
+    fn fenced(&self, text: &str, language: &str) -> String {
+        code_block(text, language)
+    }
+
+    /// `blueprint explain CODE` as inline code: codes are ours, `BP` and digits.
+    fn command(&self, code: &str) -> String {
+        format!("`blueprint explain {code}`")
+    }
+}
+
+pub fn render(document: &Document) -> String {
+    let mut text = Page { document }
+        .render()
+        .expect("the template only formats strings");
+    text.push('\n');
+    text
+}
+
+/// askama's escaper for Markdown templates: [`escape::markdown`].
+#[derive(Clone, Copy)]
+pub struct Escape;
+
+impl askama::filters::Escaper for Escape {
+    fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, string: &str) -> fmt::Result {
+        dest.write_str(&escape::markdown(string))
+    }
+}
+
+/// A fenced code block holding `text` literally: the fence is longer than
+/// any run of backticks inside, so nothing in the text can close it.
+pub fn code_block(text: &str, language: &str) -> String {
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    let body: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect();
+    format!("{fence}{language}\n{body}\n{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_blocks_cannot_be_closed_from_inside() {
+        assert_eq!(code_block("a: 1", "yaml"), "```yaml\na: 1\n```");
+        let block = code_block("x ``` y ```` z", "");
+        assert!(block.starts_with("`````\n") && block.ends_with("\n`````"));
+    }
+}

@@ -1,0 +1,419 @@
+//! `blueprint report`: a review document of one design. [`build`] gathers
+//! everything the document shows into a [`Document`] of plain text (no
+//! markup, nothing escaped); [`html`] and [`markdown`] lay it out with the
+//! askama templates in `templates/`, which escape every string for their
+//! target.
+
+pub mod chart;
+pub mod html;
+pub mod markdown;
+
+use crate::Analysis;
+use crate::capacity::failure::Failure;
+use crate::capacity::{self, Broken, Estimate};
+use crate::design::quantity::{format_duration, format_rate, trim_number};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::present::estimate as figures;
+use crate::render::{self, diagram};
+
+/// What the review document shows, as plain text.
+pub struct Document {
+    pub title: String,
+    pub description: Option<String>,
+    /// The design file as the user named it.
+    pub path: String,
+    pub verdict: Verdict,
+    /// The diagram as inline SVG (escaped by the SVG writer).
+    pub diagram_svg: String,
+    /// The same diagram in Mermaid, for Markdown viewers that draw it.
+    pub diagram_mermaid: String,
+    /// What each component is, in file order.
+    pub components: Vec<ComponentLine>,
+    /// Live findings, errors first; empty groups left out.
+    pub findings: Vec<FindingGroup>,
+    pub suppressed: Vec<SuppressedFinding>,
+    /// The capacity model's figures; `None` when the load never settles.
+    pub numbers: Option<Numbers>,
+    /// The back-of-the-envelope lines of `requirements.workload`.
+    pub envelope: Vec<EnvelopeLine>,
+}
+
+pub struct ComponentLine {
+    pub name: String,
+    pub kind: &'static str,
+    pub engine: String,
+    pub replicas: u32,
+    pub zones: String,
+    pub tags: String,
+}
+
+pub struct Verdict {
+    pub passes: bool,
+    /// `Passes review` or `Fails review`, with the threshold.
+    pub headline: String,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+}
+
+pub struct FindingGroup {
+    /// `error`, `warning` or `info`: also the CSS class.
+    pub severity: &'static str,
+    pub title: String,
+    pub findings: Vec<Finding>,
+}
+
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub component: Option<String>,
+    pub message: String,
+    /// `line 12, column 5`.
+    pub place: Option<String>,
+    /// The YAML line the finding points at.
+    pub source_line: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+pub struct SuppressedFinding {
+    pub code: &'static str,
+    pub component: Option<String>,
+    pub message: String,
+    pub reason: String,
+}
+
+pub struct Numbers {
+    /// `1.2k rps entering (requirements.peak_rps)`.
+    pub entry: String,
+    pub capacity_header: Vec<&'static str>,
+    pub capacity_rows: Vec<CapacityRow>,
+    /// (figure, estimate, target, verdict) rows; empty when there is no
+    /// end-to-end figure, and then `end_to_end_missing` says why.
+    pub end_to_end: Vec<[String; 4]>,
+    pub end_to_end_missing: Option<String>,
+    pub bottleneck: Option<String>,
+    pub chart: Option<chart::Chart>,
+    pub availability: AvailabilityFigures,
+    pub queues: Vec<String>,
+    pub zones: ZoneLoss,
+}
+
+pub struct CapacityRow {
+    pub cells: Vec<String>,
+    /// `ok`, `hot`, `saturated` or `down`: also the CSS class.
+    pub state: &'static str,
+}
+
+pub struct AvailabilityFigures {
+    pub percent: String,
+    pub nines: String,
+    pub downtime_per_year: String,
+    pub downtime_per_month: String,
+    pub target: Option<String>,
+    pub met: Option<bool>,
+}
+
+/// What happens when each zone is lost.
+pub struct ZoneLoss {
+    pub zones: Vec<ZoneWhatIf>,
+    /// A sentence on the whole: every zone survivable, or which are not.
+    pub summary: String,
+}
+
+pub struct ZoneWhatIf {
+    pub zone: String,
+    /// How many components lose replicas, and which lose all of them.
+    pub hit: String,
+    pub breaks: String,
+    pub path_up: bool,
+    /// The largest entry load the design still carries.
+    pub capacity: String,
+}
+
+pub struct EnvelopeLine {
+    pub figure: &'static str,
+    pub working: String,
+    pub result: String,
+}
+
+/// Everything [`build`] needs: the design, the estimate `check` would make
+/// (with the end-to-end walk), and the findings on it.
+pub struct Input<'a> {
+    pub path: &'a str,
+    pub source: &'a str,
+    pub analysis: &'a Analysis,
+    pub estimate: Option<&'a Estimate>,
+    pub findings: &'a [Diagnostic],
+    /// The verdict fails on live findings at or above this severity.
+    pub fail_on: Severity,
+    /// Utilisation from which a component counts as hot.
+    pub hot_utilization: f64,
+}
+
+pub fn build(input: &Input) -> Document {
+    let design = &input.analysis.design;
+    let drawing = diagram::build(
+        design,
+        &input.analysis.topology,
+        input.estimate,
+        input.findings,
+        diagram::Direction::TopToBottom,
+        input.hot_utilization,
+    );
+    Document {
+        title: design.name.value.clone(),
+        description: design.description.clone(),
+        path: input.path.to_string(),
+        verdict: verdict(input.findings, input.fail_on),
+        diagram_svg: render::render(&drawing, render::Format::Svg),
+        diagram_mermaid: render::render(&drawing, render::Format::Mermaid),
+        components: design
+            .components
+            .iter()
+            .map(|component| ComponentLine {
+                name: component.name().to_string(),
+                kind: component.kind().as_str(),
+                engine: component.engine.clone().unwrap_or_default(),
+                replicas: component.replica_count(),
+                zones: component
+                    .zone_ids()
+                    .iter()
+                    .map(|&zone| design.zones[zone].value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                tags: component.tags.join(", "),
+            })
+            .collect(),
+        findings: finding_groups(input.findings, input.source),
+        suppressed: input
+            .findings
+            .iter()
+            .filter(|d| d.suppressed)
+            .map(|d| SuppressedFinding {
+                code: d.code,
+                component: d.component.clone(),
+                message: d.message.clone(),
+                reason: d.justification.clone().unwrap_or_default(),
+            })
+            .collect(),
+        numbers: input
+            .estimate
+            .map(|estimate| numbers(input.analysis, estimate, input.hot_utilization)),
+        envelope: design
+            .requirements
+            .workload
+            .as_ref()
+            .map(|workload| {
+                capacity::envelope::compute(design, &workload.value)
+                    .lines
+                    .into_iter()
+                    .map(|line| EnvelopeLine {
+                        figure: line.figure,
+                        working: line.working,
+                        result: line.result,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn verdict(findings: &[Diagnostic], fail_on: Severity) -> Verdict {
+    let live = |severity| {
+        findings
+            .iter()
+            .filter(|d| !d.suppressed && d.severity == severity)
+            .count()
+    };
+    let failing = findings
+        .iter()
+        .filter(|d| !d.suppressed && d.severity >= fail_on)
+        .count();
+    let passes = failing == 0;
+    let headline = if passes {
+        format!("Passes review: no finding at or above {fail_on}")
+    } else {
+        format!(
+            "Fails review: {failing} finding{} at or above {fail_on}",
+            if failing == 1 { "" } else { "s" }
+        )
+    };
+    Verdict {
+        passes,
+        headline,
+        errors: live(Severity::Error),
+        warnings: live(Severity::Warning),
+        infos: live(Severity::Info),
+        suppressed: findings.iter().filter(|d| d.suppressed).count(),
+    }
+}
+
+fn finding_groups(findings: &[Diagnostic], source: &str) -> Vec<FindingGroup> {
+    let lines: Vec<&str> = source.lines().collect();
+    [
+        (Severity::Error, "Errors"),
+        (Severity::Warning, "Warnings"),
+        (Severity::Info, "Information"),
+    ]
+    .into_iter()
+    .filter_map(|(severity, title)| {
+        let group: Vec<Finding> = findings
+            .iter()
+            .filter(|d| !d.suppressed && d.severity == severity)
+            .map(|d| Finding {
+                code: d.code,
+                name: d.name,
+                component: d.component.clone(),
+                message: d.message.clone(),
+                place: d
+                    .span
+                    .map(|span| format!("line {}, column {}", span.line, span.column)),
+                source_line: d
+                    .span
+                    .and_then(|span| lines.get(span.line.checked_sub(1)? as usize))
+                    .map(|line| line.trim_end().to_string()),
+                help: d.help.clone(),
+            })
+            .collect();
+        (!group.is_empty()).then(|| FindingGroup {
+            severity: severity.as_str(),
+            title: format!("{title} ({})", group.len()),
+            findings: group,
+        })
+    })
+    .collect()
+}
+
+fn numbers(analysis: &Analysis, estimate: &Estimate, hot_utilization: f64) -> Numbers {
+    let design = &analysis.design;
+    let capacity_rows = figures::capacity_rows(design, estimate)
+        .into_iter()
+        .zip(&estimate.components)
+        .map(|(cells, component)| CapacityRow {
+            cells,
+            state: match (component.broken(), component.utilization()) {
+                (Some(Broken::Saturated), _) => "saturated",
+                (Some(_), _) => "down",
+                (None, Some(u)) if u >= hot_utilization => "hot",
+                _ => "ok",
+            },
+        })
+        .collect();
+    let availability = estimate.availability;
+    let target = design.requirements.availability_slo.as_ref();
+    Numbers {
+        entry: format!(
+            "{} entering ({})",
+            format_rate(estimate.entry_rps),
+            figures::entry_source(estimate.entry_source)
+        ),
+        capacity_header: figures::capacity_header(estimate),
+        capacity_rows,
+        end_to_end: estimate
+            .end_to_end
+            .as_ref()
+            .map(|end_to_end| figures::end_to_end_rows(design, estimate, end_to_end))
+            .unwrap_or_default(),
+        end_to_end_missing: figures::end_to_end_missing(design, estimate),
+        bottleneck: figures::bottleneck_line(design, estimate),
+        chart: chart::bottleneck(analysis, estimate),
+        availability: AvailabilityFigures {
+            percent: figures::availability_percent(availability.value),
+            nines: trim_number(availability.nines),
+            downtime_per_year: format_duration(availability.downtime_per_year_s),
+            downtime_per_month: format_duration(availability.downtime_per_month_s),
+            target: target.map(|t| figures::availability_percent(t.value)),
+            met: target.map(|t| availability.value >= t.value),
+        },
+        queues: figures::queue_lines(design, estimate),
+        zones: zone_loss(analysis, estimate),
+    }
+}
+
+/// The what-if of losing each declared zone, one at a time, at the
+/// current load.
+fn zone_loss(analysis: &Analysis, estimate: &Estimate) -> ZoneLoss {
+    let design = &analysis.design;
+    if design.zones.is_empty() {
+        return ZoneLoss {
+            zones: Vec::new(),
+            summary: "The design declares no zones, so it cannot say what survives the loss of one: every component shares one failure domain.".to_string(),
+        };
+    }
+    let zones: Vec<ZoneWhatIf> = design
+        .zones
+        .iter()
+        .map(|zone| {
+            let options = capacity::Options {
+                entry_rps: Some(estimate.entry_rps),
+                failures: vec![Failure::Zone(zone.value.clone())],
+                walks: 0,
+                ..capacity::Options::default()
+            };
+            match capacity::estimate(design, &analysis.topology, &options) {
+                Ok(failed) => zone_what_if(analysis, &zone.value, &failed),
+                Err(_) => ZoneWhatIf {
+                    zone: zone.value.clone(),
+                    hit: "-".to_string(),
+                    breaks: "the load never settles".to_string(),
+                    path_up: false,
+                    capacity: "-".to_string(),
+                },
+            }
+        })
+        .collect();
+    let fatal: Vec<&str> = zones
+        .iter()
+        .filter(|z| !z.path_up)
+        .map(|z| z.zone.as_str())
+        .collect();
+    let summary = if fatal.is_empty() {
+        format!(
+            "The request path survives the loss of any one of its {} zone{}.",
+            zones.len(),
+            if zones.len() == 1 { "" } else { "s" }
+        )
+    } else {
+        format!(
+            "The request path goes down when zone {} is lost.",
+            fatal.join(" or zone ")
+        )
+    };
+    ZoneLoss { zones, summary }
+}
+
+fn zone_what_if(analysis: &Analysis, zone: &str, failed: &Estimate) -> ZoneWhatIf {
+    let design = &analysis.design;
+    let hit = design
+        .components
+        .iter()
+        .zip(&failed.components)
+        .filter(|(component, figures)| figures.replica.live < component.replica_count())
+        .count();
+    let emptied: Vec<&str> = design
+        .components
+        .iter()
+        .zip(&failed.components)
+        .filter(|(component, figures)| figures.replica.live == 0 && component.replica_count() > 0)
+        .map(|(component, _)| component.name())
+        .collect();
+    let mut hit = format!("{hit} of {} components", design.components.len());
+    if !emptied.is_empty() {
+        hit.push_str(&format!("; none left of {}", emptied.join(", ")));
+    }
+    ZoneWhatIf {
+        zone: zone.to_string(),
+        hit,
+        breaks: figures::what_breaks(design, failed),
+        path_up: failed.path_up(),
+        capacity: failed.max_entry_rps.map_or("-".to_string(), |max| {
+            format!(
+                "{} ({}x the current load)",
+                format_rate(max),
+                trim_number(max / failed.entry_rps.max(f64::MIN_POSITIVE))
+            )
+        }),
+    }
+}

@@ -1,0 +1,268 @@
+//! `blueprint report`: Markdown snapshots of two bundled designs, the
+//! sections and verdict of the HTML file, a self-contained page, escaping of
+//! hostile free text in both formats, determinism, atomic files and bad
+//! input. The page's behaviour in a browser is in `render_consumers.rs`.
+
+use assert_cmd::Command;
+
+fn blueprint() -> Command {
+    let mut command = Command::cargo_bin("blueprint").expect("binary builds");
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn report(args: &[&str]) -> String {
+    let output = blueprint().arg("report").args(args).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+const HOSTILE: &str = "tests/fixtures/hostile-names.yaml";
+
+#[test]
+fn markdown_snapshots_of_two_designs() {
+    for design in ["chat", "checkout"] {
+        let path = format!("designs/{design}.yaml");
+        insta::assert_snapshot!(
+            format!("{design}.md"),
+            report(&[&path, "--format", "md", "--today", "2026-01-01"])
+        );
+    }
+}
+
+#[test]
+fn the_html_report_has_every_section() {
+    let html = report(&["designs/checkout.yaml"]);
+    for id in [
+        "diagram",
+        "findings",
+        "capacity",
+        "latency",
+        "availability",
+        "zones",
+    ] {
+        assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
+    }
+    // The verdict, the two errors and their fixes with the YAML line.
+    assert!(html.contains("Fails review: 7 findings at or above warning"));
+    assert!(html.contains("<span class=\"code\">BP101</span> single-replica · orders_db"));
+    assert!(html.contains("designs/checkout.yaml, line 150, column 15"));
+    assert!(html.contains("<pre><code>    replicas: 1</code></pre>"));
+    assert!(html.contains("<strong>Fix:</strong> run at least two replicas in different zones"));
+    // The diagram and the bottleneck's chart, inline.
+    assert!(html.contains("<figure class=\"diagram\">\n<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(html.contains("<h3>Latency against load: fulfilment_worker</h3>"));
+    assert_eq!(html.matches("<polyline").count(), 2);
+    // End to end against the SLO, availability against its target.
+    assert!(
+        html.contains("<tr><td>p99</td><td>913ms</td><td>1.5s</td><td class=\"met\">met</td></tr>")
+    );
+    assert!(
+        html.contains(
+            "<tr><td>target</td><td>99.9% <span class=\"missed\">MISSED</span></td></tr>"
+        )
+    );
+    // Losing az1 takes the single orders_db, and the path, down.
+    assert!(html.contains("The request path goes down when zone az1 is lost."));
+    assert!(html.contains("<tr class=\"down\"><td>az1</td>"));
+    assert!(html.contains("<tr class=\"ok\"><td>az2</td>"));
+}
+
+#[test]
+fn a_sound_design_passes_and_shows_its_envelope() {
+    let html = report(&["designs/timeline.yaml"]);
+    assert!(html.contains("<div class=\"verdict pass\">"));
+    assert!(html.contains("Passes review: no finding at or above warning"));
+    assert!(html.contains("No live findings"));
+    assert!(html.contains("<section id=\"envelope\">"));
+    assert!(html.contains("The request path survives the loss of any one of its 3 zones."));
+}
+
+#[test]
+fn fail_on_sets_the_verdict() {
+    let html = report(&["designs/checkout.yaml", "--fail-on", "error"]);
+    assert!(html.contains("Fails review: 2 findings at or above error"));
+    let html = report(&["designs/video-streaming.yaml", "--fail-on", "error"]);
+    let warnings_only = !html.contains("<h3 class=\"error\">");
+    assert_eq!(html.contains("<div class=\"verdict pass\">"), warnings_only);
+}
+
+#[test]
+fn the_page_fetches_nothing_and_runs_nothing() {
+    let html = report(&["designs/chat.yaml"]);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'"
+    ));
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("<link"));
+    assert!(!html.contains("<img"));
+    // `url(#...)` names a marker in the same SVG.
+    assert_eq!(html.matches("url(").count(), html.matches("url(#").count());
+    // The only address is the SVG namespace, which is a name, not a fetch.
+    let addresses = html.matches("http://").count() + html.matches("https://").count();
+    assert_eq!(
+        addresses,
+        html.matches("http://www.w3.org/2000/svg").count()
+    );
+    assert!(html.contains("@media print"));
+    assert!(html.contains("@media (prefers-color-scheme:dark)"));
+}
+
+#[test]
+fn hostile_text_stays_text_in_html() {
+    let html = report(&[HOSTILE]);
+    for raw in [
+        "<script",
+        "</script",
+        "<img",
+        "<style>body",
+        "<a href=\"javascript",
+        "<b>",
+        "<i>",
+        "]]><![CDATA[",
+        "onerror=\"",
+        "onload=\"",
+    ] {
+        assert!(!html.contains(raw), "{raw} reached the page unescaped");
+    }
+    // The only links are the page's own table of contents.
+    assert_eq!(
+        html.matches("<a ").count(),
+        html.matches("<a href=\"#").count()
+    );
+    // ... yet every string is there, escaped, for the reader.
+    assert!(html.contains("&#60;/title&#62;&#60;script&#62;window.__pwned=1&#60;/script&#62;"));
+    assert!(html.contains("&#60;img src=x onerror=&#34;window.__pwned=6&#34;&#62;"));
+    assert!(html.contains("one primary until launch &#60;/script&#62;"));
+}
+
+#[test]
+fn hostile_text_stays_text_in_markdown() {
+    let markdown = report(&[HOSTILE, "--format", "md"]);
+    for raw in ["<script", "<img", "<style", "<a href", "<b>", "<i>"] {
+        assert!(
+            !markdown.contains(raw),
+            "{raw} reached the Markdown unescaped"
+        );
+    }
+    // No free text can add or remove a table cell: every row of a table has
+    // as many unescaped pipes as its header.
+    let mut columns: Option<usize> = None;
+    for line in markdown.lines() {
+        if !line.starts_with('|') {
+            columns = None;
+            continue;
+        }
+        let pipes = line
+            .replace("\\\\", "")
+            .replace("\\|", "")
+            .matches('|')
+            .count();
+        match columns {
+            None => columns = Some(pipes),
+            Some(expected) => assert_eq!(pipes, expected, "a cell broke out: {line}"),
+        }
+    }
+    // The Mermaid block cannot be closed or redirected by the design's text.
+    let diagram = markdown
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("a Mermaid block");
+    assert!(!diagram.contains("%%{init"));
+    assert!(!diagram.contains("\"]; evil ["));
+}
+
+#[test]
+fn the_same_design_gives_the_same_bytes() {
+    for format in ["html", "md"] {
+        let args = ["designs/ride-hailing.yaml", "--format", format];
+        assert_eq!(report(&args), report(&args));
+    }
+}
+
+#[test]
+fn a_design_on_standard_input() {
+    let text = std::fs::read_to_string("designs/url-shortener.yaml").unwrap();
+    let output = blueprint()
+        .args(["report", "-", "--format", "md"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let markdown = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        markdown.starts_with("# URL shortener: design review"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("Design file: -."));
+}
+
+#[test]
+fn a_loop_that_never_settles_still_gets_a_report() {
+    let folder = tempfile::tempdir().unwrap();
+    let design = folder.path().join("loop.yaml");
+    std::fs::write(
+        &design,
+        "version: 1
+name: loop
+requirements: { peak_rps: 10/s }
+components:
+  api: { kind: service, calls: [{ to: q }] }
+  q: { kind: queue, consumer: w }
+  w: { kind: worker, calls: [{ to: q, per_request: 1.5 }] }
+",
+    )
+    .unwrap();
+    let html = report(&[design.to_str().unwrap()]);
+    assert!(html.contains("BP201"));
+    assert!(html.contains("No figures: the design's load never settles"));
+}
+
+#[test]
+fn writes_the_file_whole_and_only_on_success() {
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("review.html");
+    blueprint()
+        .args(["report", "designs/chat.yaml", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.ends_with("</html>\n"));
+
+    // A design that cannot be read: exit 2, the message names the place,
+    // and the earlier file is left as it was.
+    blueprint()
+        .args(["report", "tests/fixtures/invalid/bp003-values.yaml", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bp003-values.yaml:"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), written);
+    let leftovers: Vec<_> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("review.html")]);
+}
+
+#[test]
+fn missing_files_and_bad_flags_exit_2() {
+    blueprint()
+        .args(["report", "no-such-design.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no-such-design.yaml"));
+    blueprint()
+        .args(["report", "designs/chat.yaml", "--format", "pdf"])
+        .assert()
+        .code(2);
+}
