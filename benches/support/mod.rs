@@ -6,6 +6,11 @@
 
 use std::fmt::Write;
 
+// The same allocator as the `blueprint` binary, so the figures are the
+// product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub fn design(components: usize) -> String {
     let blocks = components.div_ceil(10).max(1);
     let mut yaml = String::with_capacity(components * 260);

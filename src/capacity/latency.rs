@@ -204,13 +204,16 @@ impl<'a> Walker<'a> {
 
     /// One request's end-to-end time, walked with an explicit stack so that
     /// a deep design cannot overflow the thread's stack.
-    fn walk(&self, rng: &mut Pcg64Mcg) -> f64 {
+    /// `stack` is only scratch space, kept between walks to spare an
+    /// allocation per walk.
+    fn walk(&self, rng: &mut Pcg64Mcg, stack: &mut Vec<Frame>) -> f64 {
         let entry = self.pick_entry(rng);
-        let mut stack = vec![Frame::new(
+        stack.clear();
+        stack.push(Frame::new(
             entry,
             Op::Read,
             self.response(entry, Op::Read).sample(rng),
-        )];
+        ));
         loop {
             let frame = stack
                 .last_mut()
@@ -295,25 +298,47 @@ impl<'a> Walker<'a> {
                 let count = per_chunk.min(walks.saturating_sub(start));
                 let stream = (chunk as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
                 let mut rng = Pcg64Mcg::seed_from_u64(seed ^ stream);
-                (0..count).map(|_| self.walk(&mut rng)).collect()
+                let mut stack = Vec::new();
+                (0..count)
+                    .map(|_| self.walk(&mut rng, &mut stack))
+                    .collect()
             })
             .collect();
         let mut times: Vec<f64> = chunks.into_iter().flatten().collect();
         let mean = times.iter().sum::<f64>() / times.len() as f64;
-        times.sort_unstable_by(f64::total_cmp);
-        let quantile = |q: f64| {
-            let rank = ((q * times.len() as f64).ceil() as usize).clamp(1, times.len());
-            times[rank - 1]
-        };
+        let [p50, p90, p95, p99, p999] =
+            order_statistics(&mut times, [0.5, 0.9, 0.95, 0.99, 0.999]);
         Ok(EndToEnd {
             mean,
-            p50: quantile(0.5),
-            p90: quantile(0.9),
-            p95: quantile(0.95),
-            p99: quantile(0.99),
-            p999: quantile(0.999),
+            p50,
+            p90,
+            p95,
+            p99,
+            p999,
         })
     }
+}
+
+/// The empirical quantiles of `times` (the smallest value with at least a
+/// share q of the times at or below it), for increasing shares `q`: each
+/// found by selection in what lies above the previous one, so no full sort.
+fn order_statistics<const N: usize>(times: &mut [f64], shares: [f64; N]) -> [f64; N] {
+    let count = times.len();
+    let mut found = [f64::NAN; N];
+    let mut rest = times;
+    let mut below = 0;
+    let mut previous = f64::NAN;
+    for (value, share) in found.iter_mut().zip(shares) {
+        let rank = ((share * count as f64).ceil() as usize).clamp(1, count);
+        if rank > below {
+            let (_, nth, above) = rest.select_nth_unstable_by(rank - 1 - below, f64::total_cmp);
+            previous = *nth;
+            rest = above;
+            below = rank;
+        }
+        *value = previous;
+    }
+    found
 }
 
 /// A call made `per_request` times on average: floor(p) calls, and one
@@ -357,5 +382,26 @@ impl Frame {
             self.slowest = 0.0;
             self.parallel = false;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_statistics_match_a_sort() {
+        let mut times: Vec<f64> = (0..1000).map(|i| f64::from((i * 7919) % 1000)).collect();
+        assert_eq!(
+            order_statistics(&mut times, [0.5, 0.9, 0.99, 0.999, 1.0]),
+            [499.0, 899.0, 989.0, 998.0, 999.0]
+        );
+        let mut one = vec![3.0];
+        assert_eq!(order_statistics(&mut one, [0.5, 0.99]), [3.0, 3.0]);
+        let mut two = vec![2.0, 1.0];
+        assert_eq!(
+            order_statistics(&mut two, [0.5, 0.9, 0.99]),
+            [1.0, 2.0, 2.0]
+        );
     }
 }

@@ -218,19 +218,43 @@ impl Response {
                 return f64::INFINITY;
             }
         }
-        let mut low = 0.0;
+        // The Illinois method (regula falsi that halves the weight of an end
+        // kept twice): superlinear, so a handful of CDF evaluations where
+        // bisection needs about thirty, and it keeps the root bracketed.
+        let (mut low, mut low_gap) = (0.0, -q);
+        let mut high_gap = self.cdf(high) - q;
+        let mut kept = 0i8;
         for _ in 0..200 {
-            let middle = 0.5 * (low + high);
-            if self.cdf(middle) < q {
+            let middle = if high_gap > low_gap {
+                (low * high_gap - high * low_gap) / (high_gap - low_gap)
+            } else {
+                0.5 * (low + high)
+            };
+            let gap = self.cdf(middle) - q;
+            if gap < 0.0 {
                 low = middle;
+                low_gap = gap;
+                if kept < 0 {
+                    high_gap *= 0.5;
+                }
+                kept = -1;
             } else {
                 high = middle;
+                high_gap = gap;
+                if kept > 0 {
+                    low_gap *= 0.5;
+                }
+                kept = 1;
             }
-            if high - low <= 1e-8 * high {
+            if high - low <= 1e-8 * high || gap == 0.0 {
                 break;
             }
         }
-        0.5 * (low + high)
+        if high_gap.abs() < low_gap.abs() {
+            high
+        } else {
+            low
+        }
     }
 
     /// A time of the order of the distribution's, to start the search from.
