@@ -266,3 +266,22 @@ fn missing_files_and_bad_flags_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_nearest_blueprint_toml_shapes_the_review() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::copy("designs/checkout.yaml", folder.path().join("checkout.yaml")).unwrap();
+    std::fs::write(
+        folder.path().join("blueprint.toml"),
+        "ignore = [\"BP4\", \"BP3\"]\nfail-on = \"error\"\n[severity]\nBP204 = \"info\"\n",
+    )
+    .unwrap();
+    let html = report(&[folder.path().join("checkout.yaml").to_str().unwrap()]);
+    assert!(
+        html.contains("Fails review: 1 finding at or above error"),
+        "{html}"
+    );
+    assert!(html.contains("<h3 class=\"info\">Information (1)</h3>"));
+    assert!(!html.contains("BP407"));
+    assert!(!html.contains("BP307"));
+}

@@ -85,7 +85,7 @@ pub(super) fn date(text: &str) -> Result<String, String> {
 }
 
 /// Today's date in UTC, as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
-pub(super) fn today_utc() -> String {
+fn today_utc() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
@@ -108,13 +108,13 @@ pub(super) fn today_utc() -> String {
 
 /// The configuration each design is checked with: `--config`, or the
 /// nearest blueprint.toml above it (read once per file found).
-pub(super) struct Configs {
-    pub(super) given: Option<Config>,
-    pub(super) found: HashMap<PathBuf, Config>,
+struct Configs {
+    given: Option<Config>,
+    found: HashMap<PathBuf, Config>,
 }
 
 impl Configs {
-    pub(super) fn for_design(&mut self, design: &Path) -> Result<Config, String> {
+    fn for_design(&mut self, design: &Path) -> Result<Config, String> {
         if let Some(config) = &self.given {
             return Ok(config.clone());
         }
@@ -140,7 +140,32 @@ impl Configs {
     }
 }
 
-pub(super) fn read_config(path: &Path) -> Result<Config, String> {
+/// The configuration and review options of one design, for the commands
+/// that review a single design as `check` would: `--config` or the
+/// nearest blueprint.toml, suppressions judged as of `today`.
+pub(super) fn single_design_options(
+    design: &Path,
+    config: Option<&Path>,
+    today: Option<String>,
+) -> Result<(Config, blueprint::CheckOptions), u8> {
+    let given = match config {
+        Some(path) => Some(read_config(path).map_err(fail)?),
+        None => None,
+    };
+    let config = Configs {
+        given,
+        found: HashMap::new(),
+    }
+    .for_design(design)
+    .map_err(fail)?;
+    let today = today.unwrap_or_else(today_utc);
+    let options = config
+        .options(&[], &[], Some(today))
+        .map_err(|unknown| fail(format!("{unknown} (see `blueprint rules`)")))?;
+    Ok((config, options))
+}
+
+fn read_config(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
     config::parse(&text).map_err(|error| match error.place {

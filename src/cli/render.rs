@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 
 use blueprint::capacity::{self, Options};
+use blueprint::files;
 use blueprint::render::{self, diagram};
-use blueprint::{CheckOptions, files};
 use clap::{Args, ValueEnum};
 
+use super::check::single_design_options;
 use super::{SUCCESS, fail, load_design, print_stdout};
 
 #[derive(Args, Debug)]
@@ -57,6 +58,11 @@ pub fn emit(text: &str, output: Option<&PathBuf>) -> u8 {
 }
 
 pub fn run(args: RenderArgs) -> u8 {
+    // The badges show what `check` would report with the same blueprint.toml.
+    let (_, options) = match single_design_options(&args.path, None, None) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
     let analysis = match load_design(&args.path) {
         Ok(analysis) => analysis,
         Err(code) => return code,
@@ -76,7 +82,6 @@ pub fn run(args: RenderArgs) -> u8 {
             );
         }
     };
-    let options = CheckOptions::default();
     let findings = blueprint::findings(&analysis, &estimate, &options);
     let direction = match args.direction {
         DirectionArg::Tb => diagram::Direction::TopToBottom,

@@ -1,6 +1,5 @@
 //! `blueprint report PATH`
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use blueprint::capacity::DEFAULT_WALKS;
@@ -8,9 +7,9 @@ use blueprint::diagnostic::Severity;
 use blueprint::report::{self, Input};
 use clap::{Args, ValueEnum};
 
-use super::check::{Configs, FailOn, date, read_config, today_utc};
+use super::check::{FailOn, date, single_design_options};
+use super::load_design_with_source;
 use super::render::emit;
-use super::{fail, load_design_with_source};
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -42,27 +41,11 @@ enum Format {
 }
 
 pub fn run(args: ReportArgs) -> u8 {
-    let given = match &args.config {
-        Some(path) => match read_config(path) {
-            Ok(config) => Some(config),
-            Err(message) => return fail(message),
-        },
-        None => None,
-    };
-    let config = match (Configs {
-        given,
-        found: HashMap::new(),
-    })
-    .for_design(&args.path)
-    {
-        Ok(config) => config,
-        Err(message) => return fail(message),
-    };
-    let today = args.today.clone().unwrap_or_else(today_utc);
-    let options = match config.options(&[], &[], Some(today)) {
-        Ok(options) => options,
-        Err(unknown) => return fail(format!("{unknown} (see `blueprint rules`)")),
-    };
+    let (config, options) =
+        match single_design_options(&args.path, args.config.as_deref(), args.today.clone()) {
+            Ok(found) => found,
+            Err(code) => return code,
+        };
     let (analysis, source) = match load_design_with_source(&args.path) {
         Ok(loaded) => loaded,
         Err(code) => return code,
