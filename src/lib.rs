@@ -9,10 +9,12 @@
 //! binary's job.
 
 pub mod capacity;
+pub mod compare;
 pub mod config;
 pub mod design;
 pub mod diagnostic;
 pub mod files;
+pub mod init;
 pub mod present;
 pub mod render;
 pub mod rules;
@@ -66,10 +68,22 @@ fn review(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
         },
         ..capacity::Options::default()
     };
-    match capacity::estimate(design, &analysis.topology, &model_options) {
-        Ok(estimate) => findings(analysis, &estimate, options),
+    let estimate = capacity::estimate(design, &analysis.topology, &model_options);
+    review_estimated(analysis, &estimate, options)
+}
+
+/// The findings of the selected rules on a design and the outcome of its
+/// capacity model: a load that never settles is itself the finding.
+pub fn review_estimated(
+    analysis: &Analysis,
+    estimate: &Result<capacity::Estimate, capacity::EstimateError>,
+    options: &CheckOptions,
+) -> Vec<Diagnostic> {
+    let design = &analysis.design;
+    match estimate {
+        Ok(estimate) => findings(analysis, estimate, options),
         Err(capacity::EstimateError::Unbounded(unbounded)) => {
-            let finding = rules::scaling::saturated::unbounded_loop(design, &unbounded);
+            let finding = rules::scaling::saturated::unbounded_loop(design, unbounded);
             if options
                 .selection
                 .includes(&rules::scaling::saturated::RULE.code)
@@ -79,7 +93,7 @@ fn review(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
                 Vec::new()
             }
         }
-        // `check` asks for no failure, so no failure can name a stranger.
+        // The review asks for no failure, so no failure can name a stranger.
         Err(capacity::EstimateError::Failure(_)) => Vec::new(),
     }
 }

@@ -2,8 +2,12 @@
 //! renderer, print, and choose the exit code. The only code that prints.
 
 mod check;
+mod completions;
+mod diff;
 mod envelope;
 mod estimate;
+mod init;
+mod man;
 mod render;
 mod rules;
 
@@ -71,6 +75,26 @@ enum Command {
         after_help = "Examples:\n  blueprint explain BP105\n  blueprint explain single-replica"
     )]
     Explain(rules::ExplainArgs),
+    /// Compare two revisions of a design: components, findings, capacity, latency, availability
+    #[command(
+        after_help = "OLD and NEW are files, `-` (standard input) or REV:PATH read from git without a checkout\n(PATH from the top of the repository, or ./PATH from the current folder).\n\nExamples:\n  blueprint diff main:designs/chat.yaml designs/chat.yaml\n  blueprint diff old.yaml new.yaml --format md > comment.md\n  blueprint diff HEAD~1:designs/chat.yaml designs/chat.yaml --format json\n  blueprint diff main:design.yaml design.yaml --fail-on-regression --fail-on error\n\nExit codes: 0 compared (and, with --fail-on-regression, no regression), 1 a regression, 2 unreadable design or bad command line."
+    )]
+    Diff(diff::DiffArgs),
+    /// Write a commented starter design from a template
+    #[command(
+        after_help = "Examples:\n  blueprint init --list\n  blueprint init --template web-app                 writes web-app.yaml\n  blueprint init --template api-with-cache api.yaml\n  blueprint init --template event-pipeline designs/\n  blueprint init --template chat -                  to standard output\n\nAn existing file is never overwritten."
+    )]
+    Init(init::InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  blueprint completions bash > ~/.local/share/bash-completion/completions/blueprint\n  blueprint completions zsh > ~/.zfunc/_blueprint\n  blueprint completions fish > ~/.config/fish/completions/blueprint.fish\n  blueprint completions powershell >> $PROFILE"
+    )]
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff)
+    #[command(
+        after_help = "Examples:\n  blueprint man > blueprint.1 && man ./blueprint.1\n  blueprint man | gzip > /usr/local/share/man/man1/blueprint.1.gz"
+    )]
+    Man,
 }
 
 pub fn run(arguments: Arguments) -> ExitCode {
@@ -81,6 +105,10 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Render(args) => render::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => man::run(),
         Command::Schema => {
             print_stdout(&blueprint::design::schema::json());
             SUCCESS
@@ -120,10 +148,16 @@ pub fn load_design(path: &Path) -> Result<blueprint::Analysis, u8> {
     let name = path.to_string_lossy().into_owned();
     let bytes =
         read_design_bytes(path).map_err(|error| fail(format!("cannot read {name}: {error}")))?;
-    blueprint::analyse(&bytes).map_err(|diagnostics| {
+    analyse_bytes(&name, &bytes)
+}
+
+/// Builds the graph of a design read from `name`; on failure prints why,
+/// compiler style, and returns exit code 2.
+pub fn analyse_bytes(name: &str, bytes: &[u8]) -> Result<blueprint::Analysis, u8> {
+    blueprint::analyse(bytes).map_err(|diagnostics| {
         let report = FileReport {
-            path: name,
-            source: String::from_utf8_lossy(&bytes).into_owned(),
+            path: name.to_string(),
+            source: String::from_utf8_lossy(bytes).into_owned(),
             diagnostics,
         };
         print_stderr(&text::render(std::slice::from_ref(&report), stderr_color()));
