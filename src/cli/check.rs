@@ -259,6 +259,17 @@ fn is_change(kind: &EventKind) -> bool {
     }
 }
 
+/// Whether a change to `path` calls for a new run: a YAML file, a
+/// configuration, or a file named on the command line.
+fn is_watched_file(path: &Path, named: &[&OsStr]) -> bool {
+    matches!(
+        path.extension().and_then(OsStr::to_str),
+        Some("yaml" | "yml")
+    ) || path
+        .file_name()
+        .is_some_and(|name| name == config::FILE_NAME || named.contains(&name))
+}
+
 /// Checks, then checks again after every change to a design or
 /// configuration in the folders of the given paths, clearing the terminal
 /// between runs. Only Ctrl-C (or a watcher that fails) ends it.
@@ -298,14 +309,7 @@ fn watch(args: &CheckArgs) -> u8 {
         .chain(&args.config)
         .filter_map(|path| path.file_name())
         .collect();
-    let relevant = |path: &PathBuf| {
-        matches!(
-            path.extension().and_then(OsStr::to_str),
-            Some("yaml" | "yml")
-        ) || path
-            .file_name()
-            .is_some_and(|name| name == config::FILE_NAME || named.contains(&name))
-    };
+    let relevant = |path: &PathBuf| is_watched_file(path, &named);
     let clear = stderr_is_terminal();
     loop {
         if clear {
@@ -364,6 +368,46 @@ fn statistics(reports: &[FileReport]) -> Table {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_designs_and_configurations_trigger_a_run() {
+        use std::ffi::OsStr;
+        use std::path::Path;
+        let named = [OsStr::new("design.txt")];
+        for path in ["a/b.yaml", "c.yml", "x/blueprint.toml", "design.txt"] {
+            assert!(super::is_watched_file(Path::new(path), &named), "{path}");
+        }
+        for path in [
+            "notes.txt",
+            ".b.yaml.swp",
+            "b.yaml~",
+            "4913",
+            "blueprint.toml.bak",
+        ] {
+            assert!(!super::is_watched_file(Path::new(path), &named), "{path}");
+        }
+    }
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        use notify::event::{
+            AccessKind, AccessMode, CreateKind, EventKind, MetadataKind, ModifyKind,
+        };
+        assert!(super::is_change(&EventKind::Create(CreateKind::File)));
+        assert!(super::is_change(&EventKind::Modify(ModifyKind::Any)));
+        assert!(super::is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(!super::is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!super::is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!super::is_change(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+        ))));
+    }
+
     #[test]
     fn dates_are_checked() {
         assert!(super::date("2027-03-31").is_ok());

@@ -126,9 +126,14 @@ fn git_blob(spec: &str) -> Result<Vec<u8>, String> {
         .map(|line| line.trim_start_matches("fatal: ").trim())
         .find(|line| !line.is_empty())
         .unwrap_or("git failed");
-    Err(format!(
-        "cannot read `{spec}` from git: {reason} (write REV:PATH with PATH from the top of the repository, or REV:./PATH from here)"
-    ))
+    // Git takes PATH from the top of the repository, which surprises
+    // whoever runs this in a subfolder.
+    let hint = if reason.contains("does not exist") || reason.contains("exists on disk") {
+        " (PATH is from the top of the repository; write REV:./PATH for one from here)"
+    } else {
+        ""
+    };
+    Err(format!("cannot read `{spec}` from git: {reason}{hint}"))
 }
 
 /// The configuration both revisions are reviewed with, so that only the

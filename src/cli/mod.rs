@@ -90,11 +90,11 @@ enum Command {
         after_help = "Examples:\n  blueprint completions bash > ~/.local/share/bash-completion/completions/blueprint\n  blueprint completions zsh > ~/.zfunc/_blueprint\n  blueprint completions fish > ~/.config/fish/completions/blueprint.fish\n  blueprint completions powershell >> $PROFILE"
     )]
     Completions(completions::CompletionsArgs),
-    /// Print the manual page (roff)
+    /// Print the manual page (roff), of blueprint or of one subcommand
     #[command(
-        after_help = "Examples:\n  blueprint man > blueprint.1 && man ./blueprint.1\n  blueprint man | gzip > /usr/local/share/man/man1/blueprint.1.gz"
+        after_help = "Examples:\n  blueprint man > blueprint.1 && man ./blueprint.1\n  blueprint man diff > blueprint-diff.1\n  for c in check estimate diff init; do blueprint man $c > blueprint-$c.1; done"
     )]
-    Man,
+    Man(man::ManArgs),
 }
 
 pub fn run(arguments: Arguments) -> ExitCode {
@@ -108,7 +108,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Init(args) => init::run(args),
         Command::Completions(args) => completions::run(args),
-        Command::Man => man::run(),
+        Command::Man(args) => man::run(args),
         Command::Schema => {
             print_stdout(&blueprint::design::schema::json());
             SUCCESS

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::compare::fields::FieldChange;
 use crate::compare::metrics::{EndToEnd, FatalFailure, Metrics};
-use crate::compare::{Diff, Named, P99_TOLERANCE, Regression};
+use crate::compare::{Diff, NINES_TOLERANCE, Named, P99_TOLERANCE, Regression};
 use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -25,6 +25,19 @@ fn plural(count: usize, word: &str) -> String {
     } else {
         format!("{count} {word}s")
     }
+}
+
+/// Two availabilities with as many decimals as it takes to tell them
+/// apart (up to ten), at least four.
+fn availabilities(old: f64, new: f64) -> (String, String) {
+    let percent = |value: f64, decimals: usize| {
+        let text = format!("{:.decimals$}", value * 100.0);
+        format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+    };
+    (4..=10)
+        .map(|decimals| (percent(old, decimals), percent(new, decimals)))
+        .find(|(old, new)| old != new)
+        .unwrap_or_else(|| (format_percent(old), format_percent(new)))
 }
 
 fn p99_text(value: Option<f64>) -> String {
@@ -68,11 +81,10 @@ pub fn verdict(diff: &Diff, threshold: Severity) -> Verdict {
                 Regression::P99 { old, new } => {
                     format!("p99 {} → {}", format_duration(*old), p99_text(*new))
                 }
-                Regression::Availability { old, new } => format!(
-                    "availability {} → {}",
-                    format_percent(*old),
-                    format_percent(*new)
-                ),
+                Regression::Availability { old, new } => {
+                    let (old, new) = availabilities(*old, *new);
+                    format!("availability {old} → {new}")
+                }
             })
             .collect();
         return Verdict {
@@ -101,12 +113,9 @@ pub fn verdict(diff: &Diff, threshold: Severity) -> Verdict {
             }
             _ => {}
         }
-        if new.availability > old.availability {
-            better.push(format!(
-                "availability {} → {}",
-                format_percent(old.availability),
-                format_percent(new.availability)
-            ));
+        if new.nines > old.nines + NINES_TOLERANCE {
+            let (old, new) = availabilities(old.availability, new.availability);
+            better.push(format!("availability {old} → {new}"));
         }
         if !old.n_plus_one() && new.n_plus_one() {
             better.push("N+1 now holds".to_string());
@@ -156,6 +165,15 @@ fn n_plus_one_text(fatal: &[FatalFailure]) -> String {
         .map(|f| format!("{} ({})", f.failure, f.breaks.join(", ")))
         .collect();
     format!("fails: {}", failures.join(", "))
+}
+
+/// `99.9994% (5.22 nines)`, with the digits that tell it from `other`.
+fn availability_text(metrics: &Metrics, other: Option<&Metrics>) -> String {
+    let percent = match other {
+        Some(other) => availabilities(metrics.availability, other.availability).0,
+        None => format_percent(metrics.availability),
+    };
+    format!("{percent} ({} nines)", trim_number(metrics.nines))
 }
 
 fn figures(old: Option<&Metrics>, new: Option<&Metrics>) -> Vec<Figure> {
@@ -213,28 +231,11 @@ fn figures(old: Option<&Metrics>, new: Option<&Metrics>) -> Vec<Figure> {
         },
         Figure {
             name: "availability",
-            old: text(old, &|m| {
-                format!(
-                    "{} ({} nines)",
-                    format_percent(m.availability),
-                    trim_number(m.nines)
-                )
-            }),
-            new: text(new, &|m| {
-                format!(
-                    "{} ({} nines)",
-                    format_percent(m.availability),
-                    trim_number(m.nines)
-                )
-            }),
+            old: text(old, &|m| availability_text(m, new)),
+            new: text(new, &|m| availability_text(m, old)),
             change: match (old, new) {
                 (Some(old), Some(new)) if (new.nines - old.nines).abs() >= 0.005 => {
-                    let change = new.nines - old.nines;
-                    format!(
-                        "{}{} nines",
-                        if change > 0.0 { "+" } else { "" },
-                        trim_number(change)
-                    )
+                    format!("{:+.2} nines", new.nines - old.nines)
                 }
                 _ => String::new(),
             },
@@ -258,9 +259,10 @@ fn figures(old: Option<&Metrics>, new: Option<&Metrics>) -> Vec<Figure> {
     rows
 }
 
-fn place(diagnostic: &Diagnostic) -> String {
-    diagnostic.span.map_or(String::new(), |span| {
-        format!("{}:{}", span.line, span.column)
+/// Where a finding is, in the revision it belongs to: `new 25:15`.
+fn place(side: &str, diagnostic: &Diagnostic) -> String {
+    diagnostic.span.map_or(side.to_string(), |span| {
+        format!("{side} {}:{}", span.line, span.column)
     })
 }
 
@@ -278,20 +280,21 @@ fn added_and_removed(added: &[Named], removed: &[Named]) -> Vec<String> {
         .collect()
 }
 
-/// Each changed field as a row: whose, which, old, new.
-fn field_rows(diff: &Diff) -> Vec<[String; 4]> {
-    let row = |owner: &str, change: &FieldChange| {
+/// Each changed field as a row: the component (none for the design's own
+/// settings), the field, old, new.
+fn field_rows(diff: &Diff) -> Vec<(Option<String>, String, String, String)> {
+    let row = |owner: Option<&str>, change: &FieldChange| {
         let (old, new) = change.texts();
-        [owner.to_string(), change.field.clone(), old, new]
+        (owner.map(str::to_string), change.field.clone(), old, new)
     };
     diff.design
         .iter()
-        .map(|change| row("(design)", change))
-        .chain(
-            diff.changed
+        .map(|change| row(None, change))
+        .chain(diff.changed.iter().flat_map(|c| {
+            c.fields
                 .iter()
-                .flat_map(|c| c.fields.iter().map(move |change| row(&c.name, change))),
-        )
+                .map(move |change| row(Some(&c.name), change))
+        }))
         .collect()
 }
 
@@ -312,8 +315,8 @@ pub fn render_text(diff: &Diff, labels: &Labels, threshold: Severity) -> String 
         if !rows.is_empty() {
             let mut table = table();
             table.set_header(["component", "field", "old", "new"]);
-            for row in rows {
-                table.add_row(row);
+            for (owner, field, old, new) in rows {
+                table.add_row([owner.unwrap_or("(design)".to_string()), field, old, new]);
             }
             let _ = writeln!(out, "{table}");
         }
@@ -330,9 +333,9 @@ pub fn render_text(diff: &Diff, labels: &Labels, threshold: Severity) -> String 
         );
         let mut table = table();
         table.set_header(["", "severity", "rule", "component", "message", "at"]);
-        for (label, list) in [
-            ("introduced", &findings.introduced),
-            ("fixed", &findings.fixed),
+        for (label, side, list) in [
+            ("introduced", "new", &findings.introduced),
+            ("fixed", "old", &findings.fixed),
         ] {
             for finding in list {
                 table.add_row([
@@ -341,7 +344,7 @@ pub fn render_text(diff: &Diff, labels: &Labels, threshold: Severity) -> String 
                     format!("{} {}", finding.code, finding.name),
                     finding.component.clone().unwrap_or_default(),
                     finding.message.clone(),
-                    place(finding),
+                    place(side, finding),
                 ]);
             }
         }
@@ -426,11 +429,11 @@ pub fn render_markdown(diff: &Diff, labels: &Labels, threshold: Severity) -> Str
                 out.push('\n');
             }
             let _ = writeln!(out, "| component | field | old | new |\n|---|---|---|---|");
-            for [owner, field, old, new] in rows {
+            for (owner, field, old, new) in rows {
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} |",
-                    cell(&owner),
+                    owner.as_deref().map_or("*design*".to_string(), code),
                     code(&field),
                     cell(&old),
                     cell(&new)
