@@ -33,7 +33,7 @@ pub const INVALID: u8 = 2;
     name = "blueprint",
     version,
     about = "System design as code: check, estimate and draw a distributed-system design written in YAML",
-    after_help = "Examples:\n  blueprint check designs/chat.yaml           findings, compiler style\n  blueprint check designs/ --format json      every design in a folder, for tools\n  blueprint rules                             the rule table\n  blueprint explain BP105                     one rule's documentation\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable design or bad command line."
+    after_help = "Examples:\n  blueprint check designs/chat.yaml           findings, compiler style\n  blueprint check designs/ --format json      every design in a folder, for tools\n  blueprint rules                             the rule table\n  blueprint explain BP105                     one rule's documentation\n  blueprint diff HEAD:app.yaml app.yaml       what a change does\n  blueprint init --template web-app           a starter design\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable design or bad command line."
 )]
 pub struct Arguments {
     #[command(subcommand)]
@@ -77,7 +77,7 @@ enum Command {
     Explain(rules::ExplainArgs),
     /// Compare two revisions of a design: components, findings, capacity, latency, availability
     #[command(
-        after_help = "OLD and NEW are files, `-` (standard input) or REV:PATH read from git without a checkout\n(PATH from the top of the repository, or ./PATH from the current folder).\n\nExamples:\n  blueprint diff main:designs/chat.yaml designs/chat.yaml\n  blueprint diff old.yaml new.yaml --format md > comment.md\n  blueprint diff HEAD~1:designs/chat.yaml designs/chat.yaml --format json\n  blueprint diff main:design.yaml design.yaml --fail-on-regression --fail-on error\n\nExit codes: 0 compared (and, with --fail-on-regression, no regression), 1 a regression, 2 unreadable design or bad command line."
+        after_help = "OLD and NEW are files, `-` (standard input) or REV:PATH read from git without a checkout\n(PATH from the top of the repository, or REV:./PATH from the current folder).\n\nExamples:\n  blueprint diff main:designs/chat.yaml designs/chat.yaml\n  blueprint diff old.yaml new.yaml --format md > comment.md\n  blueprint diff HEAD~1:designs/chat.yaml designs/chat.yaml --format json\n  blueprint diff main:design.yaml design.yaml --fail-on-regression --fail-on error\n\nExit codes: 0 compared (and, with --fail-on-regression, no regression), 1 a regression, 2 unreadable design or bad command line."
     )]
     Diff(diff::DiffArgs),
     /// Write a commented starter design from a template
