@@ -683,6 +683,29 @@ impl Watching {
         Watching { child, lines }
     }
 
+    /// Ctrl-C: the process ends (its standard error closes) within a
+    /// minute, killed by the signal.
+    #[cfg(unix)]
+    fn interrupt(mut self) {
+        let status = std::process::Command::new("kill")
+            .args(["-s", "INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(_) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(error) => panic!("still running a minute after Ctrl-C ({error})"),
+            }
+        }
+        let status = self.child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(2), "{status:?}");
+    }
+
     /// Everything printed up to the next line saying it waits for changes;
     /// fails the test if that takes over a minute.
     fn next_run(&self) -> String {
@@ -727,6 +750,8 @@ fn watch_checks_again_after_each_save() {
     assert!(!third.contains("BP101"), "{third}");
     // Not a terminal: no escape codes to clear the screen.
     assert!(!format!("{first}{second}{third}").contains('\u{1b}'));
+    #[cfg(unix)]
+    watching.interrupt();
 }
 
 #[test]

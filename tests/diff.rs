@@ -479,3 +479,55 @@ fn a_file_whose_name_has_a_colon_is_read_as_a_file() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_load_that_never_settles_claims_nothing_it_cannot_know() {
+    let folder = tempfile::tempdir().unwrap();
+    let settles = "version: 1\nname: t\nrequirements: { peak_rps: 100/s }\ncomponents:\n  users: { kind: client, calls: [{ to: q }] }\n  q: { kind: queue, consumer: w }\n  w: { kind: worker, replicas: 2, capacity: 1k/s, calls: [{ to: q, per_request: 0.5 }] }\n";
+    std::fs::write(folder.path().join("settles.yaml"), settles).unwrap();
+    // Each message now makes 1.5 more: the loop never settles, and only
+    // BP201 is known about the new revision.
+    std::fs::write(
+        folder.path().join("loops.yaml"),
+        settles.replace("per_request: 0.5", "per_request: 1.5"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = diff_in(
+        folder.path(),
+        &[
+            "settles.yaml",
+            "loops.yaml",
+            "--format",
+            "json",
+            "--fail-on-regression",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let value: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(value["findings"]["complete"], false);
+    assert_eq!(value["findings"]["fixed"], json!([]));
+    assert_eq!(
+        findings(&value, "introduced"),
+        [("BP201".to_string(), Some("w".to_string()))]
+    );
+    assert_eq!(value["metrics"]["p99_s"]["new"], Value::Null);
+    assert_eq!(value["metrics"]["availability"]["new"], Value::Null);
+    assert!(value["metrics"]["availability"]["old"].is_f64());
+    let (code, stdout, _) = diff_in(
+        folder.path(),
+        &[
+            "loops.yaml",
+            "settles.yaml",
+            "--format",
+            "json",
+            "--fail-on-regression",
+        ],
+    );
+    assert_eq!(code, 0);
+    let value: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        findings(&value, "fixed"),
+        [("BP201".to_string(), Some("w".to_string()))]
+    );
+    assert_eq!(value["findings"]["introduced"], json!([]));
+}

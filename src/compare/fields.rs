@@ -452,23 +452,24 @@ fn call_summary(call: &Call) -> FieldValue {
 /// The calls of a component keyed by callee: `calls[db]`, and for a second
 /// call to the same callee `calls[db#2]`.
 fn keyed_calls<'a>(design: &Design, component: &'a Component) -> Vec<(String, &'a Call)> {
-    let mut keyed: Vec<(String, &Call)> = Vec::new();
-    for call in &component.calls {
-        let callee = design.components[call.to.value].name();
-        let earlier = component
-            .calls
-            .iter()
-            .take_while(|c| !std::ptr::eq(*c, call))
-            .filter(|c| c.to.value == call.to.value)
-            .count();
-        let key = if earlier == 0 {
-            format!("calls[{callee}]")
-        } else {
-            format!("calls[{callee}#{}]", earlier + 1)
-        };
-        keyed.push((key, call));
-    }
-    keyed
+    component
+        .calls
+        .iter()
+        .enumerate()
+        .map(|(index, call)| {
+            let callee = design.components[call.to.value].name();
+            let earlier = component.calls[..index]
+                .iter()
+                .filter(|c| c.to.value == call.to.value)
+                .count();
+            let key = if earlier == 0 {
+                format!("calls[{callee}]")
+            } else {
+                format!("calls[{callee}#{}]", earlier + 1)
+            };
+            (key, call)
+        })
+        .collect()
 }
 
 /// What changed in a component kept under the same name: its fields, then

@@ -16,6 +16,10 @@ pub struct FindingChanges {
     pub introduced: Vec<Diagnostic>,
     /// Found in both.
     pub unchanged: usize,
+    /// False when one revision's load never settles: its rules did not
+    /// run, so the other revision's findings are neither fixed nor
+    /// introduced as far as anyone can tell, and are left out.
+    pub complete: bool,
 }
 
 /// The message with every number replaced by `#`.
@@ -56,6 +60,7 @@ fn pair<K: PartialEq>(
     }
 }
 
+/// Pairs the findings of two fully reviewed revisions.
 pub fn compare(old: &[Diagnostic], new: &[Diagnostic]) -> FindingChanges {
     let old: Vec<&Diagnostic> = old.iter().filter(|d| !d.suppressed).collect();
     let new: Vec<&Diagnostic> = new.iter().filter(|d| !d.suppressed).collect();
@@ -79,7 +84,27 @@ pub fn compare(old: &[Diagnostic], new: &[Diagnostic]) -> FindingChanges {
         fixed: unpaired(&old, &old_paired),
         introduced: unpaired(&new, &new_paired),
         unchanged: new_paired.iter().filter(|p| **p).count(),
+        complete: true,
     }
+}
+
+/// Pairs the findings of two revisions, either of which may not have been
+/// reviewed in full: only the findings of a partial review count as
+/// changes, since the full one's are unknown on the other side.
+pub fn compare_reviews(
+    (old, old_full): (&[Diagnostic], bool),
+    (new, new_full): (&[Diagnostic], bool),
+) -> FindingChanges {
+    let mut changes = compare(old, new);
+    if old_full != new_full {
+        if old_full {
+            changes.fixed.clear();
+        } else {
+            changes.introduced.clear();
+        }
+        changes.complete = false;
+    }
+    changes
 }
 
 #[cfg(test)]
@@ -145,6 +170,19 @@ mod tests {
         assert_eq!(changes.introduced, [twice]);
         assert_eq!(changes.unchanged, 1);
         assert!(changes.fixed.is_empty());
+    }
+
+    #[test]
+    fn a_partial_review_claims_nothing_about_the_other_side() {
+        let looping = finding("BP201", "w", "the loop through w, q never settles");
+        let others = [finding("BP101", "q", "`q` has one replica")];
+        let broken = compare_reviews((&others, true), (std::slice::from_ref(&looping), false));
+        assert!(broken.fixed.is_empty() && !broken.complete);
+        assert_eq!(broken.introduced, std::slice::from_ref(&looping));
+        let mended = compare_reviews((std::slice::from_ref(&looping), false), (&others, true));
+        assert!(mended.introduced.is_empty() && !mended.complete);
+        assert_eq!(mended.fixed, [looping]);
+        assert!(compare_reviews((&others, true), (&others, true)).complete);
     }
 
     #[test]

@@ -144,7 +144,10 @@ pub fn compare(old: &Revision, new: &Revision) -> Diff {
         added,
         removed,
         changed,
-        findings: findings::compare(&old.findings, &new.findings),
+        findings: findings::compare_reviews(
+            (&old.findings, old.metrics.is_some()),
+            (&new.findings, new.metrics.is_some()),
+        ),
         old: old.metrics.clone(),
         new: new.metrics.clone(),
     }

@@ -13,6 +13,9 @@ use crate::compare::{Diff, NINES_TOLERANCE, Named, P99_TOLERANCE, Regression};
 use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
 use crate::diagnostic::{Diagnostic, Severity};
 
+/// Said when one revision's load never settles.
+const PARTIAL: &str = "One revision's load never settles, so its rules did not run: the other revision's findings are left out.";
+
 /// What the two sides were read from, as given on the command line.
 pub struct Labels<'a> {
     pub old: &'a str,
@@ -251,9 +254,13 @@ fn figures(old: Option<&Metrics>, new: Option<&Metrics>) -> Vec<Figure> {
             },
         },
     ];
-    for row in &mut rows {
-        if row.name == "bottleneck" && row.old != row.new {
-            row.change = "moved".to_string();
+    if let (Some(old), Some(new)) = (old, new)
+        && old.bottleneck != new.bottleneck
+    {
+        for row in &mut rows {
+            if row.name == "bottleneck" {
+                row.change = "moved".to_string();
+            }
         }
     }
     rows
@@ -349,6 +356,10 @@ pub fn render_text(diff: &Diff, labels: &Labels, threshold: Severity) -> String 
             }
         }
         let _ = writeln!(out, "{table}");
+    }
+
+    if !findings.complete {
+        let _ = writeln!(out, "\n{PARTIAL}");
     }
 
     let _ = writeln!(out, "\nFigures:");
@@ -472,6 +483,9 @@ pub fn render_markdown(diff: &Diff, labels: &Labels, threshold: Severity) -> Str
             }
         }
     }
+    if !findings.complete {
+        let _ = writeln!(out, "\n{PARTIAL}");
+    }
     out
 }
 
@@ -511,6 +525,7 @@ struct FindingsOutput<'a> {
     fixed: Vec<FindingOutput<'a>>,
     introduced: Vec<FindingOutput<'a>>,
     unchanged: usize,
+    complete: bool,
 }
 
 #[derive(Serialize)]
@@ -632,6 +647,7 @@ pub fn render_json(diff: &Diff, labels: &Labels, threshold: Severity) -> String 
                 .map(FindingOutput::of)
                 .collect(),
             unchanged: diff.findings.unchanged,
+            complete: diff.findings.complete,
         },
         metrics: MetricsOutput {
             entry_rps: pair(old, new, |m| Some(m.entry_rps)),
