@@ -90,6 +90,25 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes `bytes` to a new file at `path`, whole or not at all, and never
+/// over an existing file: the temporary file is linked into place only if
+/// nothing is there (an existing file gives `ErrorKind::AlreadyExists`).
+pub fn write_new_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(folder)?;
+    file.write_all(bytes)?;
+    if let Some(permissions) = default_permissions() {
+        file.as_file().set_permissions(permissions)?;
+    }
+    file.as_file().sync_all()?;
+    file.persist_noclobber(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
 /// The mode of a new file on Unix (0644); elsewhere the temporary file's
 /// own permissions already are the usual ones.
 #[cfg(unix)]

@@ -9,10 +9,12 @@
 //! binary's job.
 
 pub mod capacity;
+pub mod compare;
 pub mod config;
 pub mod design;
 pub mod diagnostic;
 pub mod files;
+pub mod init;
 pub mod present;
 pub mod render;
 pub mod report;

@@ -643,3 +643,122 @@ fn the_pre_commit_hook_runs_as_declared() {
         .assert()
         .code(1);
 }
+
+/// A `check --watch` child, killed when the test ends however it ends, and
+/// the lines of its standard error as they come.
+struct Watching {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Watching {
+    fn start(path: &std::path::Path) -> Watching {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("blueprint"))
+            .args(["check", "--watch"])
+            .arg(path)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("blueprint starts");
+        let stderr = child.stderr.take().unwrap();
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watching { child, lines }
+    }
+
+    /// Ctrl-C: the process ends (its standard error closes) within a
+    /// minute, killed by the signal.
+    #[cfg(unix)]
+    fn interrupt(mut self) {
+        let status = std::process::Command::new("kill")
+            .args(["-s", "INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(_) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(error) => panic!("still running a minute after Ctrl-C ({error})"),
+            }
+        }
+        let status = self.child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(2), "{status:?}");
+    }
+
+    /// Everything printed up to the next line saying it waits for changes;
+    /// fails the test if that takes over a minute.
+    fn next_run(&self) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut output = String::new();
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    output.push_str(&line);
+                    output.push('\n');
+                    if line.starts_with("watching for changes") {
+                        return output;
+                    }
+                }
+                Err(error) => panic!("no run within a minute ({error}); so far:\n{output}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn watch_checks_again_after_each_save() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("watched.yaml");
+    let design = |replicas: u32| {
+        format!(
+            "version: 1\nname: watched\ncomponents:\n  users: {{ kind: client, calls: [{{ to: api }}] }}\n  api: {{ kind: service, replicas: {replicas}, capacity: 100/s }}\n"
+        )
+    };
+    std::fs::write(&path, design(2)).unwrap();
+    let watching = Watching::start(&path);
+    let first = watching.next_run();
+    assert!(first.contains("1 file checked"), "{first}");
+    assert!(!first.contains("BP101"), "{first}");
+    // The watcher is set up before the first run, so this save is seen.
+    std::fs::write(&path, design(1)).unwrap();
+    let second = watching.next_run();
+    assert!(second.contains("BP101 single-replica"), "{second}");
+    std::fs::write(&path, design(2)).unwrap();
+    let third = watching.next_run();
+    assert!(!third.contains("BP101"), "{third}");
+    // Not a terminal: no escape codes to clear the screen.
+    assert!(!format!("{first}{second}{third}").contains('\u{1b}'));
+    #[cfg(unix)]
+    watching.interrupt();
+}
+
+#[test]
+fn watch_needs_files() {
+    blueprint()
+        .args(["check", "--watch", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not standard input"));
+}

@@ -207,3 +207,27 @@ proptest! {
         blueprint::check("random.yaml", yaml.as_bytes(), &blueprint::CheckOptions::default());
     }
 }
+
+proptest! {
+    // Each revision runs the full 100,000-walk estimate: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn diff_never_panics_and_a_design_equals_itself(old in random_design(), new in random_design()) {
+        use blueprint::compare;
+        use blueprint::diagnostic::Severity;
+        use blueprint::present::diff::{Labels, render_json, render_markdown, render_text};
+        let options = blueprint::CheckOptions::default();
+        let assess = |yaml: &str| compare::assess(blueprint::analyse(yaml.as_bytes()).unwrap(), &options);
+        let (old, new) = (assess(&old), assess(&new));
+        let same = compare::compare(&old, &old);
+        prop_assert!(same.is_empty(), "{:?}", same.changed);
+        prop_assert!(same.regressions(Severity::Info).is_empty());
+        let diff = compare::compare(&old, &new);
+        let labels = Labels { old: "old.yaml", new: "new.yaml" };
+        render_text(&diff, &labels, Severity::Warning);
+        render_markdown(&diff, &labels, Severity::Warning);
+        let json: serde_json::Value = serde_json::from_str(&render_json(&diff, &labels, Severity::Warning)).unwrap();
+        prop_assert_eq!(&json["version"], 1);
+    }
+}

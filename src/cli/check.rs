@@ -1,13 +1,18 @@
 //! `blueprint check PATH...`
 
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use blueprint::config::{self, Config};
 use blueprint::diagnostic::{FileReport, Severity, Summary, github, json, junit, sarif, text};
 use blueprint::files;
 use clap::{Args, ValueEnum};
 use comfy_table::Table;
+use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+use notify::{RecursiveMode, Watcher};
 
 use super::{
     FINDINGS, INVALID, SUCCESS, fail, is_stdin, print_stderr, print_stdout, read_design_bytes,
@@ -40,6 +45,9 @@ pub struct CheckArgs {
     /// Also print how many findings each rule raised
     #[arg(long)]
     statistics: bool,
+    /// Check again whenever a design or blueprint.toml changes, until Ctrl-C
+    #[arg(long)]
+    watch: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -85,7 +93,7 @@ pub(super) fn date(text: &str) -> Result<String, String> {
 }
 
 /// Today's date in UTC, as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
-fn today_utc() -> String {
+pub(super) fn today_utc() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
@@ -165,7 +173,7 @@ pub(super) fn single_design_options(
     Ok((config, options))
 }
 
-fn read_config(path: &Path) -> Result<Config, String> {
+pub(super) fn read_config(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
     config::parse(&text).map_err(|error| match error.place {
@@ -175,6 +183,15 @@ fn read_config(path: &Path) -> Result<Config, String> {
 }
 
 pub fn run(args: CheckArgs) -> u8 {
+    if args.watch {
+        watch(&args)
+    } else {
+        check_once(&args)
+    }
+}
+
+/// Checks once, prints, and returns the exit code.
+fn check_once(args: &CheckArgs) -> u8 {
     let given = match &args.config {
         Some(path) => match read_config(path) {
             Ok(config) => Some(config),
@@ -251,6 +268,101 @@ pub fn run(args: CheckArgs) -> u8 {
     }
 }
 
+/// Waits until nothing has changed for this long before checking, so an
+/// editor that saves in several steps (temporary file, rename) triggers one
+/// run.
+const SETTLE: Duration = Duration::from_millis(200);
+
+/// Whether a file event changes content: opening and reading a file (as
+/// each check does) is not a change.
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(modify) => !matches!(modify, ModifyKind::Metadata(_)),
+        EventKind::Access(access) => *access == AccessKind::Close(AccessMode::Write),
+        _ => false,
+    }
+}
+
+/// Whether a change to `path` calls for a new run: a YAML file, a
+/// configuration, or a file named on the command line.
+fn is_watched_file(path: &Path, named: &[&OsStr]) -> bool {
+    matches!(
+        path.extension().and_then(OsStr::to_str),
+        Some("yaml" | "yml")
+    ) || path
+        .file_name()
+        .is_some_and(|name| name == config::FILE_NAME || named.contains(&name))
+}
+
+/// Checks, then checks again after every change to a design or
+/// configuration in the folders of the given paths, clearing the terminal
+/// between runs. Only Ctrl-C (or a watcher that fails) ends it.
+fn watch(args: &CheckArgs) -> u8 {
+    if args.paths.iter().any(|path| is_stdin(path)) {
+        return fail("--watch needs files or folders to watch, not standard input");
+    }
+    let (sender, events) = mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(sender) {
+        Ok(watcher) => watcher,
+        Err(error) => return fail(format!("cannot watch for changes: {error}")),
+    };
+    // Editors save by renaming a new file over the old one, so a file is
+    // watched through its folder.
+    let mut watched = Vec::new();
+    for path in args.paths.iter().chain(&args.config) {
+        let target = if path.is_dir() {
+            (path.clone(), RecursiveMode::Recursive)
+        } else {
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+            (
+                folder.map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+                RecursiveMode::NonRecursive,
+            )
+        };
+        if watched.contains(&target) {
+            continue;
+        }
+        if let Err(error) = watcher.watch(&target.0, target.1) {
+            return fail(format!("cannot watch {}: {error}", target.0.display()));
+        }
+        watched.push(target);
+    }
+    let named: Vec<&OsStr> = args
+        .paths
+        .iter()
+        .chain(&args.config)
+        .filter_map(|path| path.file_name())
+        .collect();
+    let relevant = |path: &PathBuf| is_watched_file(path, &named);
+    let clear = stderr_is_terminal();
+    loop {
+        if clear {
+            print_stderr("\x1b[2J\x1b[H");
+        }
+        check_once(args);
+        print_stderr("watching for changes (Ctrl-C to stop)\n");
+        loop {
+            match events.recv() {
+                Ok(Ok(event)) if is_change(&event.kind) && event.paths.iter().any(relevant) => {
+                    break;
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => print_stderr(&format!("warning: while watching: {error}\n")),
+                Err(_) => return fail("the file watcher stopped"),
+            }
+        }
+        while events.recv_timeout(SETTLE).is_ok() {}
+    }
+}
+
+/// Whether standard error is a terminal, where clearing the screen makes
+/// sense (unlike colour, `NO_COLOR` does not turn it off).
+fn stderr_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal()
+}
+
 /// Live findings per rule, most frequent first.
 fn statistics(reports: &[FileReport]) -> Table {
     let mut counts: BTreeMap<(&str, &str, Severity), usize> = BTreeMap::new();
@@ -281,6 +393,46 @@ fn statistics(reports: &[FileReport]) -> Table {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_designs_and_configurations_trigger_a_run() {
+        use std::ffi::OsStr;
+        use std::path::Path;
+        let named = [OsStr::new("design.txt")];
+        for path in ["a/b.yaml", "c.yml", "x/blueprint.toml", "design.txt"] {
+            assert!(super::is_watched_file(Path::new(path), &named), "{path}");
+        }
+        for path in [
+            "notes.txt",
+            ".b.yaml.swp",
+            "b.yaml~",
+            "4913",
+            "blueprint.toml.bak",
+        ] {
+            assert!(!super::is_watched_file(Path::new(path), &named), "{path}");
+        }
+    }
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        use notify::event::{
+            AccessKind, AccessMode, CreateKind, EventKind, MetadataKind, ModifyKind,
+        };
+        assert!(super::is_change(&EventKind::Create(CreateKind::File)));
+        assert!(super::is_change(&EventKind::Modify(ModifyKind::Any)));
+        assert!(super::is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(!super::is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!super::is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!super::is_change(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+        ))));
+    }
+
     #[test]
     fn dates_are_checked() {
         assert!(super::date("2027-03-31").is_ok());

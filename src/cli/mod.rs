@@ -2,8 +2,12 @@
 //! renderer, print, and choose the exit code. The only code that prints.
 
 mod check;
+mod completions;
+mod diff;
 mod envelope;
 mod estimate;
+mod init;
+mod man;
 mod render;
 mod report;
 mod rules;
@@ -30,7 +34,7 @@ pub const INVALID: u8 = 2;
     name = "blueprint",
     version,
     about = "System design as code: check, estimate and draw a distributed-system design written in YAML",
-    after_help = "Examples:\n  blueprint check designs/chat.yaml           findings, compiler style\n  blueprint check designs/ --format json      every design in a folder, for tools\n  blueprint rules                             the rule table\n  blueprint explain BP105                     one rule's documentation\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable design or bad command line."
+    after_help = "Examples:\n  blueprint check designs/chat.yaml           findings, compiler style\n  blueprint check designs/ --format json      every design in a folder, for tools\n  blueprint rules                             the rule table\n  blueprint explain BP105                     one rule's documentation\n  blueprint diff HEAD:app.yaml app.yaml       what a change does\n  blueprint init --template web-app           a starter design\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable design or bad command line."
 )]
 pub struct Arguments {
     #[command(subcommand)]
@@ -77,6 +81,26 @@ enum Command {
         after_help = "Examples:\n  blueprint explain BP105\n  blueprint explain single-replica"
     )]
     Explain(rules::ExplainArgs),
+    /// Compare two revisions of a design: components, findings, capacity, latency, availability
+    #[command(
+        after_help = "OLD and NEW are files, `-` (standard input) or REV:PATH read from git without a checkout\n(PATH from the top of the repository, or REV:./PATH from the current folder).\n\nExamples:\n  blueprint diff main:designs/chat.yaml designs/chat.yaml\n  blueprint diff old.yaml new.yaml --format md > comment.md\n  blueprint diff HEAD~1:designs/chat.yaml designs/chat.yaml --format json\n  blueprint diff main:design.yaml design.yaml --fail-on-regression --fail-on error\n\nExit codes: 0 compared (and, with --fail-on-regression, no regression), 1 a regression, 2 unreadable design or bad command line."
+    )]
+    Diff(diff::DiffArgs),
+    /// Write a commented starter design from a template
+    #[command(
+        after_help = "Examples:\n  blueprint init --list\n  blueprint init --template web-app                 writes web-app.yaml\n  blueprint init --template api-with-cache api.yaml\n  blueprint init --template event-pipeline designs/\n  blueprint init --template chat -                  to standard output\n\nAn existing file is never overwritten."
+    )]
+    Init(init::InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  blueprint completions bash > ~/.local/share/bash-completion/completions/blueprint\n  blueprint completions zsh > ~/.zfunc/_blueprint\n  blueprint completions fish > ~/.config/fish/completions/blueprint.fish\n  blueprint completions powershell >> $PROFILE"
+    )]
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), of blueprint or of one subcommand
+    #[command(
+        after_help = "Examples:\n  blueprint man > blueprint.1 && man ./blueprint.1\n  blueprint man diff > blueprint-diff.1\n  for c in check estimate diff init; do blueprint man $c > blueprint-$c.1; done"
+    )]
+    Man(man::ManArgs),
 }
 
 pub fn run(arguments: Arguments) -> ExitCode {
@@ -88,6 +112,10 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Report(args) => report::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
         Command::Schema => {
             print_stdout(&blueprint::design::schema::json());
             SUCCESS
@@ -132,19 +160,22 @@ pub fn load_design_with_source(path: &Path) -> Result<(blueprint::Analysis, Stri
     let name = path.to_string_lossy().into_owned();
     let bytes =
         read_design_bytes(path).map_err(|error| fail(format!("cannot read {name}: {error}")))?;
-    let source = String::from_utf8_lossy(&bytes).into_owned();
-    match blueprint::analyse(&bytes) {
-        Ok(analysis) => Ok((analysis, source)),
-        Err(diagnostics) => {
-            let report = FileReport {
-                path: name,
-                source,
-                diagnostics,
-            };
-            print_stderr(&text::render(std::slice::from_ref(&report), stderr_color()));
-            Err(INVALID)
-        }
-    }
+    let analysis = analyse_bytes(&name, &bytes)?;
+    Ok((analysis, String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// Builds the graph of a design read from `name`; on failure prints why,
+/// compiler style, and returns exit code 2.
+pub fn analyse_bytes(name: &str, bytes: &[u8]) -> Result<blueprint::Analysis, u8> {
+    blueprint::analyse(bytes).map_err(|diagnostics| {
+        let report = FileReport {
+            path: name.to_string(),
+            source: String::from_utf8_lossy(bytes).into_owned(),
+            diagnostics,
+        };
+        print_stderr(&text::render(std::slice::from_ref(&report), stderr_color()));
+        INVALID
+    })
 }
 
 /// The bytes of a design file, or of standard input for `-`, read no

@@ -285,6 +285,16 @@ pub fn format_bytes(bytes: f64) -> String {
     format!("{} {}", trim_number(value), UNITS[unit])
 }
 
+/// A fraction as a percentage with up to four decimals, so that nines stay
+/// apart: `99.95%`, `97%`, `99.9987%`.
+pub fn format_percent(fraction: f64) -> String {
+    if !fraction.is_finite() {
+        return "∞".to_string();
+    }
+    let text = format!("{:.4}", fraction * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
 /// Three significant figures at most, without trailing zeros.
 pub fn trim_number(value: f64) -> String {
     if !value.is_finite() {
@@ -386,6 +396,9 @@ mod tests {
         assert_eq!(trim_number(1.5e300), "1.50e300");
         assert_eq!(trim_number(2e-9), "2.00e-9");
         assert_eq!(trim_number(0.0), "0");
+        assert_eq!(format_percent(0.9995), "99.95%");
+        assert_eq!(format_percent(0.97), "97%");
+        assert_eq!(format_percent(0.999_987), "99.9987%");
     }
 
     proptest! {

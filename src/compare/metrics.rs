@@ -1,0 +1,189 @@
+//! The figures a reviewer compares between revisions: entry capacity,
+//! bottleneck, end-to-end p50/p99, availability, and whether the design
+//! survives any one failure (N+1), all read from the capacity model.
+
+use crate::capacity::failure::Failure;
+use crate::capacity::latency::NoLatency;
+use crate::capacity::{self, Estimate};
+use crate::design::Design;
+use crate::rules::redundancy::is_owned;
+use crate::topology::Topology;
+
+/// End-to-end latency of a request entering at the clients.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum EndToEnd {
+    /// Seconds.
+    Known { p50: f64, p99: f64 },
+    /// A component on the request path cannot keep up: requests wait
+    /// without end.
+    Unbounded,
+    /// No load enters, or the model could not walk the design.
+    Unknown,
+}
+
+/// A single failure the design does not survive: the request path is down
+/// (a component it needs is down, saturated or without quorum).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FatalFailure {
+    /// In the form `--fail` takes: `zone:az1`, or `NAME:1` for one replica.
+    pub failure: String,
+    /// The components it breaks, in file order.
+    pub breaks: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metrics {
+    pub entry_rps: f64,
+    /// The largest entry load carried (the bottleneck at utilisation 1).
+    pub max_entry_rps: Option<f64>,
+    pub bottleneck: Option<String>,
+    pub end_to_end: EndToEnd,
+    /// Of the request path, 0..=1.
+    pub availability: f64,
+    pub nines: f64,
+    /// The zone losses, and the losses of one replica of a component placed
+    /// in no zone, that take the request path down; empty when N+1 holds.
+    pub fatal_failures: Vec<FatalFailure>,
+}
+
+impl Metrics {
+    pub fn n_plus_one(&self) -> bool {
+        self.fatal_failures.is_empty()
+    }
+
+    pub fn p99(&self) -> Option<f64> {
+        match self.end_to_end {
+            EndToEnd::Known { p99, .. } => Some(p99),
+            _ => None,
+        }
+    }
+
+    pub fn p50(&self) -> Option<f64> {
+        match self.end_to_end {
+            EndToEnd::Known { p50, .. } => Some(p50),
+            _ => None,
+        }
+    }
+}
+
+/// The figures of a design from its estimate (run with the Monte Carlo walk).
+pub fn measure(design: &Design, topology: &Topology, estimate: &Estimate) -> Metrics {
+    let end_to_end = match &estimate.end_to_end {
+        Ok(walked) => EndToEnd::Known {
+            p50: walked.p50,
+            p99: walked.p99,
+        },
+        Err(NoLatency::Saturated(_)) => EndToEnd::Unbounded,
+        Err(_) => EndToEnd::Unknown,
+    };
+    Metrics {
+        entry_rps: estimate.entry_rps,
+        max_entry_rps: estimate.max_entry_rps,
+        bottleneck: estimate
+            .bottleneck
+            .map(|id| design.components[id].name().to_string()),
+        end_to_end,
+        availability: estimate.availability.value,
+        nines: estimate.availability.nines,
+        fatal_failures: fatal_failures(design, topology, estimate),
+    }
+}
+
+/// The single failures that take the request path down: each zone of the
+/// design lost in turn (every component at once, as `--fail zone:Z`), and
+/// one replica of each owned component the path needs that is placed in no
+/// zone (its own N+1 test, as BP103 runs it).
+fn fatal_failures(design: &Design, topology: &Topology, estimate: &Estimate) -> Vec<FatalFailure> {
+    let mut fatal = Vec::new();
+    for zone in &design.zones {
+        let options = capacity::Options {
+            walks: 0,
+            failures: vec![Failure::Zone(zone.value.clone())],
+            ..capacity::Options::default()
+        };
+        // The zone is the design's own and the load settled without it, so
+        // the what-if cannot fail; if it did there would be nothing to say.
+        let Ok(what_if) = capacity::estimate(design, topology, &options) else {
+            continue;
+        };
+        if !what_if.path_up() {
+            fatal.push(FatalFailure {
+                failure: format!("zone:{}", zone.value),
+                breaks: design
+                    .components
+                    .iter()
+                    .zip(&what_if.components)
+                    .filter(|(_, figures)| figures.required && figures.broken().is_some())
+                    .map(|(component, _)| component.name().to_string())
+                    .collect(),
+            });
+        }
+    }
+    let zoned = !design.zones.is_empty();
+    for (component, figures) in design.components.iter().zip(&estimate.components) {
+        let placed = zoned && component.zones.is_some();
+        if figures.required && is_owned(component) && !placed && figures.breaks_on.is_some() {
+            fatal.push(FatalFailure {
+                failure: format!("{}:1", component.name()),
+                breaks: vec![component.name().to_string()],
+            });
+        }
+    }
+    fatal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metrics(yaml: &str) -> Metrics {
+        let design = crate::design::load(yaml.as_bytes()).unwrap();
+        let topology = crate::topology::build(&design).unwrap();
+        let estimate =
+            capacity::estimate(&design, &topology, &capacity::Options::default()).unwrap();
+        measure(&design, &topology, &estimate)
+    }
+
+    /// 1,000 req/s on 800/s replicas: losing az1 leaves one replica at
+    /// 125% (the BP103 example); with three zones two replicas carry it.
+    #[test]
+    fn a_zone_that_takes_the_path_down() {
+        let two_zones = metrics(
+            "version: 1\nname: t\nrequirements: { peak_rps: 1000/s }\nzones: [az1, az2]\ncomponents:\n  users: { kind: client, calls: [{ to: api }] }\n  api: { kind: service, replicas: 2, zones: [az1, az2], capacity: 800/s, latency: 5ms }\n",
+        );
+        assert_eq!(
+            two_zones.fatal_failures,
+            [
+                FatalFailure {
+                    failure: "zone:az1".into(),
+                    breaks: vec!["api".into()]
+                },
+                FatalFailure {
+                    failure: "zone:az2".into(),
+                    breaks: vec!["api".into()]
+                }
+            ]
+        );
+        let three_zones = metrics(
+            "version: 1\nname: t\nrequirements: { peak_rps: 1000/s }\nzones: [az1, az2, az3]\ncomponents:\n  users: { kind: client, calls: [{ to: api }] }\n  api: { kind: service, replicas: 3, zones: [az1, az2, az3], capacity: 800/s, latency: 5ms }\n",
+        );
+        assert!(three_zones.n_plus_one());
+        // 1,000 / (3 x 800) = 5/12 utilisation: 2,400 req/s at most.
+        assert!((three_zones.max_entry_rps.unwrap() - 2400.0).abs() < 1e-9);
+        assert_eq!(three_zones.bottleneck.as_deref(), Some("api"));
+    }
+
+    #[test]
+    fn one_replica_without_zones() {
+        let single = metrics(
+            "version: 1\nname: t\nrequirements: { peak_rps: 10/s }\ncomponents:\n  users: { kind: client, calls: [{ to: api }] }\n  api: { kind: service, capacity: 800/s, calls: [{ to: vendor }] }\n  vendor: { kind: external, capacity: 800/s }\n",
+        );
+        assert_eq!(
+            single.fatal_failures,
+            [FatalFailure {
+                failure: "api:1".into(),
+                breaks: vec!["api".into()]
+            }]
+        );
+    }
+}

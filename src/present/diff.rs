@@ -1,0 +1,678 @@
+//! `blueprint diff`: a [`Diff`] for people (text), for a pull-request
+//! comment (Markdown: the verdict first, then tables) and for tools (the
+//! stable JSON of the README, base units).
+
+use std::fmt::Write;
+
+use comfy_table::{CellAlignment, Table, presets};
+use serde::Serialize;
+
+use crate::compare::fields::FieldChange;
+use crate::compare::metrics::{EndToEnd, FatalFailure, Metrics};
+use crate::compare::{Diff, NINES_TOLERANCE, Named, P99_TOLERANCE, Regression};
+use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// Said when one revision's load never settles.
+const PARTIAL: &str = "One revision's load never settles, so its rules did not run: the other revision's findings are left out.";
+
+/// What the two sides were read from, as given on the command line.
+pub struct Labels<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+/// Two availabilities with as many decimals as it takes to tell them
+/// apart (up to ten), at least four.
+fn availabilities(old: f64, new: f64) -> (String, String) {
+    let percent = |value: f64, decimals: usize| {
+        let text = format!("{:.decimals$}", value * 100.0);
+        format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+    };
+    (4..=10)
+        .map(|decimals| (percent(old, decimals), percent(new, decimals)))
+        .find(|(old, new)| old != new)
+        .unwrap_or_else(|| (format_percent(old), format_percent(new)))
+}
+
+fn p99_text(value: Option<f64>) -> String {
+    value.map_or("unbounded".to_string(), format_duration)
+}
+
+/// The verdict: a word (`Worse`, `No regression`, `No change`) and what
+/// makes it so.
+pub struct Verdict {
+    pub word: &'static str,
+    pub reasons: Vec<String>,
+}
+
+impl Verdict {
+    /// `Worse: p99 40ms → 52ms.`, with the word as `**Worse**` in Markdown.
+    fn line(&self, markdown: bool) -> String {
+        let word = if markdown {
+            format!("**{}**", self.word)
+        } else {
+            self.word.to_string()
+        };
+        if self.reasons.is_empty() {
+            format!("{word}.")
+        } else {
+            format!("{word}: {}.", self.reasons.join("; "))
+        }
+    }
+}
+
+/// What is worse in the new revision, or else what is better.
+pub fn verdict(diff: &Diff, threshold: Severity) -> Verdict {
+    let regressions = diff.regressions(threshold);
+    if !regressions.is_empty() {
+        let reasons = regressions
+            .iter()
+            .map(|regression| match regression {
+                Regression::Findings { count, threshold } => format!(
+                    "{} introduced at {threshold} or above",
+                    plural(*count, "finding")
+                ),
+                Regression::P99 { old, new } => {
+                    format!("p99 {} → {}", format_duration(*old), p99_text(*new))
+                }
+                Regression::Availability { old, new } => {
+                    let (old, new) = availabilities(*old, *new);
+                    format!("availability {old} → {new}")
+                }
+            })
+            .collect();
+        return Verdict {
+            word: "Worse",
+            reasons,
+        };
+    }
+    let mut better = Vec::new();
+    if !diff.findings.fixed.is_empty() {
+        better.push(format!(
+            "{} fixed",
+            plural(diff.findings.fixed.len(), "finding")
+        ));
+    }
+    if let (Some(old), Some(new)) = (&diff.old, &diff.new) {
+        match (old.p99(), new.p99()) {
+            (Some(before), Some(after)) if after < before * (1.0 - P99_TOLERANCE) => {
+                better.push(format!(
+                    "p99 {} → {}",
+                    format_duration(before),
+                    format_duration(after)
+                ))
+            }
+            (None, Some(after)) if old.end_to_end == EndToEnd::Unbounded => {
+                better.push(format!("p99 unbounded → {}", format_duration(after)))
+            }
+            _ => {}
+        }
+        if new.nines > old.nines + NINES_TOLERANCE {
+            let (old, new) = availabilities(old.availability, new.availability);
+            better.push(format!("availability {old} → {new}"));
+        }
+        if !old.n_plus_one() && new.n_plus_one() {
+            better.push("N+1 now holds".to_string());
+        }
+    }
+    let word = if better.is_empty() && diff.is_empty() {
+        "No change"
+    } else {
+        "No regression"
+    };
+    Verdict {
+        word,
+        reasons: better,
+    }
+}
+
+/// One row of the figures: name, old, new, change.
+struct Figure {
+    name: &'static str,
+    old: String,
+    new: String,
+    change: String,
+}
+
+/// `+12.5%`, or nothing when the figure did not move by a tenth of a
+/// percent.
+fn relative_change(old: Option<f64>, new: Option<f64>) -> String {
+    match (old, new) {
+        (Some(old), Some(new)) if old > 0.0 => {
+            let change = format!("{:+.1}%", (new - old) / old * 100.0);
+            if change == "+0.0%" || change == "-0.0%" {
+                String::new()
+            } else {
+                change
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+fn n_plus_one_text(fatal: &[FatalFailure]) -> String {
+    if fatal.is_empty() {
+        return "holds".to_string();
+    }
+    let failures: Vec<String> = fatal
+        .iter()
+        .map(|f| format!("{} ({})", f.failure, f.breaks.join(", ")))
+        .collect();
+    format!("fails: {}", failures.join(", "))
+}
+
+/// `99.9994% (5.22 nines)`, with the digits that tell it from `other`.
+fn availability_text(metrics: &Metrics, other: Option<&Metrics>) -> String {
+    let percent = match other {
+        Some(other) => availabilities(metrics.availability, other.availability).0,
+        None => format_percent(metrics.availability),
+    };
+    format!("{percent} ({} nines)", trim_number(metrics.nines))
+}
+
+fn figures(old: Option<&Metrics>, new: Option<&Metrics>) -> Vec<Figure> {
+    let text = |metrics: Option<&Metrics>, show: &dyn Fn(&Metrics) -> String| {
+        metrics.map_or("load never settles".to_string(), show)
+    };
+    let get = |metrics: Option<&Metrics>, value: &dyn Fn(&Metrics) -> Option<f64>| {
+        metrics.and_then(value)
+    };
+    let latency = |m: &Metrics, value: Option<f64>| match (m.end_to_end, value) {
+        (_, Some(seconds)) => format_duration(seconds),
+        (EndToEnd::Unbounded, None) => "unbounded".to_string(),
+        _ => "-".to_string(),
+    };
+    let mut rows = vec![
+        Figure {
+            name: "entry load",
+            old: text(old, &|m| format_rate(m.entry_rps)),
+            new: text(new, &|m| format_rate(m.entry_rps)),
+            change: relative_change(
+                get(old, &|m| Some(m.entry_rps)),
+                get(new, &|m| Some(m.entry_rps)),
+            ),
+        },
+        Figure {
+            name: "entry capacity",
+            old: text(old, &|m| {
+                m.max_entry_rps.map_or("-".to_string(), format_rate)
+            }),
+            new: text(new, &|m| {
+                m.max_entry_rps.map_or("-".to_string(), format_rate)
+            }),
+            change: relative_change(
+                get(old, &|m| m.max_entry_rps),
+                get(new, &|m| m.max_entry_rps),
+            ),
+        },
+        Figure {
+            name: "bottleneck",
+            old: text(old, &|m| m.bottleneck.clone().unwrap_or("-".to_string())),
+            new: text(new, &|m| m.bottleneck.clone().unwrap_or("-".to_string())),
+            change: String::new(),
+        },
+        Figure {
+            name: "p50",
+            old: text(old, &|m| latency(m, m.p50())),
+            new: text(new, &|m| latency(m, m.p50())),
+            change: relative_change(get(old, &Metrics::p50), get(new, &Metrics::p50)),
+        },
+        Figure {
+            name: "p99",
+            old: text(old, &|m| latency(m, m.p99())),
+            new: text(new, &|m| latency(m, m.p99())),
+            change: relative_change(get(old, &Metrics::p99), get(new, &Metrics::p99)),
+        },
+        Figure {
+            name: "availability",
+            old: text(old, &|m| availability_text(m, new)),
+            new: text(new, &|m| availability_text(m, old)),
+            change: match (old, new) {
+                (Some(old), Some(new)) if (new.nines - old.nines).abs() >= 0.005 => {
+                    format!("{:+.2} nines", new.nines - old.nines)
+                }
+                _ => String::new(),
+            },
+        },
+        Figure {
+            name: "N+1",
+            old: text(old, &|m| n_plus_one_text(&m.fatal_failures)),
+            new: text(new, &|m| n_plus_one_text(&m.fatal_failures)),
+            change: match (old.map(Metrics::n_plus_one), new.map(Metrics::n_plus_one)) {
+                (Some(true), Some(false)) => "lost".to_string(),
+                (Some(false), Some(true)) => "gained".to_string(),
+                _ => String::new(),
+            },
+        },
+    ];
+    if let (Some(old), Some(new)) = (old, new)
+        && old.bottleneck != new.bottleneck
+    {
+        for row in &mut rows {
+            if row.name == "bottleneck" {
+                row.change = "moved".to_string();
+            }
+        }
+    }
+    rows
+}
+
+/// Where a finding is, in the revision it belongs to: `new 25:15`.
+fn place(side: &str, diagnostic: &Diagnostic) -> String {
+    diagnostic.span.map_or(side.to_string(), |span| {
+        format!("{side} {}:{}", span.line, span.column)
+    })
+}
+
+fn table() -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table
+}
+
+fn added_and_removed(added: &[Named], removed: &[Named]) -> Vec<String> {
+    added
+        .iter()
+        .map(|c| format!("+ {} ({})", c.name, c.kind))
+        .chain(removed.iter().map(|c| format!("- {} ({})", c.name, c.kind)))
+        .collect()
+}
+
+/// Each changed field as a row: the component (none for the design's own
+/// settings), the field, old, new.
+fn field_rows(diff: &Diff) -> Vec<(Option<String>, String, String, String)> {
+    let row = |owner: Option<&str>, change: &FieldChange| {
+        let (old, new) = change.texts();
+        (owner.map(str::to_string), change.field.clone(), old, new)
+    };
+    diff.design
+        .iter()
+        .map(|change| row(None, change))
+        .chain(diff.changed.iter().flat_map(|c| {
+            c.fields
+                .iter()
+                .map(move |change| row(Some(&c.name), change))
+        }))
+        .collect()
+}
+
+/// The diff for people: the verdict, then what changed, the findings and
+/// the figures.
+pub fn render_text(diff: &Diff, labels: &Labels, threshold: Severity) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} → {}", labels.old, labels.new);
+    let _ = writeln!(out, "{}", verdict(diff, threshold).line(false));
+
+    let lines = added_and_removed(&diff.added, &diff.removed);
+    let rows = field_rows(diff);
+    if !lines.is_empty() || !rows.is_empty() {
+        let _ = writeln!(out, "\nComponents:");
+        for line in lines {
+            let _ = writeln!(out, "  {line}");
+        }
+        if !rows.is_empty() {
+            let mut table = table();
+            table.set_header(["component", "field", "old", "new"]);
+            for (owner, field, old, new) in rows {
+                table.add_row([owner.unwrap_or("(design)".to_string()), field, old, new]);
+            }
+            let _ = writeln!(out, "{table}");
+        }
+    }
+
+    let findings = &diff.findings;
+    if !findings.fixed.is_empty() || !findings.introduced.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nFindings: {} fixed, {} introduced, {} unchanged",
+            findings.fixed.len(),
+            findings.introduced.len(),
+            findings.unchanged
+        );
+        let mut table = table();
+        table.set_header(["", "severity", "rule", "component", "message", "at"]);
+        for (label, side, list) in [
+            ("introduced", "new", &findings.introduced),
+            ("fixed", "old", &findings.fixed),
+        ] {
+            for finding in list {
+                table.add_row([
+                    label.to_string(),
+                    finding.severity.to_string(),
+                    format!("{} {}", finding.code, finding.name),
+                    finding.component.clone().unwrap_or_default(),
+                    finding.message.clone(),
+                    place(side, finding),
+                ]);
+            }
+        }
+        let _ = writeln!(out, "{table}");
+    }
+
+    if !findings.complete {
+        let _ = writeln!(out, "\n{PARTIAL}");
+    }
+
+    let _ = writeln!(out, "\nFigures:");
+    let mut table = table();
+    table.set_header(["", "old", "new", "change"]);
+    for figure in figures(diff.old.as_ref(), diff.new.as_ref()) {
+        table.add_row([
+            figure.name.to_string(),
+            figure.old,
+            figure.new,
+            figure.change,
+        ]);
+    }
+    for column in 1..table.column_count() {
+        if let Some(column) = table.column_mut(column) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let _ = writeln!(out, "{table}");
+    out
+}
+
+/// Text safe in a Markdown table cell: pipes escaped, lines joined.
+fn cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+/// Text in a code span, which needs no escaping but of backticks.
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {} ``", cell(text))
+    } else {
+        format!("`{}`", cell(text))
+    }
+}
+
+/// The diff as a pull-request comment: the verdict in bold, then tables.
+pub fn render_markdown(diff: &Diff, labels: &Labels, threshold: Severity) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", cell(&verdict(diff, threshold).line(true)));
+    let _ = writeln!(out, "\n{} → {}", code(labels.old), code(labels.new));
+
+    let _ = writeln!(out, "\n| | old | new | change |\n|---|---:|---:|---:|");
+    for figure in figures(diff.old.as_ref(), diff.new.as_ref()) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            figure.name,
+            cell(&figure.old),
+            cell(&figure.new),
+            cell(&figure.change)
+        );
+    }
+
+    let rows = field_rows(diff);
+    if !diff.added.is_empty() || !diff.removed.is_empty() || !rows.is_empty() {
+        let _ = writeln!(out, "\n#### Components\n");
+        for component in &diff.added {
+            let _ = writeln!(
+                out,
+                "- added: {} ({})",
+                code(&component.name),
+                component.kind
+            );
+        }
+        for component in &diff.removed {
+            let _ = writeln!(
+                out,
+                "- removed: {} ({})",
+                code(&component.name),
+                component.kind
+            );
+        }
+        if !rows.is_empty() {
+            if !diff.added.is_empty() || !diff.removed.is_empty() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "| component | field | old | new |\n|---|---|---|---|");
+            for (owner, field, old, new) in rows {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    owner.as_deref().map_or("*design*".to_string(), code),
+                    code(&field),
+                    cell(&old),
+                    cell(&new)
+                );
+            }
+        }
+    }
+
+    let findings = &diff.findings;
+    if !findings.fixed.is_empty() || !findings.introduced.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n#### Findings: {} fixed, {} introduced, {} unchanged\n",
+            findings.fixed.len(),
+            findings.introduced.len(),
+            findings.unchanged
+        );
+        let _ = writeln!(
+            out,
+            "| | severity | rule | component | message |\n|---|---|---|---|---|"
+        );
+        for (label, list) in [
+            ("introduced", &findings.introduced),
+            ("fixed", &findings.fixed),
+        ] {
+            for finding in list {
+                let _ = writeln!(
+                    out,
+                    "| {label} | {} | {} {} | {} | {} |",
+                    finding.severity,
+                    finding.code,
+                    finding.name,
+                    finding.component.as_deref().map_or(String::new(), code),
+                    cell(&finding.message)
+                );
+            }
+        }
+    }
+    if !findings.complete {
+        let _ = writeln!(out, "\n{PARTIAL}");
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    old: &'a str,
+    new: &'a str,
+    regression: bool,
+    regressions: Vec<RegressionOutput>,
+    design: DesignOutput<'a>,
+    components: ComponentsOutput<'a>,
+    findings: FindingsOutput<'a>,
+    metrics: MetricsOutput,
+}
+
+#[derive(Serialize)]
+struct DesignOutput<'a> {
+    fields: &'a [FieldChange],
+}
+
+#[derive(Serialize)]
+struct ComponentsOutput<'a> {
+    added: Vec<&'a str>,
+    removed: Vec<&'a str>,
+    changed: Vec<ChangedOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChangedOutput<'a> {
+    name: &'a str,
+    fields: &'a [FieldChange],
+}
+
+#[derive(Serialize)]
+struct FindingsOutput<'a> {
+    fixed: Vec<FindingOutput<'a>>,
+    introduced: Vec<FindingOutput<'a>>,
+    unchanged: usize,
+    complete: bool,
+}
+
+#[derive(Serialize)]
+struct FindingOutput<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: Severity,
+    component: Option<&'a str>,
+    message: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+}
+
+impl<'a> FindingOutput<'a> {
+    fn of(diagnostic: &'a Diagnostic) -> Self {
+        FindingOutput {
+            code: diagnostic.code,
+            name: diagnostic.name,
+            severity: diagnostic.severity,
+            component: diagnostic.component.as_deref(),
+            message: &diagnostic.message,
+            line: diagnostic.span.map(|s| s.line),
+            column: diagnostic.span.map(|s| s.column),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum RegressionOutput {
+    Findings { count: usize, at_or_above: Severity },
+    P99 { old_s: f64, new_s: Option<f64> },
+    Availability { old: f64, new: f64 },
+}
+
+#[derive(Serialize)]
+struct Pair<T: Serialize> {
+    old: Option<T>,
+    new: Option<T>,
+}
+
+#[derive(Serialize)]
+struct FatalOutput {
+    failure: String,
+    breaks: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct MetricsOutput {
+    entry_rps: Pair<f64>,
+    max_entry_rps: Pair<f64>,
+    bottleneck: Pair<String>,
+    p50_s: Pair<f64>,
+    p99_s: Pair<f64>,
+    p99_unbounded: Pair<bool>,
+    availability: Pair<f64>,
+    nines: Pair<f64>,
+    n_plus_one: Pair<bool>,
+    fatal_single_failures: Pair<Vec<FatalOutput>>,
+}
+
+fn pair<T: Serialize>(
+    old: Option<&Metrics>,
+    new: Option<&Metrics>,
+    value: impl Fn(&Metrics) -> Option<T>,
+) -> Pair<T> {
+    Pair {
+        old: old.and_then(&value),
+        new: new.and_then(&value),
+    }
+}
+
+/// The diff as the stable JSON of the README: base units (requests/s,
+/// seconds, fractions); a side whose load never settles has nulls.
+pub fn render_json(diff: &Diff, labels: &Labels, threshold: Severity) -> String {
+    let (old, new) = (diff.old.as_ref(), diff.new.as_ref());
+    let regressions: Vec<RegressionOutput> = diff
+        .regressions(threshold)
+        .into_iter()
+        .map(|regression| match regression {
+            Regression::Findings { count, threshold } => RegressionOutput::Findings {
+                count,
+                at_or_above: threshold,
+            },
+            Regression::P99 { old, new } => RegressionOutput::P99 {
+                old_s: old,
+                new_s: new,
+            },
+            Regression::Availability { old, new } => RegressionOutput::Availability { old, new },
+        })
+        .collect();
+    let output = Output {
+        version: 1,
+        old: labels.old,
+        new: labels.new,
+        regression: !regressions.is_empty(),
+        regressions,
+        design: DesignOutput {
+            fields: &diff.design,
+        },
+        components: ComponentsOutput {
+            added: diff.added.iter().map(|c| c.name.as_str()).collect(),
+            removed: diff.removed.iter().map(|c| c.name.as_str()).collect(),
+            changed: diff
+                .changed
+                .iter()
+                .map(|c| ChangedOutput {
+                    name: &c.name,
+                    fields: &c.fields,
+                })
+                .collect(),
+        },
+        findings: FindingsOutput {
+            fixed: diff.findings.fixed.iter().map(FindingOutput::of).collect(),
+            introduced: diff
+                .findings
+                .introduced
+                .iter()
+                .map(FindingOutput::of)
+                .collect(),
+            unchanged: diff.findings.unchanged,
+            complete: diff.findings.complete,
+        },
+        metrics: MetricsOutput {
+            entry_rps: pair(old, new, |m| Some(m.entry_rps)),
+            max_entry_rps: pair(old, new, |m| m.max_entry_rps),
+            bottleneck: pair(old, new, |m| m.bottleneck.clone()),
+            p50_s: pair(old, new, Metrics::p50),
+            p99_s: pair(old, new, Metrics::p99),
+            p99_unbounded: pair(old, new, |m| Some(m.end_to_end == EndToEnd::Unbounded)),
+            availability: pair(old, new, |m| Some(m.availability)),
+            nines: pair(old, new, |m| Some(m.nines)),
+            n_plus_one: pair(old, new, |m| Some(m.n_plus_one())),
+            fatal_single_failures: pair(old, new, |m| {
+                Some(
+                    m.fatal_failures
+                        .iter()
+                        .map(|f| FatalOutput {
+                            failure: f.failure.clone(),
+                            breaks: f.breaks.clone(),
+                        })
+                        .collect(),
+                )
+            }),
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&output).expect("plain data serialises");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,533 @@
+//! `blueprint diff`: pairs of designs with one known change each (a replica
+//! count lowered, a cache added, a zone removed), every change and delta
+//! asserted; revisions read from git; the formats and exit codes.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+const BASE: &str = "tests/fixtures/diff/base.yaml";
+const FEWER_REPLICAS: &str = "tests/fixtures/diff/fewer-replicas.yaml";
+const WITH_CACHE: &str = "tests/fixtures/diff/with-cache.yaml";
+const ZONE_REMOVED: &str = "tests/fixtures/diff/zone-removed.yaml";
+
+fn blueprint() -> Command {
+    let mut command = Command::cargo_bin("blueprint").expect("binary builds");
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// Runs `diff` and returns its exit code, standard output and standard error.
+fn diff(args: &[&str]) -> (i32, String, String) {
+    let output = blueprint().arg("diff").args(args).output().unwrap();
+    (
+        output.status.code().expect("exits, no signal"),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn diff_json(old: &str, new: &str) -> Value {
+    let (code, stdout, stderr) = diff(&[old, new, "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).expect("stdout is JSON")
+}
+
+fn metric(value: &Value, name: &str) -> (f64, f64) {
+    let pair = &value["metrics"][name];
+    (
+        pair["old"].as_f64().unwrap_or_else(|| panic!("{name}.old")),
+        pair["new"].as_f64().unwrap_or_else(|| panic!("{name}.new")),
+    )
+}
+
+/// The findings of one list as `(code, component)`.
+fn findings(value: &Value, list: &str) -> Vec<(String, Option<String>)> {
+    value["findings"][list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["component"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+fn close(actual: f64, expected: f64) -> bool {
+    (actual - expected).abs() <= 1e-9 * expected.abs().max(1.0)
+}
+
+/// k-of-n availability (Trivedi, Probability and Statistics with
+/// Reliability, Queuing, and Computer Science Applications, 2nd ed., 3.5):
+/// at least `k` of `n` replicas up, each up with probability `a`.
+fn k_of_n(n: u32, k: u32, a: f64) -> f64 {
+    (k..=n)
+        .map(|i| {
+            let choose = (0..i).fold(1.0, |c, j| c * f64::from(n - j) / f64::from(j + 1));
+            choose * a.powi(i as i32) * (1.0 - a).powi((n - i) as i32)
+        })
+        .sum()
+}
+
+fn with_base_metrics(value: &Value) {
+    // Base: `db` takes all 1,000 reads/s on its primary (2,000/s), 50%;
+    // `api` 1,000/s on 3 x 800/s, 41.7%. So `db` is the bottleneck and the
+    // design carries 1,000 / 0.5 = 2,000/s.
+    assert_eq!(value["metrics"]["bottleneck"]["old"], "db");
+    assert!(close(metric(value, "max_entry_rps").0, 2000.0));
+    assert_eq!(metric(value, "entry_rps"), (1000.0, 1000.0));
+    assert_eq!(value["metrics"]["n_plus_one"]["old"], true);
+    assert_eq!(value["metrics"]["fatal_single_failures"]["old"], json!([]));
+}
+
+#[test]
+fn a_replica_count_lowered() {
+    let value = diff_json(BASE, FEWER_REPLICAS);
+    with_base_metrics(&value);
+    assert_eq!(
+        value["components"],
+        json!({
+            "added": [],
+            "removed": [],
+            "changed": [{ "name": "api", "fields": [{ "field": "replicas", "old": 3.0, "new": 2.0 }] }]
+        })
+    );
+    assert_eq!(value["design"]["fields"], json!([]));
+    // Two replicas are both needed at 1,000/s (125% on one): BP103, and
+    // `api` in series now needs 2 of 2, below the 99.9% target: BP204.
+    assert_eq!(
+        findings(&value, "introduced"),
+        [
+            ("BP204".to_string(), None),
+            ("BP103".to_string(), Some("api".to_string()))
+        ]
+    );
+    assert!(findings(&value, "fixed").is_empty());
+    assert_eq!(value["findings"]["unchanged"], 1);
+    // `api` at 1,000 / 1,600 = 62.5% is now the bottleneck: 1,600/s at most.
+    assert_eq!(value["metrics"]["bottleneck"]["new"], "api");
+    assert!(close(metric(&value, "max_entry_rps").1, 1600.0));
+    // Availability: only `api` changed, from 2-of-3 to 2-of-2, so the
+    // ratio of the path's availabilities is the ratio of those two.
+    let (old, new) = metric(&value, "availability");
+    let ratio = k_of_n(2, 2, 0.999) / k_of_n(3, 2, 0.999);
+    assert!(close(new / old, ratio), "{new} / {old} != {ratio}");
+    let (old_nines, new_nines) = metric(&value, "nines");
+    assert!(close(old_nines, -(1.0 - old).log10()) && close(new_nines, -(1.0 - new).log10()));
+    // A busier `api` waits longer: both percentiles rise, p99 beyond the
+    // Monte Carlo tolerance of 2%.
+    let (old_p50, new_p50) = metric(&value, "p50_s");
+    let (old_p99, new_p99) = metric(&value, "p99_s");
+    assert!(new_p50 > old_p50, "p50 {old_p50} -> {new_p50}");
+    assert!(new_p99 > old_p99 * 1.02, "p99 {old_p99} -> {new_p99}");
+    assert_eq!(value["metrics"]["n_plus_one"]["new"], false);
+    assert_eq!(
+        value["metrics"]["fatal_single_failures"]["new"],
+        json!([
+            { "failure": "zone:az1", "breaks": ["api"] },
+            { "failure": "zone:az2", "breaks": ["api"] }
+        ])
+    );
+    assert_eq!(value["regression"], true);
+    let kinds: Vec<&str> = value["regressions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["findings", "p99", "availability"]);
+    assert_eq!(value["regressions"][0]["count"], 2);
+}
+
+#[test]
+fn a_cache_added() {
+    let value = diff_json(BASE, WITH_CACHE);
+    with_base_metrics(&value);
+    assert_eq!(
+        value["components"],
+        json!({
+            "added": ["cache"],
+            "removed": [],
+            "changed": [{ "name": "api", "fields": [
+                { "field": "calls[cache]", "old": null, "new": "sync, read, timeout 20ms" },
+                { "field": "calls[db]", "old": "sync, read, timeout 100ms", "new": null }
+            ] }]
+        })
+    );
+    assert_eq!(
+        findings(&value, "fixed"),
+        [("BP209".to_string(), Some("db".to_string()))]
+    );
+    assert!(findings(&value, "introduced").is_empty());
+    assert_eq!(value["findings"]["unchanged"], 0);
+    // `db` now sees the 10% of misses (5%); `api` at 41.7% is the
+    // bottleneck: 1,000 / (1,000 / 2,400) = 2,400/s.
+    assert_eq!(value["metrics"]["bottleneck"]["new"], "api");
+    assert!(close(metric(&value, "max_entry_rps").1, 2400.0));
+    // The cache is a new component in series that needs 1 of its 3
+    // replicas: the path loses a factor 1 - 0.001^3, far below a
+    // hundredth of a nine, so no regression.
+    let (old, new) = metric(&value, "availability");
+    assert!(close(new / old, k_of_n(3, 1, 0.999)), "{new} / {old}");
+    assert!(new < old);
+    let (old_p50, new_p50) = metric(&value, "p50_s");
+    let (old_p99, new_p99) = metric(&value, "p99_s");
+    assert!(new_p50 < old_p50, "p50 {old_p50} -> {new_p50}");
+    assert!(new_p99 < old_p99, "p99 {old_p99} -> {new_p99}");
+    assert_eq!(
+        value["metrics"]["n_plus_one"],
+        json!({ "old": true, "new": true })
+    );
+    assert_eq!(value["regression"], false);
+    assert_eq!(value["regressions"], json!([]));
+}
+
+#[test]
+fn a_zone_removed() {
+    let value = diff_json(BASE, ZONE_REMOVED);
+    with_base_metrics(&value);
+    let zones = json!({ "field": "zones", "old": ["az1", "az2", "az3"], "new": ["az1", "az2"] });
+    assert_eq!(value["design"]["fields"], json!([zones]));
+    let changed: Vec<Value> = ["lb", "api", "db"]
+        .iter()
+        .map(|name| json!({ "name": name, "fields": [zones] }))
+        .collect();
+    assert_eq!(
+        value["components"],
+        json!({ "added": [], "removed": [], "changed": changed })
+    );
+    // Three replicas over two zones put two in az1: losing it leaves one
+    // `api` (125%) and one copy of `db` (no write quorum).
+    assert_eq!(
+        findings(&value, "introduced"),
+        [
+            ("BP103".to_string(), Some("api".to_string())),
+            ("BP103".to_string(), Some("db".to_string()))
+        ]
+    );
+    assert_eq!(value["findings"]["unchanged"], 1);
+    assert_eq!(
+        value["metrics"]["fatal_single_failures"]["new"],
+        json!([{ "failure": "zone:az1", "breaks": ["api", "db"] }])
+    );
+    // Nothing else moves: the load, the replicas and the seed are the same.
+    for name in ["max_entry_rps", "p50_s", "p99_s", "availability", "nines"] {
+        let (old, new) = metric(&value, name);
+        assert_eq!(old, new, "{name}");
+    }
+    assert_eq!(
+        value["metrics"]["bottleneck"],
+        json!({ "old": "db", "new": "db" })
+    );
+    let kinds: Vec<&str> = value["regressions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["findings"]);
+}
+
+#[test]
+fn a_design_against_itself_is_no_change() {
+    let (code, stdout, _) = diff(&[BASE, BASE, "--fail-on-regression", "--fail-on", "info"]);
+    assert_eq!(code, 0);
+    assert!(stdout.lines().nth(1) == Some("No change."), "{stdout}");
+    let value = diff_json(BASE, BASE);
+    assert_eq!(
+        value["components"],
+        json!({ "added": [], "removed": [], "changed": [] })
+    );
+    assert_eq!(value["findings"]["unchanged"], 1);
+}
+
+#[test]
+fn fail_on_regression_sets_the_exit_code() {
+    let code = |args: &[&str]| diff(args).0;
+    // Without the flag a diff is only a report.
+    assert_eq!(code(&[BASE, FEWER_REPLICAS]), 0);
+    assert_eq!(code(&[BASE, FEWER_REPLICAS, "--fail-on-regression"]), 1);
+    // Its introduced error, and the p99 and availability, regress anyway.
+    assert_eq!(
+        code(&[
+            BASE,
+            FEWER_REPLICAS,
+            "--fail-on-regression",
+            "--fail-on",
+            "error"
+        ]),
+        1
+    );
+    // A zone removed introduces warnings only.
+    assert_eq!(code(&[BASE, ZONE_REMOVED, "--fail-on-regression"]), 1);
+    assert_eq!(
+        code(&[
+            BASE,
+            ZONE_REMOVED,
+            "--fail-on-regression",
+            "--fail-on",
+            "error"
+        ]),
+        0
+    );
+    assert_eq!(code(&[BASE, WITH_CACHE, "--fail-on-regression"]), 0);
+    // The other way round, every fix is a regression undone.
+    assert_eq!(
+        code(&[
+            WITH_CACHE,
+            BASE,
+            "--fail-on-regression",
+            "--fail-on",
+            "info"
+        ]),
+        1
+    );
+    assert_eq!(code(&[FEWER_REPLICAS, BASE, "--fail-on-regression"]), 0);
+}
+
+#[test]
+fn text_and_markdown() {
+    let (code, text, _) = diff(&[BASE, FEWER_REPLICAS]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("fewer-replicas.txt", text);
+    let (code, markdown, _) = diff(&[BASE, FEWER_REPLICAS, "--format", "md"]);
+    assert_eq!(code, 0);
+    assert!(
+        markdown.starts_with(
+            "**Worse**: 2 findings introduced at warning or above; p99 26.4ms → 28.5ms; availability 99.9994% → 99.7998%.\n"
+        ),
+        "{markdown}"
+    );
+    insta::assert_snapshot!("fewer-replicas.md", markdown);
+    let (_, markdown, _) = diff(&[BASE, WITH_CACHE, "--format", "md"]);
+    assert!(
+        markdown.starts_with("**No regression**: 1 finding fixed;"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| `api` | `calls[cache]` | - | sync, read, timeout 20ms |"));
+    assert!(markdown.contains("- added: `cache` (cache)"));
+    let (_, markdown, _) = diff(&[BASE, ZONE_REMOVED, "--format", "md"]);
+    assert!(markdown.contains("| *design* | `zones` | [az1, az2, az3] | [az1, az2] |"));
+    assert!(markdown.contains("| N+1 | holds | fails: zone:az1 (api, db) | lost |"));
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes() {
+    for format in ["text", "md", "json"] {
+        let first = diff(&[BASE, WITH_CACHE, "--format", format]).1;
+        let second = diff(&[BASE, WITH_CACHE, "--format", format]).1;
+        assert_eq!(first, second, "{format}");
+    }
+}
+
+#[test]
+fn an_unreadable_side_is_exit_code_2() {
+    let (code, stdout, stderr) = diff(&[BASE, "tests/fixtures/invalid/bp002-unknown-field.yaml"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("tests/fixtures/invalid/bp002-unknown-field.yaml:"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = diff(&["missing.yaml", BASE]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read missing.yaml"), "{stderr}");
+    let (code, _, stderr) = diff(&["-", "-"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("standard input"), "{stderr}");
+}
+
+#[test]
+fn one_side_from_standard_input() {
+    let output = blueprint()
+        .args(["diff", BASE, "-", "--format", "json"])
+        .write_stdin(std::fs::read(FEWER_REPLICAS).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["new"], "-");
+    assert_eq!(value["components"]["changed"][0]["name"], "api");
+}
+
+fn git(folder: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(folder)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A repository with `designs/shop.yaml` committed as the base and changed
+/// in the working tree to the lowered replica count.
+fn repository() -> tempfile::TempDir {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path();
+    git(root, &["init", "-q"]);
+    std::fs::create_dir(root.join("designs")).unwrap();
+    std::fs::copy(BASE, root.join("designs/shop.yaml")).unwrap();
+    git(root, &["add", "designs/shop.yaml"]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    std::fs::copy(FEWER_REPLICAS, root.join("designs/shop.yaml")).unwrap();
+    folder
+}
+
+fn diff_in(folder: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = blueprint()
+        .arg("diff")
+        .args(args)
+        .current_dir(folder)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_revision_read_from_git() {
+    let repository = repository();
+    let root = repository.path();
+    let (code, stdout, stderr) = diff_in(
+        root,
+        &[
+            "HEAD:designs/shop.yaml",
+            "designs/shop.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let from_git: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(from_git["old"], "HEAD:designs/shop.yaml");
+    // The same as comparing the two files.
+    let mut from_files = diff_json(BASE, FEWER_REPLICAS);
+    from_files["old"] = from_git["old"].clone();
+    from_files["new"] = from_git["new"].clone();
+    assert_eq!(from_git, from_files);
+    // A path from the current folder, and a branch name as the revision.
+    let designs = root.join("designs");
+    let (code, stdout, stderr) = diff_in(&designs, &["main:./shop.yaml", "shop.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("│ api       ┆ replicas ┆ 3   ┆ 2   │"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_missing_revision_or_git_is_exit_code_2() {
+    let repository = repository();
+    let root = repository.path();
+    let (code, _, stderr) = diff_in(root, &["HEAD:designs/nothing.yaml", "designs/shop.yaml"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: cannot read `HEAD:designs/nothing.yaml` from git: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("REV:./PATH"), "{stderr}");
+    let (code, _, stderr) = diff_in(
+        root,
+        &["no-such-branch:designs/shop.yaml", "designs/shop.yaml"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`no-such-branch:designs/shop.yaml`"),
+        "{stderr}"
+    );
+    // Not inside a repository.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::copy(BASE, elsewhere.path().join("shop.yaml")).unwrap();
+    let (code, _, stderr) = diff_in(elsewhere.path(), &["HEAD:shop.yaml", "shop.yaml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("from git"), "{stderr}");
+    // No git at all.
+    let output = blueprint()
+        .args(["diff", "HEAD:designs/shop.yaml", "designs/shop.yaml"])
+        .current_dir(root)
+        .env("PATH", "")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("git is not installed"), "{stderr}");
+}
+
+#[test]
+fn a_file_whose_name_has_a_colon_is_read_as_a_file() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::copy(BASE, folder.path().join("v1:shop.yaml")).unwrap();
+    std::fs::copy(FEWER_REPLICAS, folder.path().join("v2:shop.yaml")).unwrap();
+    let (code, stdout, stderr) = diff_in(folder.path(), &["v1:shop.yaml", "v2:shop.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("v1:shop.yaml → v2:shop.yaml\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_load_that_never_settles_claims_nothing_it_cannot_know() {
+    let folder = tempfile::tempdir().unwrap();
+    let settles = "version: 1\nname: t\nrequirements: { peak_rps: 100/s }\ncomponents:\n  users: { kind: client, calls: [{ to: q }] }\n  q: { kind: queue, consumer: w }\n  w: { kind: worker, replicas: 2, capacity: 1k/s, calls: [{ to: q, per_request: 0.5 }] }\n";
+    std::fs::write(folder.path().join("settles.yaml"), settles).unwrap();
+    // Each message now makes 1.5 more: the loop never settles, and only
+    // BP201 is known about the new revision.
+    std::fs::write(
+        folder.path().join("loops.yaml"),
+        settles.replace("per_request: 0.5", "per_request: 1.5"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = diff_in(
+        folder.path(),
+        &[
+            "settles.yaml",
+            "loops.yaml",
+            "--format",
+            "json",
+            "--fail-on-regression",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let value: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(value["findings"]["complete"], false);
+    assert_eq!(value["findings"]["fixed"], json!([]));
+    assert_eq!(
+        findings(&value, "introduced"),
+        [("BP201".to_string(), Some("w".to_string()))]
+    );
+    assert_eq!(value["metrics"]["p99_s"]["new"], Value::Null);
+    assert_eq!(value["metrics"]["availability"]["new"], Value::Null);
+    assert!(value["metrics"]["availability"]["old"].is_f64());
+    let (code, stdout, _) = diff_in(
+        folder.path(),
+        &[
+            "loops.yaml",
+            "settles.yaml",
+            "--format",
+            "json",
+            "--fail-on-regression",
+        ],
+    );
+    assert_eq!(code, 0);
+    let value: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        findings(&value, "fixed"),
+        [("BP201".to_string(), Some("w".to_string()))]
+    );
+    assert_eq!(value["findings"]["introduced"], json!([]));
+}
