@@ -13,6 +13,7 @@ pub mod config;
 pub mod design;
 pub mod diagnostic;
 pub mod files;
+pub mod practice;
 pub mod present;
 pub mod render;
 pub mod rules;

@@ -4,6 +4,7 @@
 mod check;
 mod envelope;
 mod estimate;
+mod practice;
 mod render;
 mod rules;
 
@@ -58,6 +59,11 @@ enum Command {
         after_help = "Examples:\n  blueprint render designs/chat.yaml -o chat.svg\n  blueprint render designs/chat.yaml --annotate --direction lr -o chat.svg\n  blueprint render designs/chat.yaml --format mermaid\n  blueprint render designs/chat.yaml --format dot | dot -Tpng -o chat.png"
     )]
     Render(render::RenderArgs),
+    /// Practise a system design interview: bundled scenarios, hints and grading
+    #[command(
+        after_help = "Examples:\n  blueprint practice list\n  blueprint practice start url-shortener\n  blueprint practice hint url-shortener\n  blueprint practice grade url-shortener url-shortener.yaml\n  blueprint practice solution url-shortener"
+    )]
+    Practice(practice::PracticeArgs),
     /// List every rule: code, name, default severity and what fires it
     #[command(after_help = "Examples:\n  blueprint rules\n  blueprint rules --format json")]
     Rules(rules::RulesArgs),
@@ -79,6 +85,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Estimate(args) => estimate::run(args),
         Command::Envelope(args) => envelope::run(args),
         Command::Render(args) => render::run(args),
+        Command::Practice(args) => practice::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Schema => {
