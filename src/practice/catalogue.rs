@@ -24,7 +24,14 @@ macro_rules! bundled {
 }
 
 /// In the order `practice list` shows them: by difficulty, then by name.
-const BUNDLED: &[Bundled] = bundled!("url-shortener",);
+const BUNDLED: &[Bundled] = bundled!(
+    "paste-service",
+    "url-shortener",
+    "chat",
+    "news-feed",
+    "rate-limiter",
+    "payments-ledger"
+);
 
 /// Every bundled scenario, or what is wrong with one of them (a defect of
 /// this build, which the tests rule out).

@@ -270,6 +270,11 @@ fn percent(fraction: f64) -> String {
     format!("{}%", trim_number(fraction * 100.0))
 }
 
+/// `1 warning`, `2 warnings`.
+fn counted(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+}
+
 fn quoted(names: &[&str]) -> String {
     names
         .iter()
@@ -630,7 +635,12 @@ fn findings_criterion(analysis: &Analysis, estimate: &Estimate) -> Criterion {
         ..CheckOptions::default()
     };
     let findings = crate::findings(analysis, estimate, &options);
-    let count = |severity: Severity| findings.iter().filter(|f| f.severity == severity).count();
+    let count = |severity: Severity| {
+        findings
+            .iter()
+            .filter(|f| f.severity == severity && !f.suppressed)
+            .count()
+    };
     let errors: Vec<_> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -641,7 +651,9 @@ fn findings_criterion(analysis: &Analysis, estimate: &Estimate) -> Criterion {
             "no findings at all".to_string()
         } else {
             format!(
-                "no error findings ({warnings} warnings, {infos} infos: `blueprint check` lists them)"
+                "no error findings ({}, {}: `blueprint check` lists them)",
+                counted(warnings, "warning"),
+                counted(infos, "info")
             )
         };
         return shared(4, true, reason, None);

@@ -69,7 +69,10 @@ pub fn evaluate(check: &Check, evidence: &Evidence) -> Outcome {
         Check::Cache { min_hit_ratio } => cache(evidence, Kind::Cache, *min_hit_ratio),
         Check::Cdn { min_hit_ratio } => cache(evidence, Kind::Cdn, *min_hit_ratio),
         Check::Queue => queue(evidence),
-        Check::Sharded { min_shards } => sharded(evidence, *min_shards),
+        Check::Sharded {
+            min_shards,
+            include_caches,
+        } => sharded(evidence, *min_shards, *include_caches),
         Check::StrongWrites { every } => strong_writes(evidence, *every),
         Check::DurableWrites => durable_writes(evidence),
         Check::ObjectStore => object_store(evidence),
@@ -177,12 +180,14 @@ fn shards(component: &Component) -> u32 {
 }
 
 /// A store that says how its data is split (a shard key) over enough
-/// shards.
-fn sharded(evidence: &Evidence, min_shards: u32) -> Outcome {
+/// shards. Caches count only when the problem's data lives in one.
+fn sharded(evidence: &Evidence, min_shards: u32, include_caches: bool) -> Outcome {
     let stores: Vec<usize> = (0..evidence.design.components.len())
         .filter(|&id| {
             let kind = evidence.design.components[id].kind();
-            matches!(kind, Kind::Database | Kind::Cache | Kind::Search) && evidence.carries_load(id)
+            (matches!(kind, Kind::Database | Kind::Search)
+                || (include_caches && kind == Kind::Cache))
+                && evidence.carries_load(id)
         })
         .collect();
     let keyed = stores.iter().copied().filter(|&id| {
@@ -401,16 +406,24 @@ fn fails_open(evidence: &Evidence) -> Outcome {
                 && evidence.carries_load(id)
         })
         .collect();
-    let optional = stores
-        .iter()
-        .copied()
-        .find(|&id| !evidence.estimate.components[id].required);
-    match (optional, stores.first()) {
+    let busiest = |ids: &mut dyn Iterator<Item = usize>| {
+        ids.max_by(|&a, &b| {
+            let load = |id: usize| evidence.estimate.components[id].load.total();
+            load(a).total_cmp(&load(b)).then(b.cmp(&a))
+        })
+    };
+    let optional = busiest(
+        &mut stores
+            .iter()
+            .copied()
+            .filter(|&id| !evidence.estimate.components[id].required),
+    );
+    match (optional, busiest(&mut stores.iter().copied())) {
         (Some(id), _) => pass(format!(
             "requests go on without `{}` when it is down (a `fallback` on the way to it)",
             evidence.name(id)
         )),
-        (None, Some(&id)) => fail(format!(
+        (None, Some(id)) => fail(format!(
             "every store on the request path is required: when `{}` is down, every request fails",
             evidence.name(id)
         )),

@@ -95,8 +95,13 @@ pub enum Check {
     Cdn { min_hit_ratio: f64 },
     /// A queue fed from the request path and drained by a consumer.
     Queue,
-    /// A store with a shard key, split over at least `min_shards` shards.
-    Sharded { min_shards: u32 },
+    /// A database or search index (or, with `include_caches`, a cache)
+    /// with a shard key, split over at least `min_shards` shards.
+    Sharded {
+        min_shards: u32,
+        #[serde(default)]
+        include_caches: bool,
+    },
     /// Databases written on the request path are strongly consistent and
     /// replicate before acknowledging: all of them with `every`, else at
     /// least one.
