@@ -30,7 +30,10 @@ const BUNDLED: &[Bundled] = bundled!(
     "chat",
     "news-feed",
     "rate-limiter",
-    "payments-ledger"
+    "payments-ledger",
+    "ride-hailing",
+    "video-streaming",
+    "web-crawler",
 );
 
 /// Every bundled scenario, or what is wrong with one of them (a defect of
