@@ -101,3 +101,133 @@ pub fn find(name: &str) -> Result<Scenario, FindError> {
             suggestion,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::Kind;
+    use crate::practice::grade::{SHARED_POINTS, targets};
+
+    #[test]
+    fn every_bundled_scenario_reads_and_is_complete() {
+        let all = scenarios().unwrap();
+        assert!(all.len() >= 8, "{} scenarios", all.len());
+        let mut names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all.len(), "names are unique");
+        for scenario in &all {
+            let name = &scenario.name;
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name} is kebab-case"
+            );
+            assert!(!scenario.title.is_empty() && !scenario.prompt.is_empty());
+            assert!(scenario.hints.len() >= 3, "{name} has hints to give");
+            let points: u32 = scenario.rubric.needs.iter().map(|n| n.points).sum();
+            assert_eq!(SHARED_POINTS + points, 100, "{name} is graded out of 100");
+            assert!(scenario.rubric.pass_mark <= 100);
+            let mut ids: Vec<&str> = scenario
+                .rubric
+                .needs
+                .iter()
+                .map(|n| n.id.as_str())
+                .collect();
+            ids.extend([
+                "capacity",
+                "latency",
+                "availability",
+                "zone_loss",
+                "findings",
+            ]);
+            let count = ids.len();
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), count, "{name}: criterion ids are unique");
+            targets(scenario).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+
+    /// The starter gives the problem (requirements, zones, the clients)
+    /// and no component of the answer, and is itself a clean design.
+    #[test]
+    fn starters_hold_only_clients_and_the_requirements() {
+        for scenario in scenarios().unwrap() {
+            let analysis = crate::analyse(scenario.starter.as_bytes()).unwrap();
+            let design = &analysis.design;
+            assert!(design.requirements.workload.is_some(), "{}", scenario.name);
+            assert!(
+                design.components.iter().all(|c| c.kind() == Kind::Client),
+                "{}",
+                scenario.name
+            );
+            let report = crate::check(
+                "starter.yaml",
+                scenario.starter.as_bytes(),
+                &Default::default(),
+            );
+            assert!(
+                report.diagnostics.is_empty(),
+                "{}: {:?}",
+                scenario.name,
+                report.diagnostics
+            );
+        }
+    }
+
+    /// The solution answers the same problem: the starter's requirements
+    /// and zones, word for word.
+    #[test]
+    fn solutions_keep_the_starters_requirements() {
+        for scenario in scenarios().unwrap() {
+            let starter = crate::analyse(scenario.starter.as_bytes()).unwrap().design;
+            let solution = crate::analyse(scenario.solution.as_bytes()).unwrap().design;
+            let workload =
+                |d: &crate::design::Design| d.requirements.workload.clone().map(|w| w.value);
+            assert_eq!(workload(&starter), workload(&solution), "{}", scenario.name);
+            let slo = |d: &crate::design::Design| {
+                d.requirements
+                    .latency_slo
+                    .iter()
+                    .map(|t| (t.label, t.seconds.value))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(slo(&starter), slo(&solution), "{}", scenario.name);
+            assert_eq!(
+                starter
+                    .requirements
+                    .availability_slo
+                    .as_ref()
+                    .map(|a| a.value),
+                solution
+                    .requirements
+                    .availability_slo
+                    .as_ref()
+                    .map(|a| a.value),
+                "{}",
+                scenario.name
+            );
+            let zones = |d: &crate::design::Design| {
+                d.zones.iter().map(|z| z.value.clone()).collect::<Vec<_>>()
+            };
+            assert_eq!(zones(&starter), zones(&solution), "{}", scenario.name);
+        }
+    }
+
+    #[test]
+    fn an_unknown_name_suggests_the_closest() {
+        assert_eq!(
+            find("url-shortner").unwrap_err(),
+            FindError::Unknown {
+                name: "url-shortner".to_string(),
+                suggestion: Some("url-shortener".to_string()),
+            }
+        );
+        match find("zzz").unwrap_err() {
+            FindError::Unknown { suggestion, .. } => assert_eq!(suggestion, None),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(find("chat").unwrap().name, "chat");
+    }
+}

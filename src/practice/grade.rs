@@ -694,3 +694,175 @@ fn findings_criterion(analysis: &Analysis, estimate: &Estimate) -> Criterion {
         )),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::practice::find;
+
+    /// The URL shortener's reference solution with `edits` applied, each
+    /// (text, replacement) found exactly once, graded.
+    fn graded(edits: &[(&str, &str)]) -> Grade {
+        let scenario = find("url-shortener").unwrap();
+        let mut yaml = scenario.solution.to_string();
+        for (old, new) in edits {
+            assert_eq!(yaml.matches(old).count(), 1, "{old}");
+            yaml = yaml.replace(old, new);
+        }
+        let analysis = crate::analyse(yaml.as_bytes()).unwrap();
+        grade(&scenario, &analysis).unwrap()
+    }
+
+    fn criterion<'a>(grade: &'a Grade, id: &str) -> &'a Criterion {
+        grade.criteria.iter().find(|c| c.id == id).unwrap()
+    }
+
+    fn failed(grade: &Grade) -> Vec<&str> {
+        grade
+            .criteria
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_candidates_own_requirements_do_not_change_the_grade() {
+        let honest = graded(&[]);
+        let weakened = graded(&[
+            (
+                "  workload:\n    daily_active_users: 20M\n    writes: 100M/month\n    reads: 10B/month\n",
+                "  peak_rps: 1/s\n  workload:\n    daily_active_users: 20M\n    writes: 1/month\n    reads: 1/month\n",
+            ),
+            (
+                "latency_slo: { p50: 20ms, p99: 60ms }",
+                "latency_slo: { p99: 10s }",
+            ),
+            ("availability_slo: 99.95%", "availability_slo: 90%"),
+        ]);
+        assert_eq!(honest, weakened);
+        assert_eq!(honest.score(), 100);
+        assert!((honest.targets.peak_rps - 11_689.8).abs() < 0.1);
+    }
+
+    #[test]
+    fn an_undersized_tier_fails_capacity_with_the_replicas_it_needs() {
+        let grade = graded(&[(
+            "    replicas: 6                 # 1.9k/s each (39%); 58% with a zone down",
+            "    replicas: 3",
+        )]);
+        // Above 70% with three zones is above 100% with two: zone loss
+        // fails too, and the peak needs all 3 replicas up (ceil(11.6k / 5k)).
+        assert_eq!(failed(&grade), ["capacity", "availability", "zone_loss"]);
+        let capacity = criterion(&grade, "capacity");
+        assert!(
+            capacity
+                .reason
+                .contains("the busiest component, `redirect_svc`, runs at 77.2%, above the 70%"),
+            "{}",
+            capacity.reason
+        );
+        // 3 replicas at 77.2% need ceil(3 x 0.772 / 0.7) = 4 for 70%.
+        assert!(
+            capacity
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("`redirect_svc` needs about 4 replicas (has 3)"),
+            "{:?}",
+            capacity.hint
+        );
+        assert_eq!(grade.score(), 55);
+    }
+
+    #[test]
+    fn a_store_that_loses_its_quorum_with_a_zone_fails_zone_loss() {
+        let grade = graded(&[(
+            "    replicas: 6\n    zones: [az1, az2, az3]\n    capacity: 4k/s",
+            "    replicas: 6\n    zones: [az1, az2]\n    capacity: 4k/s",
+        )]);
+        assert_eq!(failed(&grade), ["zone_loss"]);
+        let zone_loss = criterion(&grade, "zone_loss");
+        assert!(
+            zone_loss
+                .reason
+                .starts_with("losing az1 leaves `url_db` quorum lost"),
+            "{}",
+            zone_loss.reason
+        );
+        assert!(zone_loss.hint.is_some());
+    }
+
+    #[test]
+    fn one_zone_or_an_unplaced_component_fails_zone_loss() {
+        let solution = find("url-shortener").unwrap().solution;
+        let one_zone = solution
+            .replace(
+                "zones: [az1, az2, az3]\n\ncomponents",
+                "zones: [az1]\n\ncomponents",
+            )
+            .replace("[az1, az2, az3]", "[az1]");
+        let scenario = find("url-shortener").unwrap();
+        let grade = super::grade(&scenario, &crate::analyse(one_zone.as_bytes()).unwrap()).unwrap();
+        let zone_loss = criterion(&grade, "zone_loss");
+        assert!(!zone_loss.passed);
+        assert_eq!(
+            zone_loss.reason,
+            "every replica runs in az1: losing it takes the whole system down"
+        );
+
+        let unplaced = graded(&[(
+            "    replicas: 3\n    zones: [az1, az2, az3]\n    capacity: 50k/s",
+            "    replicas: 3\n    capacity: 50k/s",
+        )]);
+        assert_eq!(
+            criterion(&unplaced, "zone_loss").reason,
+            "`url_cache` does not say which zones its replicas run in"
+        );
+    }
+
+    #[test]
+    fn a_suppressed_error_still_counts() {
+        let grade = graded(&[(
+            "    replicas: 3\n    zones: [az1, az2, az3]\n    capacity: 500/s",
+            "    replicas: 1\n    zones: [az1]\n    capacity: 500/s\n    allow: [{ rule: single-replica, reason: cheaper }]",
+        )]);
+        let findings = criterion(&grade, "findings");
+        assert!(!findings.passed);
+        assert!(
+            findings
+                .reason
+                .contains("BP101 single-replica (line 70), suppressed"),
+            "{}",
+            findings.reason
+        );
+    }
+
+    #[test]
+    fn a_component_left_out_of_the_model_fails_capacity() {
+        let grade = graded(&[("    capacity: 5k/s\n    latency: 2ms\n", "")]);
+        let capacity = criterion(&grade, "capacity");
+        assert!(!capacity.passed);
+        assert_eq!(
+            capacity.reason,
+            "`redirect_svc` on the request path has no capacity or latency, so the load on it cannot be checked"
+        );
+    }
+
+    #[test]
+    fn a_design_that_serves_nothing_scores_zero() {
+        let scenario = find("url-shortener").unwrap();
+        let starter = crate::analyse(scenario.starter.as_bytes()).unwrap();
+        let grade = grade(&scenario, &starter).unwrap();
+        assert_eq!(grade.score(), 0);
+        assert_eq!(grade.max_score(), 100);
+        assert!(!grade.passed());
+        assert!(
+            grade
+                .criteria
+                .iter()
+                .all(|c| c.reason
+                    == "nothing serves the requests yet: the clients call no component")
+        );
+    }
+}

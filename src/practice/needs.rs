@@ -430,3 +430,210 @@ fn fails_open(evidence: &Evidence) -> Outcome {
         (None, None) => fail("no store is on the request path".to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capacity::{self, Options};
+
+    /// The outcome of `check` on a design given as YAML; the load is 100/s.
+    fn outcome(components: &str, check: Check) -> Outcome {
+        let yaml = format!(
+            "version: 1\nname: t\nrequirements: {{ peak_rps: 100/s }}\ncomponents:\n  users: {{ kind: client, calls: [{{ to: api }}] }}\n{components}"
+        );
+        let analysis = crate::analyse(yaml.as_bytes()).unwrap();
+        let options = Options {
+            walks: 0,
+            ..Options::default()
+        };
+        let estimate = capacity::estimate(&analysis.design, &analysis.topology, &options).unwrap();
+        evaluate(
+            &check,
+            &Evidence {
+                design: &analysis.design,
+                topology: &analysis.topology,
+                estimate: &estimate,
+            },
+        )
+    }
+
+    const DB: &str = "  db: { kind: database, replicas: 3, capacity: 1k/s, latency: 2ms }\n";
+
+    fn with_cache(kind: &str, hit_ratio: &str) -> String {
+        format!(
+            "  api: {{ kind: service, capacity: 1k/s, latency: 2ms, calls: [{{ to: front }}] }}\n  front: {{ kind: {kind}, capacity: 1k/s, latency: 1ms, hit_ratio: {hit_ratio}, backing: db }}\n{DB}"
+        )
+    }
+
+    #[test]
+    fn a_cache_must_answer_enough_reads() {
+        let check = Check::Cache { min_hit_ratio: 0.8 };
+        let met = outcome(&with_cache("cache", "0.9"), check.clone());
+        assert_eq!(met.reason, "`front` answers 90% of reads before `db`");
+        assert!(met.passed);
+        let low = outcome(&with_cache("cache", "0.5"), check.clone());
+        assert!(!low.passed);
+        assert!(
+            low.reason.contains("answers 50% of reads"),
+            "{}",
+            low.reason
+        );
+        assert!(!outcome(&with_cache("cdn", "0.9"), check).passed);
+        let cdn = outcome(
+            &with_cache("cdn", "0.95"),
+            Check::Cdn { min_hit_ratio: 0.9 },
+        );
+        assert!(cdn.passed, "{}", cdn.reason);
+    }
+
+    #[test]
+    fn a_queue_must_be_fed_from_the_request_path_and_drained() {
+        let drained = "  api: { kind: service, capacity: 1k/s, latency: 2ms, calls: [{ to: jobs }] }\n  jobs: { kind: queue, capacity: 1k/s, latency: 1ms, consumer: worker }\n  worker: { kind: worker, capacity: 1k/s, latency: 1ms }\n";
+        let met = outcome(drained, Check::Queue);
+        assert!(met.passed);
+        assert_eq!(
+            met.reason,
+            "`jobs` takes 100/s off the request path for `worker`"
+        );
+        let undrained = drained.replace(", consumer: worker", "");
+        let missing = outcome(&undrained, Check::Queue);
+        assert!(!missing.passed);
+        assert!(missing.reason.contains("`jobs` has no `consumer`"));
+        let none = outcome(
+            "  api: { kind: service, capacity: 1k/s, latency: 2ms }\n",
+            Check::Queue,
+        );
+        assert_eq!(none.reason, "no queue takes work off the request path");
+    }
+
+    #[test]
+    fn shards_are_counted_as_the_capacity_model_counts_them() {
+        let sharded = "  api: { kind: service, capacity: 1k/s, latency: 2ms, calls: [{ to: db }] }\n  db: { kind: database, replicas: 12, capacity: 1k/s, latency: 2ms, replication: { factor: 3, mode: quorum }, sharding: { key: user_id } }\n";
+        let check = |min_shards| Check::Sharded {
+            min_shards,
+            include_caches: false,
+        };
+        let met = outcome(sharded, check(4));
+        assert!(met.passed);
+        assert!(
+            met.reason.contains("over 4 shards by `user_id`"),
+            "{}",
+            met.reason
+        );
+        let short = outcome(sharded, check(5));
+        assert!(!short.passed);
+        assert!(short.reason.contains("has 4 shards"), "{}", short.reason);
+        let keyless = outcome(
+            &sharded.replace(", sharding: { key: user_id }", ""),
+            check(1),
+        );
+        assert!(!keyless.passed);
+        assert!(keyless.reason.contains("no store declares a shard key"));
+
+        let cache = "  api: { kind: service, capacity: 1k/s, latency: 2ms, calls: [{ to: counters }] }\n  counters: { kind: cache, replicas: 6, capacity: 1k/s, latency: 1ms, sharding: { key: tenant } }\n";
+        assert!(!outcome(cache, check(3)).passed);
+        let with_caches = Check::Sharded {
+            min_shards: 3,
+            include_caches: true,
+        };
+        assert!(outcome(cache, with_caches).passed);
+    }
+
+    fn written(db: &str) -> String {
+        format!(
+            "  api: {{ kind: service, capacity: 1k/s, latency: 2ms, calls: [{{ to: db, op: write }}] }}\n  db: {{ kind: database, replicas: 3, capacity: 1k/s, latency: 2ms, {db} }}\n"
+        )
+    }
+
+    #[test]
+    fn strong_writes_need_strong_consistency_and_replication_before_the_ack() {
+        let every = Check::StrongWrites { every: true };
+        let quorum = written(
+            "consistency: strong, replication: { factor: 3, mode: quorum, read_quorum: 2, write_quorum: 2 }",
+        );
+        let met = outcome(&quorum, every.clone());
+        assert!(met.passed, "{}", met.reason);
+        // R + W = 3 copies: a read can miss the write (Dynamo, DeCandia et al. 2007, 4.5).
+        let weak = written(
+            "consistency: strong, replication: { factor: 3, mode: quorum, read_quorum: 1, write_quorum: 2 }",
+        );
+        let missed = outcome(&weak, every.clone());
+        assert!(!missed.passed);
+        assert!(
+            missed.reason.contains("reads 1 and writes 2 of 3 copies"),
+            "{}",
+            missed.reason
+        );
+        let eventual = written("consistency: eventual, replication: { factor: 3, mode: sync }");
+        assert!(
+            outcome(&eventual, every.clone())
+                .reason
+                .contains("promises `eventual`")
+        );
+        let asynchronous = written("consistency: strong, replication: { factor: 3, mode: async }");
+        assert!(!outcome(&asynchronous, every).passed);
+    }
+
+    #[test]
+    fn strong_writes_in_one_store_are_enough_unless_every_store_is_asked() {
+        let two = "  api: { kind: service, capacity: 1k/s, latency: 2ms, calls: [{ to: ledger, op: write }, { to: log, op: write }] }\n  ledger: { kind: database, replicas: 3, capacity: 1k/s, latency: 2ms, consistency: strong, replication: { factor: 3, mode: sync } }\n  log: { kind: database, replicas: 3, capacity: 1k/s, latency: 2ms, consistency: eventual, replication: { factor: 3, mode: async } }\n";
+        assert!(outcome(two, Check::StrongWrites { every: false }).passed);
+        let every = outcome(two, Check::StrongWrites { every: true });
+        assert!(!every.passed);
+        assert_eq!(every.reason, "`log` promises `eventual`, not `strong`");
+    }
+
+    #[test]
+    fn durable_writes_wait_for_two_copies() {
+        let semi = written("replication: { factor: 3, mode: semi_sync }");
+        let met = outcome(&semi, Check::DurableWrites);
+        assert!(met.passed);
+        assert!(met.reason.contains("`db` (2 copies)"));
+        let asynchronous = written("replication: { factor: 3, mode: async }");
+        assert!(!outcome(&asynchronous, Check::DurableWrites).passed);
+        let reads_only =
+            "  api: { kind: service, capacity: 1k/s, latency: 2ms, calls: [{ to: db }] }\n"
+                .to_string()
+                + DB;
+        assert_eq!(
+            outcome(&reads_only, Check::DurableWrites).reason,
+            "no database takes writes on the request path"
+        );
+    }
+
+    #[test]
+    fn an_object_store_must_take_writes() {
+        let store = "  api: { kind: service, capacity: 1k/s, latency: 2ms, calls: [{ to: blobs, op: write, per_request: 0.5 }] }\n  blobs: { kind: object_store, capacity: 1k/s, latency: 20ms }\n";
+        let met = outcome(store, Check::ObjectStore);
+        assert_eq!(met.reason, "`blobs` stores the objects (50/s of writes)");
+        assert!(!outcome(&store.replace("op: write, ", ""), Check::ObjectStore).passed);
+    }
+
+    #[test]
+    fn every_writer_must_be_idempotent() {
+        let careless = written("replication: { factor: 3, mode: sync }");
+        let missed = outcome(&careless, Check::IdempotentWriters);
+        assert!(!missed.passed);
+        assert!(
+            missed
+                .reason
+                .starts_with("`api` writes to a store but is not `idempotent`")
+        );
+        let careful = careless.replace("kind: service,", "kind: service, idempotent: true,");
+        assert!(outcome(&careful, Check::IdempotentWriters).passed);
+    }
+
+    #[test]
+    fn failing_open_needs_a_fallback_on_the_way_to_a_store() {
+        let open = "  api: { kind: service, replicas: 2, capacity: 1k/s, latency: 2ms, calls: [{ to: limiter, fallback: true }] }\n  limiter: { kind: service, replicas: 2, capacity: 1k/s, latency: 1ms, calls: [{ to: counters, op: write }] }\n  counters: { kind: cache, replicas: 2, capacity: 1k/s, latency: 1ms }\n";
+        let met = outcome(open, Check::FailsOpen);
+        assert!(met.passed);
+        assert!(met.reason.contains("without `counters`"));
+        let closed = outcome(&open.replace(", fallback: true", ""), Check::FailsOpen);
+        assert!(!closed.passed);
+        assert_eq!(
+            closed.reason,
+            "every store on the request path is required: when `counters` is down, every request fails"
+        );
+    }
+}
