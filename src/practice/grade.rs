@@ -593,10 +593,10 @@ fn zone_loss_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targe
             ));
         }
         for (id, component) in failed.components.iter().enumerate() {
-            if let Some(u) = component.utilization().filter(|u| u.is_finite()) {
-                if busiest.is_none_or(|(best, _, _)| u > best) {
-                    busiest = Some((u, id, zone));
-                }
+            if let Some(u) = component.utilization().filter(|u| u.is_finite())
+                && busiest.is_none_or(|(best, _, _)| u > best)
+            {
+                busiest = Some((u, id, zone));
             }
         }
     }
