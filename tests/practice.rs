@@ -836,3 +836,84 @@ fn an_unreadable_design_exits_2() {
         .code(2)
         .stderr(predicate::str::contains("cannot read no-such-design.yaml"));
 }
+
+/// A random valid design: a chain of components of random kinds, replica
+/// counts, zones, capacities and call shapes, each calling only later ones.
+fn random_design() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let component = (
+        prop::sample::select(vec![
+            "service",
+            "database",
+            "cache",
+            "queue",
+            "worker",
+            "object_store",
+            "external",
+            "cdn",
+        ]),
+        1u32..5,
+        prop::sample::select(vec!["", "[a]", "[a, b]", "[a, b, c]"]),
+        prop::option::of((1u32..20_000, 1u32..100)),
+        (0.0f64..1.0, 0.1f64..3.0, any::<bool>(), any::<bool>()),
+    );
+    prop::collection::vec(component, 1..8).prop_map(|components| {
+        let count = components.len();
+        let mut yaml = String::from(
+            "version: 1\nname: random\nzones: [a, b, c]\ncomponents:\n  users: { kind: client, calls: [{ to: c0 }] }\n",
+        );
+        for (index, (kind, replicas, zones, service, (hit, per_request, write, fallback))) in
+            components.iter().enumerate()
+        {
+            yaml.push_str(&format!("  c{index}:\n    kind: {kind}\n    replicas: {replicas}\n"));
+            if !zones.is_empty() {
+                yaml.push_str(&format!("    zones: {zones}\n"));
+            }
+            if let Some((capacity, latency_ms)) = service {
+                yaml.push_str(&format!("    capacity: {capacity}/s\n    latency: {latency_ms}ms\n"));
+            }
+            let next = index + 1;
+            if next == count {
+                continue;
+            }
+            match *kind {
+                "cache" | "cdn" => yaml.push_str(&format!("    hit_ratio: {hit}\n    backing: c{next}\n")),
+                "queue" => yaml.push_str(&format!("    consumer: c{next}\n")),
+                "database" => yaml.push_str(&format!(
+                    "    replication: {{ factor: {replicas}, mode: quorum }}\n    sharding: {{ key: id }}\n    consistency: strong\n    calls: [{{ to: c{next} }}]\n"
+                )),
+                _ => {
+                    let op = if *write { "write" } else { "read" };
+                    yaml.push_str(&format!(
+                        "    calls: [{{ to: c{next}, per_request: {per_request}, op: {op}, fallback: {fallback} }}]\n"
+                    ));
+                }
+            }
+        }
+        yaml
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Whatever the design, grading never panics, the score is the sum of
+    /// the points of the criteria passed, and only failures carry a hint.
+    #[test]
+    fn grading_any_design_never_panics(
+        yaml in random_design(),
+        pick in 0usize..100,
+    ) {
+        let scenarios = blueprint::practice::scenarios().unwrap();
+        let scenario = &scenarios[pick % scenarios.len()];
+        let analysis = blueprint::analyse(yaml.as_bytes()).unwrap_or_else(|errors| panic!("{yaml}\n{errors:#?}"));
+        let grade = blueprint::practice::grade(scenario, &analysis).unwrap();
+        let passed: u32 = grade.criteria.iter().filter(|c| c.passed).map(|c| c.points).sum();
+        proptest::prop_assert_eq!(grade.score(), passed);
+        proptest::prop_assert_eq!(grade.max_score(), 100);
+        for criterion in &grade.criteria {
+            proptest::prop_assert!(!criterion.reason.is_empty());
+            proptest::prop_assert!(!criterion.passed || criterion.hint.is_none(), "{:?}", criterion);
+        }
+    }
+}

@@ -19,16 +19,77 @@ use crate::{Analysis, CheckOptions};
 use super::needs::{self, Evidence};
 use super::scenario::Scenario;
 
-/// Points of the criteria every scenario shares; the scenario's needs
-/// carry the rest of the 100.
-const CAPACITY_POINTS: u32 = 20;
-const LATENCY_POINTS: u32 = 15;
-const AVAILABILITY_POINTS: u32 = 10;
-const ZONE_LOSS_POINTS: u32 = 15;
-const FINDINGS_POINTS: u32 = 10;
+/// The criteria every scenario shares; the scenario's needs carry the
+/// rest of the 100 points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shared {
+    Capacity,
+    Latency,
+    Availability,
+    ZoneLoss,
+    Findings,
+}
+
+impl Shared {
+    const ALL: [Shared; 5] = [
+        Shared::Capacity,
+        Shared::Latency,
+        Shared::Availability,
+        Shared::ZoneLoss,
+        Shared::Findings,
+    ];
+
+    fn id(self) -> &'static str {
+        match self {
+            Shared::Capacity => "capacity",
+            Shared::Latency => "latency",
+            Shared::Availability => "availability",
+            Shared::ZoneLoss => "zone_loss",
+            Shared::Findings => "findings",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Shared::Capacity => "carries the peak load with headroom",
+            Shared::Latency => "meets the latency targets",
+            Shared::Availability => "meets the availability target",
+            Shared::ZoneLoss => "survives the loss of any one zone",
+            Shared::Findings => "has no error findings",
+        }
+    }
+
+    const fn points(self) -> u32 {
+        match self {
+            Shared::Capacity => 20,
+            Shared::Latency | Shared::ZoneLoss => 15,
+            Shared::Availability | Shared::Findings => 10,
+        }
+    }
+
+    /// The criterion, with the hint kept only when it failed.
+    fn judged(self, passed: bool, reason: String, hint: Option<String>) -> Criterion {
+        Criterion {
+            id: self.id().to_string(),
+            title: self.title().to_string(),
+            points: self.points(),
+            passed,
+            reason,
+            hint: if passed { None } else { hint },
+        }
+    }
+}
+
 /// What the shared criteria are worth together.
-pub const SHARED_POINTS: u32 =
-    CAPACITY_POINTS + LATENCY_POINTS + AVAILABILITY_POINTS + ZONE_LOSS_POINTS + FINDINGS_POINTS;
+pub const SHARED_POINTS: u32 = {
+    let mut total = 0;
+    let mut index = 0;
+    while index < Shared::ALL.len() {
+        total += Shared::ALL[index].points();
+        index += 1;
+    }
+    total
+};
 
 /// Rules whose subject another criterion already grades against the
 /// scenario's targets: saturation and queue backlog (capacity), and the
@@ -215,44 +276,13 @@ fn serves(design: &Design, estimate: &Estimate) -> bool {
         .any(|(component, e)| component.kind() != Kind::Client && e.load.total() > 0.0)
 }
 
-const SHARED: [(&str, &str, u32); 5] = [
-    (
-        "capacity",
-        "carries the peak load with headroom",
-        CAPACITY_POINTS,
-    ),
-    ("latency", "meets the latency targets", LATENCY_POINTS),
-    (
-        "availability",
-        "meets the availability target",
-        AVAILABILITY_POINTS,
-    ),
-    (
-        "zone_loss",
-        "survives the loss of any one zone",
-        ZONE_LOSS_POINTS,
-    ),
-    ("findings", "has no error findings", FINDINGS_POINTS),
-];
-
-fn shared(index: usize, passed: bool, reason: String, hint: Option<String>) -> Criterion {
-    let (id, title, points) = SHARED[index];
-    Criterion {
-        id: id.to_string(),
-        title: title.to_string(),
-        points,
-        passed,
-        reason,
-        hint: if passed { None } else { hint },
-    }
-}
-
 /// Every criterion failed for one reason: the design cannot be graded yet.
 fn nothing_to_grade(scenario: &Scenario, reason: String, hint: &str) -> Vec<Criterion> {
-    let mut criteria: Vec<Criterion> = (0..SHARED.len())
-        .map(|index| {
-            let hint = (index == 0 && !hint.is_empty()).then(|| hint.to_string());
-            shared(index, false, reason.clone(), hint)
+    let mut criteria: Vec<Criterion> = Shared::ALL
+        .iter()
+        .map(|shared| {
+            let first = *shared == Shared::Capacity && !hint.is_empty();
+            shared.judged(false, reason.clone(), first.then(|| hint.to_string()))
         })
         .collect();
     criteria.extend(scenario.rubric.needs.iter().map(|need| Criterion {
@@ -300,8 +330,7 @@ fn capacity_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Target
         .map(|(_, c)| c.name())
         .collect();
     if !unmodelled.is_empty() {
-        return shared(
-            0,
+        return Shared::Capacity.judged(
             false,
             format!(
                 "{} on the request path {} no capacity or latency, so the load on {} cannot be checked",
@@ -316,8 +345,7 @@ fn capacity_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Target
         .bottleneck
         .and_then(|id| Some((id, estimate.components[id].utilization()?)))
     else {
-        return shared(
-            0,
+        return Shared::Capacity.judged(
             false,
             "no component has a capacity, so nothing shows the design can carry the load"
                 .to_string(),
@@ -335,8 +363,7 @@ fn capacity_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Target
         None => "the design cannot carry it".to_string(),
     };
     if utilization <= targets.max_utilization {
-        return shared(
-            0,
+        return Shared::Capacity.judged(
             true,
             format!(
                 "at {peak} the busiest component, `{name}`, runs at {} (at most {ceiling} leaves headroom); {carries}",
@@ -379,8 +406,7 @@ fn capacity_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Target
             percent(utilization)
         )
     };
-    shared(
-        0,
+    Shared::Capacity.judged(
         false,
         reason,
         Some(format!(
@@ -414,8 +440,7 @@ fn latency_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targets
                     "no request reaches the design".to_string()
                 }
             };
-            return shared(
-                1,
+            return Shared::Latency.judged(
                 false,
                 reason,
                 Some("first carry the load: a saturated stage has no latency".to_string()),
@@ -457,8 +482,7 @@ fn latency_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targets
             )
         })
         .collect();
-    shared(
-        1,
+    Shared::Latency.judged(
         met,
         format!(
             "at {}: {}",
@@ -495,8 +519,7 @@ fn availability_criterion(design: &Design, estimate: &Estimate, targets: &Target
             )
         })
         .collect();
-    shared(
-        2,
+    Shared::Availability.judged(
         met,
         format!(
             "the request path is up {} of the time ({} nines), against a target of {}",
@@ -526,8 +549,7 @@ fn zone_loss_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targe
         .collect();
     let spread_hint = "spread every tier over at least two zones, three for quorum stores, and size it so the zones left carry the peak";
     if !unplaced.is_empty() {
-        return shared(
-            3,
+        return Shared::ZoneLoss.judged(
             false,
             format!(
                 "{} {} not say which zones {} replicas run in",
@@ -551,7 +573,7 @@ fn zone_loss_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targe
             ),
             None => "no component places replicas in a zone".to_string(),
         };
-        return shared(3, false, reason, Some(spread_hint.to_string()));
+        return Shared::ZoneLoss.judged(false, reason, Some(spread_hint.to_string()));
     }
     let mut broken: Vec<String> = Vec::new();
     let mut busiest: Option<(f64, usize, usize)> = None;
@@ -612,8 +634,7 @@ fn zone_loss_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targe
                 )
             })
             .unwrap_or_default();
-        shared(
-            3,
+        Shared::ZoneLoss.judged(
             true,
             format!(
                 "losing any one of {} leaves every component serving the peak{worst}",
@@ -622,7 +643,7 @@ fn zone_loss_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targe
             None,
         )
     } else {
-        shared(3, false, broken.join("; "), Some(spread_hint.to_string()))
+        Shared::ZoneLoss.judged(false, broken.join("; "), Some(spread_hint.to_string()))
     }
 }
 
@@ -656,7 +677,7 @@ fn findings_criterion(analysis: &Analysis, estimate: &Estimate) -> Criterion {
                 counted(infos, "info")
             )
         };
-        return shared(4, true, reason, None);
+        return Shared::Findings.judged(true, reason, None);
     }
     let listed: Vec<String> = errors
         .iter()
@@ -680,8 +701,7 @@ fn findings_criterion(analysis: &Analysis, estimate: &Estimate) -> Criterion {
         .as_deref()
         .map(|h| format!("{h}; "))
         .unwrap_or_default();
-    shared(
-        4,
+    Shared::Findings.judged(
         false,
         format!(
             "{} error finding{}: {}{more}",
