@@ -226,6 +226,7 @@ pub fn grade(scenario: &Scenario, analysis: &Analysis) -> Result<Grade, String> 
                 "break the loop: a message must not produce as many new messages as it consumes",
             )
         }
+        // No failure is asked for here, so none can name a stranger.
         Err(EstimateError::Failure(message)) => nothing_to_grade(scenario, message, ""),
         Ok(estimate) if !serves(&analysis.design, &estimate) => nothing_to_grade(
             scenario,
@@ -866,6 +867,26 @@ mod tests {
         assert_eq!(
             capacity.reason,
             "`redirect_svc` on the request path has no capacity or latency, so the load on it cannot be checked"
+        );
+    }
+
+    #[test]
+    fn a_loop_that_never_settles_is_graded_zero_with_the_reason() {
+        let scenario = find("chat").unwrap();
+        let yaml = "version: 1\nname: echo\ncomponents:
+  users: { kind: client, calls: [{ to: api }] }
+  api: { kind: service, capacity: 1k/s, latency: 1ms, calls: [{ to: q }] }
+  q: { kind: queue, consumer: w }
+  w: { kind: worker, capacity: 1k/s, latency: 1ms, calls: [{ to: q, per_request: 2 }] }
+";
+        let grade = grade(&scenario, &crate::analyse(yaml.as_bytes()).unwrap()).unwrap();
+        assert_eq!(grade.score(), 0);
+        assert!(
+            grade.criteria[0]
+                .reason
+                .starts_with("the loop through `w`, `q` never settles"),
+            "{}",
+            grade.criteria[0].reason
         );
     }
 
