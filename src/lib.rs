@@ -15,6 +15,7 @@ pub mod design;
 pub mod diagnostic;
 pub mod files;
 pub mod init;
+pub mod practice;
 pub mod present;
 pub mod render;
 pub mod report;

@@ -8,6 +8,7 @@ mod envelope;
 mod estimate;
 mod init;
 mod man;
+mod practice;
 mod render;
 mod report;
 mod rules;
@@ -68,6 +69,11 @@ enum Command {
         after_help = "Examples:\n  blueprint report designs/checkout.yaml -o checkout.html\n  blueprint report designs/checkout.yaml --format md > REVIEW.md\n  blueprint report design.yaml --fail-on error -o review.html"
     )]
     Report(report::ReportArgs),
+    /// Practise a system design interview: bundled scenarios, hints and grading
+    #[command(
+        after_help = "Examples:\n  blueprint practice list\n  blueprint practice start url-shortener\n  blueprint practice hint url-shortener\n  blueprint practice grade url-shortener url-shortener.yaml\n  blueprint practice solution url-shortener"
+    )]
+    Practice(practice::PracticeArgs),
     /// List every rule: code, name, default severity and what fires it
     #[command(after_help = "Examples:\n  blueprint rules\n  blueprint rules --format json")]
     Rules(rules::RulesArgs),
@@ -110,6 +116,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Envelope(args) => envelope::run(args),
         Command::Render(args) => render::run(args),
         Command::Report(args) => report::run(args),
+        Command::Practice(args) => practice::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Diff(args) => diff::run(args),

@@ -4,3 +4,4 @@
 pub mod diff;
 pub mod envelope;
 pub mod estimate;
+pub mod practice;
