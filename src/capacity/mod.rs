@@ -299,22 +299,18 @@ pub fn estimate(
         .enumerate()
         .map(|(id, component)| replicas::model(component, loads[id], live[id], caps[id]))
         .collect();
-    // The response-time integrals and quantiles are the costly part: spread
-    // them over the cores (collected in order, so the result is the same).
+    // The response-time integrals and quantiles, and each component's
+    // single-failure what-if, are the costly part: spread them over the
+    // cores (collected in order, so the result is the same).
     let means: Vec<(f64, f64)> = replica_models.par_iter().map(own_means).collect();
-    let latencies: Vec<Option<Latency>> = (0..design.components.len())
+    let components: Vec<ComponentEstimate> = (0..design.components.len())
         .into_par_iter()
-        .map(|id| latency_of(&replica_models[id], loads[id], means[id]))
-        .collect();
-    let components: Vec<ComponentEstimate> = design
-        .components
-        .iter()
-        .enumerate()
-        .zip(replica_models.iter().cloned())
-        .map(|((id, component), replica)| {
+        .map(|id| {
+            let component = &design.components[id];
+            let replica = replica_models[id].clone();
             let load = loads[id];
             ComponentEstimate {
-                latency: latencies[id],
+                latency: latency_of(&replica, load, means[id]),
                 availability: availability::of_component(component, load, &replica),
                 required: required[id],
                 needed_replicas: options.target_utilization.and_then(|target| {

@@ -378,6 +378,7 @@ impl Lowering {
                 Some("add at least one component under `components:`".to_string()),
             ),
             Some(map) => {
+                components.reserve_exact(map.value.0.len());
                 for (index, (name, component)) in map.value.0.iter().enumerate() {
                     let kind = component
                         .value
@@ -689,7 +690,11 @@ impl Lowering {
         (model, span)
     }
 
-    fn component(&mut self, name: &Spanned<String>, spanned: &Spanned<RawComponent>) -> Component {
+    fn component(
+        &mut self,
+        name: &Spanned<String>,
+        spanned: &Spanned<Box<RawComponent>>,
+    ) -> Component {
         let raw = &spanned.value;
         let name_span = span_of(name);
         let component_name = name.value.as_str();

@@ -112,8 +112,10 @@ pub struct RawDesign {
     pub zones: Option<Vec<Spanned<String>>>,
     #[schemars(with = "Option<std::collections::BTreeMap<String, Vec<String>>>")]
     pub regions: Option<NamedMap<Vec<Spanned<String>>>>,
+    /// Boxed: a raw component is about 3 KB, and ten thousand of them
+    /// would otherwise be copied each time the list grows.
     #[schemars(with = "Option<schema::Components>")]
-    pub components: S<NamedMap<Spanned<RawComponent>>>,
+    pub components: S<NamedMap<Spanned<Box<RawComponent>>>>,
     #[schemars(with = "Option<Vec<RawSuppression>>")]
     pub allow: Option<Vec<Spanned<RawSuppression>>>,
 }
