@@ -182,6 +182,22 @@ impl ComponentEstimate {
 }
 
 impl Estimate {
+    /// The least available components on the request path, weakest first,
+    /// at most `count`: the ones to replicate first. Components above
+    /// 99.9995% would print as 100% and explain nothing, so they are left out.
+    pub fn weakest_on_path(&self, count: usize) -> Vec<(usize, f64)> {
+        let mut weakest: Vec<(usize, f64)> = self
+            .components
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.required && c.availability < 0.999_995)
+            .map(|(id, c)| (id, c.availability))
+            .collect();
+        weakest.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        weakest.truncate(count);
+        weakest
+    }
+
     /// True while no component a request needs is broken.
     pub fn path_up(&self) -> bool {
         self.components

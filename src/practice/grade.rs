@@ -9,10 +9,9 @@ use std::collections::BTreeSet;
 use crate::capacity::failure::Failure;
 use crate::capacity::latency::NoLatency;
 use crate::capacity::{self, Estimate, EstimateError};
-use crate::design::quantity::{format_duration, format_rate, trim_number};
+use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
 use crate::design::{Design, Kind};
 use crate::diagnostic::Severity;
-use crate::present::estimate::availability_percent;
 use crate::rules::Selection;
 use crate::{Analysis, CheckOptions};
 
@@ -501,32 +500,18 @@ fn latency_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targets
 fn availability_criterion(design: &Design, estimate: &Estimate, targets: &Targets) -> Criterion {
     let availability = estimate.availability;
     let met = availability.value >= targets.availability;
-    let mut weakest: Vec<(usize, f64)> = estimate
-        .components
+    let names: Vec<String> = estimate
+        .weakest_on_path(3)
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.required && c.availability < 0.999_995)
-        .map(|(id, c)| (id, c.availability))
-        .collect();
-    weakest.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    let names: Vec<String> = weakest
-        .iter()
-        .take(3)
-        .map(|&(id, a)| {
-            format!(
-                "`{}` {}",
-                design.components[id].name(),
-                availability_percent(a)
-            )
-        })
+        .map(|&(id, a)| format!("`{}` {}", design.components[id].name(), format_percent(a)))
         .collect();
     Shared::Availability.judged(
         met,
         format!(
             "the request path is up {} of the time ({} nines), against a target of {}",
-            availability_percent(availability.value),
+            format_percent(availability.value),
             trim_number(availability.nines),
-            availability_percent(targets.availability)
+            format_percent(targets.availability)
         ),
         Some(format!(
             "components in series multiply: the weakest on the path are {}; replicate them across zones, or add a `fallback` where a request can do without one",

@@ -10,16 +10,10 @@ use serde::Serialize;
 use crate::capacity::latency::{EndToEnd, NoLatency};
 use crate::capacity::{EntrySource, Estimate, Latency};
 use crate::design::Design;
-use crate::design::quantity::{format_duration, format_rate, trim_number};
+use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
 
 pub fn percent(fraction: f64) -> String {
     format!("{}%", trim_number(fraction * 100.0))
-}
-
-/// Availability with enough digits to tell nines apart: `99.9987%`.
-pub fn availability_percent(fraction: f64) -> String {
-    let text = format!("{:.4}", fraction * 100.0);
-    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 fn table() -> Table {
@@ -289,7 +283,7 @@ pub fn availability_line(design: &Design, estimate: &Estimate) -> String {
     let availability = estimate.availability;
     let mut line = format!(
         "Availability: {} ({} nines): {} down a year, {} a month",
-        availability_percent(availability.value),
+        format_percent(availability.value),
         trim_number(availability.nines),
         format_duration(availability.downtime_per_year_s),
         format_duration(availability.downtime_per_month_s)
@@ -302,7 +296,7 @@ pub fn availability_line(design: &Design, estimate: &Estimate) -> String {
         };
         line.push_str(&format!(
             "; target {} {verdict}",
-            availability_percent(target.value)
+            format_percent(target.value)
         ));
     }
     line.push('.');

@@ -7,9 +7,8 @@ use std::fmt::Write;
 use comfy_table::{Table, presets};
 use serde::Serialize;
 
-use crate::design::quantity::{format_duration, format_rate};
+use crate::design::quantity::{format_duration, format_percent, format_rate};
 use crate::practice::{Grade, Scenario};
-use crate::present::estimate::availability_percent;
 
 /// The scenarios as a table: name, difficulty, title.
 pub fn render_list_text(scenarios: &[Scenario]) -> String {
@@ -72,7 +71,7 @@ pub fn render_grade_text(grade: &Grade, path: &str) -> String {
         grade.scenario,
         format_rate(targets.peak_rps),
         latency.join(", "),
-        availability_percent(targets.availability)
+        format_percent(targets.availability)
     );
     out.push('\n');
     for criterion in &grade.criteria {

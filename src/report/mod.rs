@@ -11,7 +11,7 @@ pub mod markdown;
 use crate::Analysis;
 use crate::capacity::failure::Failure;
 use crate::capacity::{self, Broken, Estimate};
-use crate::design::quantity::{format_duration, format_rate, trim_number};
+use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::present::estimate as figures;
 use crate::render::{self, diagram};
@@ -320,11 +320,11 @@ fn numbers(analysis: &Analysis, estimate: &Estimate, hot_utilization: f64) -> Nu
         bottleneck: figures::bottleneck_line(design, estimate),
         chart: chart::bottleneck(analysis, estimate),
         availability: AvailabilityFigures {
-            percent: figures::availability_percent(availability.value),
+            percent: format_percent(availability.value),
             nines: trim_number(availability.nines),
             downtime_per_year: format_duration(availability.downtime_per_year_s),
             downtime_per_month: format_duration(availability.downtime_per_month_s),
-            target: target.map(|t| figures::availability_percent(t.value)),
+            target: target.map(|t| format_percent(t.value)),
             met: target.map(|t| availability.value >= t.value),
         },
         queues: figures::queue_lines(design, estimate),

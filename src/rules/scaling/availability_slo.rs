@@ -1,6 +1,6 @@
 //! BP204 availability-slo.
 
-use crate::design::quantity::{format_duration, trim_number};
+use crate::design::quantity::{format_duration, format_percent, trim_number};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
@@ -45,11 +45,6 @@ off the request path through a queue.
     check,
 };
 
-fn precise_percent(value: f64) -> String {
-    let text = format!("{:.4}", value * 100.0);
-    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
-}
-
 fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
     let Some(target) = &context.design.requirements.availability_slo else {
         return;
@@ -59,23 +54,14 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
     if availability.value >= target.value {
         return;
     }
-    let mut weakest: Vec<(usize, f64)> = estimate
-        .components
+    let names: Vec<String> = estimate
+        .weakest_on_path(3)
         .iter()
-        .enumerate()
-        // Components above 99.9995% would print as 100% and explain nothing.
-        .filter(|(_, c)| c.required && c.availability < 0.999_995)
-        .map(|(id, c)| (id, c.availability))
-        .collect();
-    weakest.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    let names: Vec<String> = weakest
-        .iter()
-        .take(3)
         .map(|(id, a)| {
             format!(
                 "`{}` {}",
                 context.design.components[*id].name(),
-                precise_percent(*a)
+                format_percent(*a)
             )
         })
         .collect();
@@ -83,10 +69,10 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
         RULE.code
             .diagnostic(format!(
                 "the request path is up {} of the time ({} nines, {} down a year), below the {} target",
-                precise_percent(availability.value),
+                format_percent(availability.value),
                 trim_number(availability.nines),
                 format_duration(availability.downtime_per_year_s),
-                precise_percent(target.value)
+                format_percent(target.value)
             ))
             .at(target.span)
             .label("not met by the components in series")
