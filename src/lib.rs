@@ -16,6 +16,7 @@ pub mod files;
 pub mod present;
 pub mod render;
 pub mod rules;
+pub mod simulate;
 pub mod suggest;
 pub mod topology;
 

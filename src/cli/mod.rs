@@ -6,6 +6,7 @@ mod envelope;
 mod estimate;
 mod render;
 mod rules;
+mod simulate;
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -58,6 +59,11 @@ enum Command {
         after_help = "Examples:\n  blueprint render designs/chat.yaml -o chat.svg\n  blueprint render designs/chat.yaml --annotate --direction lr -o chat.svg\n  blueprint render designs/chat.yaml --format mermaid\n  blueprint render designs/chat.yaml --format dot | dot -Tpng -o chat.png"
     )]
     Render(render::RenderArgs),
+    /// Simulate the design over time: check the analytic model, play failures
+    #[command(
+        after_help = "Examples:\n  blueprint simulate designs/url-shortener.yaml\n  blueprint simulate designs/chat.yaml --duration 2m --replications 8\n  blueprint simulate designs/chat.yaml --service lognormal:1.5 --arrivals bursty\n  blueprint simulate designs/chat.yaml --fail zone:az1@20s..40s --format json\n  blueprint simulate designs/chat.yaml --blocking --fail ws_gateway:2@10s\n\nTimes in --fail count from the end of the warm-up. The table marks with * every\nanalytic figure outside the simulation's 95% confidence interval."
+    )]
+    Simulate(simulate::SimulateArgs),
     /// List every rule: code, name, default severity and what fires it
     #[command(after_help = "Examples:\n  blueprint rules\n  blueprint rules --format json")]
     Rules(rules::RulesArgs),
@@ -79,6 +85,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Estimate(args) => estimate::run(args),
         Command::Envelope(args) => envelope::run(args),
         Command::Render(args) => render::run(args),
+        Command::Simulate(args) => simulate::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Schema => {

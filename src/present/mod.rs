@@ -3,3 +3,4 @@
 
 pub mod envelope;
 pub mod estimate;
+pub mod simulate;

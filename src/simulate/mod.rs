@@ -1,0 +1,528 @@
+//! `simulate`: a discrete-event simulation of a design under its entry
+//! load, to check the analytic model where its assumptions (Poisson
+//! arrivals, exponential service, independent stations) do not hold, and
+//! to play failures over time.
+//!
+//! The pipeline: [`plan`] turns the design into stations, steps and a
+//! failure timetable; [`engine`] runs one seeded replication of it;
+//! [`run`] runs the replications in parallel (merged in replication order,
+//! so the result does not depend on the number of threads) and turns their
+//! [`stats`] tallies into figures with 95% confidence intervals;
+//! [`compare`] sets them beside the analytic estimate.
+
+pub mod compare;
+mod engine;
+mod plan;
+pub mod stats;
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::capacity::Estimate;
+use crate::capacity::failure::Failure;
+use crate::design::Design;
+use crate::design::quantity::{format_duration, parse_duration};
+use stats::{CoarseHistogram, FineHistogram, Interval, Sum, Tally, interval};
+
+pub use engine::{BACKOFF_BASE, MAX_TASKS};
+
+/// Simulated time measured unless `--duration` says otherwise, seconds.
+pub const DEFAULT_DURATION: f64 = 60.0;
+/// Simulated time run before measuring, seconds.
+pub const DEFAULT_WARMUP: f64 = 10.0;
+pub const DEFAULT_REPLICATIONS: u32 = 5;
+/// With a single replication, its measured time is cut into this many
+/// batches for the confidence intervals (batch means).
+pub const BATCHES: usize = 10;
+
+/// How requests arrive at each entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrivals {
+    /// Evenly spaced.
+    Constant,
+    /// A Poisson process (exponential gaps), as the analytic model assumes.
+    Poisson,
+    /// Gaps four times as variable as Poisson's (squared coefficient of
+    /// variation 4), at the same mean rate.
+    Bursty,
+}
+
+impl Arrivals {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arrivals::Constant => "constant",
+            Arrivals::Poisson => "poisson",
+            Arrivals::Bursty => "bursty",
+        }
+    }
+}
+
+/// The distribution of a service time around the component's `latency`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ServiceTime {
+    /// Exponential, as the analytic model assumes.
+    Exponential,
+    /// Always exactly `latency`.
+    Deterministic,
+    /// Lognormal with mean `latency` and coefficient of variation `cv`.
+    LogNormal { cv: f64 },
+}
+
+impl ServiceTime {
+    /// Reads `exp`, `det` or `lognormal:CV`.
+    pub fn parse(text: &str) -> Result<ServiceTime, String> {
+        match text {
+            "exp" => Ok(ServiceTime::Exponential),
+            "det" => Ok(ServiceTime::Deterministic),
+            _ => match text.strip_prefix("lognormal:").map(str::parse::<f64>) {
+                Some(Ok(cv)) if cv.is_finite() && cv > 0.0 && cv <= 100.0 => {
+                    Ok(ServiceTime::LogNormal { cv })
+                }
+                Some(_) => Err(format!(
+                    "`{text}`: the coefficient of variation after `lognormal:` must be a number above 0 (and at most 100), such as `lognormal:0.5`"
+                )),
+                None => Err(format!(
+                    "`{text}` is not a service time distribution: write exp, det or lognormal:CV"
+                )),
+            },
+        }
+    }
+}
+
+impl fmt::Display for ServiceTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServiceTime::Exponential => f.write_str("exp"),
+            ServiceTime::Deterministic => f.write_str("det"),
+            ServiceTime::LogNormal { cv } => write!(f, "lognormal:{cv}"),
+        }
+    }
+}
+
+/// A failure over a window of the measured time: `TARGET@START..END`, or
+/// `TARGET@START` (no recovery), or `TARGET` (down throughout).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimedFailure {
+    pub failure: Failure,
+    /// Seconds after the warm-up.
+    pub from: f64,
+    /// Seconds after the warm-up; none when it does not recover.
+    pub until: Option<f64>,
+}
+
+impl TimedFailure {
+    pub fn parse(text: &str) -> Result<TimedFailure, String> {
+        let (target, window) = match text.split_once('@') {
+            Some((target, window)) => (target, Some(window)),
+            None => (text, None),
+        };
+        let failure = Failure::parse(target)?;
+        let (from, until) = match window {
+            None => (0.0, None),
+            Some(window) => match window.split_once("..") {
+                Some((from, until)) => (time_of(from, text)?, Some(time_of(until, text)?)),
+                None => (time_of(window, text)?, None),
+            },
+        };
+        if until.is_some_and(|until| until <= from) {
+            return Err(format!(
+                "`{text}`: the recovery time must come after the failure time"
+            ));
+        }
+        Ok(TimedFailure {
+            failure,
+            from,
+            until,
+        })
+    }
+}
+
+/// A time in a `--fail` window: a duration, or `0`.
+fn time_of(text: &str, whole: &str) -> Result<f64, String> {
+    let number_part = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if number_part.parse::<f64>() == Ok(0.0) {
+        return Ok(0.0);
+    }
+    parse_duration(text).map_err(|_| {
+        format!("`{whole}`: `{text}` is not a time such as `90s`, `2m` or `1h` (after the warm-up)")
+    })
+}
+
+impl fmt::Display for TimedFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.failure, format_duration(self.from))?;
+        if let Some(until) = self.until {
+            write!(f, "..{}", format_duration(until))?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Simulated seconds measured, after the warm-up.
+    pub duration: f64,
+    /// Simulated seconds run first and not measured.
+    pub warmup: f64,
+    pub replications: u32,
+    pub arrivals: Arrivals,
+    pub service: ServiceTime,
+    /// Thread-per-request servers: a replica's server is held while the
+    /// request waits for its callees.
+    pub blocking: bool,
+    pub failures: Vec<TimedFailure>,
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            duration: DEFAULT_DURATION,
+            warmup: DEFAULT_WARMUP,
+            replications: DEFAULT_REPLICATIONS,
+            arrivals: Arrivals::Poisson,
+            service: ServiceTime::Exponential,
+            blocking: false,
+            failures: Vec::new(),
+            seed: crate::capacity::DEFAULT_SEED,
+        }
+    }
+}
+
+impl Options {
+    /// Measurement units per replication: one, or batches when there is a
+    /// single replication.
+    fn batches(&self) -> usize {
+        if self.replications > 1 { 1 } else { BATCHES }
+    }
+
+    /// Simulated seconds over all replications, for a progress bar.
+    pub fn total_seconds(&self) -> f64 {
+        f64::from(self.replications) * (self.warmup + self.duration)
+    }
+
+    /// The seed of replication `index`: one stream per replication.
+    fn replication_seed(&self, index: u32) -> u64 {
+        self.seed ^ (u64::from(index) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+/// Simulated time done so far over all replications, updated as they run
+/// (for a progress bar; the library never draws one).
+#[derive(Debug, Default)]
+pub struct Progress {
+    simulated_ms: AtomicU64,
+}
+
+impl Progress {
+    pub fn simulated_seconds(&self) -> f64 {
+        self.simulated_ms.load(Ordering::Relaxed) as f64 / 1000.0
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SimulateError {
+    /// A `--fail` names no component or zone of the design.
+    Failure(String),
+    /// No load enters the design.
+    NoLoad,
+}
+
+impl fmt::Display for SimulateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimulateError::Failure(message) => f.write_str(message),
+            SimulateError::NoLoad => f.write_str(
+                "no load enters the design: give requirements.peak_rps, a client `rps` or --rps",
+            ),
+        }
+    }
+}
+
+/// Quantiles of a response time, each with its interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EndToEndFigures {
+    pub mean: Interval,
+    pub p50: Interval,
+    pub p90: Interval,
+    pub p95: Interval,
+    pub p99: Interval,
+    pub p999: Interval,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LatencyFigures {
+    pub mean: Interval,
+    pub p50: Interval,
+    pub p99: Interval,
+}
+
+/// One component's simulated figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComponentFigures {
+    /// Utilisation of its busiest replica (as the analytic model reports);
+    /// none without a service model.
+    pub utilization: Option<Interval>,
+    /// Busy server time over up server time, all replicas together.
+    pub mean_utilization: Option<f64>,
+    /// Its own response time (waiting and service, not its callees).
+    pub latency: Option<LatencyFigures>,
+    /// Station visits per second (for a store, one per copy).
+    pub arrival_rate: f64,
+    /// Time-average number of visits present, waiting or served (L).
+    pub mean_present: f64,
+    /// Mean time a visit spends at a replica (W): Little's law says
+    /// `mean_present = arrival_rate * mean_sojourn`.
+    pub mean_sojourn: Option<f64>,
+    /// Requests to it that failed, over all replications.
+    pub errors: u64,
+    /// Calls to it abandoned at their timeout, over all replications.
+    pub timeouts: u64,
+}
+
+/// One second of the measured time, averaged over the replications.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Bucket {
+    /// Seconds after the warm-up.
+    pub start_s: f64,
+    /// Requests completed per second.
+    pub throughput_rps: f64,
+    /// Requests failed per second.
+    pub errors_per_s: f64,
+    pub p50_s: Option<f64>,
+    pub p99_s: Option<f64>,
+    /// Visits waiting in replica queues at the end of the second.
+    pub backlog: f64,
+    /// Requests in the system at the end of the second.
+    pub in_flight: f64,
+}
+
+/// How the confidence intervals were formed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalMethod {
+    /// Across independent replications.
+    Replications,
+    /// Across batches of one replication.
+    BatchMeans,
+}
+
+/// What a simulation measured: the figures a report or a table shows.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    pub options: Options,
+    /// Requests per second entering, over all entries.
+    pub entry_rps: f64,
+    /// Requests that entered during the measured time, over all replications.
+    pub customers: u64,
+    /// Requests that failed, over all replications.
+    pub errors: u64,
+    /// None when no request completed.
+    pub end_to_end: Option<EndToEndFigures>,
+    /// Indexed like the design's components.
+    pub components: Vec<ComponentFigures>,
+    pub series: Vec<Bucket>,
+    pub interval_method: IntervalMethod,
+    /// The independent units the intervals come from.
+    pub units: usize,
+}
+
+/// Simulates a design under the entry loads of its analytic estimate
+/// (`--load` and `--rps` are applied there), updating `progress` as it goes.
+pub fn run(
+    design: &Design,
+    estimate: &Estimate,
+    options: &Options,
+    progress: &Progress,
+) -> Result<Simulation, SimulateError> {
+    if estimate.entry_rps <= 0.0 {
+        return Err(SimulateError::NoLoad);
+    }
+    let plan = plan::build(
+        design,
+        &estimate.entry_loads,
+        &options.failures,
+        options.warmup,
+    )?;
+    let replications: Vec<engine::Replication> = (0..options.replications)
+        .into_par_iter()
+        .map(|index| {
+            engine::Engine::new(&plan, options, options.replication_seed(index), progress).run()
+        })
+        .collect();
+    Ok(merge(
+        &plan,
+        options,
+        estimate.entry_rps,
+        &replications,
+    ))
+}
+
+/// A quantile of merged histograms, with its interval over the units.
+fn quantile_interval(merged: &FineHistogram, units: &[&FineHistogram], q: f64) -> Option<Interval> {
+    let point = merged.quantile(q)?;
+    let per_unit: Vec<f64> = units.iter().filter_map(|h| h.quantile(q)).collect();
+    Some(interval(point, &per_unit))
+}
+
+fn mean_interval(merged: Sum, units: &[Sum]) -> Option<Interval> {
+    let point = merged.mean()?;
+    let per_unit: Vec<f64> = units.iter().filter_map(|s| s.mean()).collect();
+    Some(interval(point, &per_unit))
+}
+
+fn merge(
+    plan: &plan::Plan,
+    options: &Options,
+    entry_rps: f64,
+    replications: &[engine::Replication],
+) -> Simulation {
+    let units: Vec<&Tally> = replications.iter().flat_map(|r| &r.tallies).collect();
+    let measured: f64 = units.iter().map(|u| u.length).sum();
+
+    let mut end_to_end = FineHistogram::default();
+    let mut end_to_end_sum = Sum::default();
+    for unit in &units {
+        end_to_end.merge(&unit.end_to_end);
+        end_to_end_sum.merge(unit.end_to_end_sum);
+    }
+    let unit_histograms: Vec<&FineHistogram> = units.iter().map(|u| &u.end_to_end).collect();
+    let unit_sums: Vec<Sum> = units.iter().map(|u| u.end_to_end_sum).collect();
+    let quantile = |q| quantile_interval(&end_to_end, &unit_histograms, q);
+    let end_to_end = (|| {
+        Some(EndToEndFigures {
+            mean: mean_interval(end_to_end_sum, &unit_sums)?,
+            p50: quantile(0.5)?,
+            p90: quantile(0.9)?,
+            p95: quantile(0.95)?,
+            p99: quantile(0.99)?,
+            p999: quantile(0.999)?,
+        })
+    })();
+
+    let components = plan
+        .components
+        .iter()
+        .enumerate()
+        .map(|(id, component)| component_figures(id, component, &units, measured))
+        .collect();
+
+    Simulation {
+        options: options.clone(),
+        entry_rps,
+        customers: units.iter().map(|u| u.customers).sum(),
+        errors: units.iter().map(|u| u.errors).sum(),
+        end_to_end,
+        components,
+        series: series(options, replications),
+        interval_method: if options.replications > 1 {
+            IntervalMethod::Replications
+        } else {
+            IntervalMethod::BatchMeans
+        },
+        units: units.len(),
+    }
+}
+
+fn component_figures(
+    id: usize,
+    component: &plan::ComponentPlan,
+    units: &[&Tally],
+    measured: f64,
+) -> ComponentFigures {
+    let nodes = component.first_node as usize..(component.first_node + component.nodes) as usize;
+    let servers = f64::from(component.servers);
+    let tallies: Vec<&stats::ComponentTally> = units.iter().map(|u| &u.components[id]).collect();
+    // The busiest replica's utilisation, in one unit or over all of them.
+    let busiest = |busy: &dyn Fn(usize) -> (f64, f64)| -> Option<f64> {
+        nodes
+            .clone()
+            .map(busy)
+            .filter(|(_, up)| *up > 0.0)
+            .map(|(busy, up)| busy / (servers * up))
+            .reduce(f64::max)
+    };
+    let utilization = component.station.then(|| {
+        let point = busiest(&|node| {
+            units.iter().fold((0.0, 0.0), |(busy, up), unit| {
+                (busy + unit.nodes[node].busy, up + unit.nodes[node].up)
+            })
+        });
+        let per_unit: Vec<f64> = units
+            .iter()
+            .filter_map(|unit| busiest(&|node| (unit.nodes[node].busy, unit.nodes[node].up)))
+            .collect();
+        point.map(|point| interval(point, &per_unit))
+    });
+    let (busy, up, present) = units.iter().fold((0.0, 0.0, 0.0), |acc, unit| {
+        nodes.clone().fold(acc, |(busy, up, present), node| {
+            let tally = unit.nodes[node];
+            (busy + tally.busy, up + tally.up, present + tally.present)
+        })
+    });
+
+    let mut response = FineHistogram::default();
+    let mut response_sum = Sum::default();
+    let mut sojourn = Sum::default();
+    for tally in &tallies {
+        response.merge(&tally.response);
+        response_sum.merge(tally.response_sum);
+        sojourn.merge(tally.sojourn);
+    }
+    let histograms: Vec<&FineHistogram> = tallies.iter().map(|t| &t.response).collect();
+    let sums: Vec<Sum> = tallies.iter().map(|t| t.response_sum).collect();
+    let latency = (|| {
+        Some(LatencyFigures {
+            mean: mean_interval(response_sum, &sums)?,
+            p50: quantile_interval(&response, &histograms, 0.5)?,
+            p99: quantile_interval(&response, &histograms, 0.99)?,
+        })
+    })();
+    ComponentFigures {
+        utilization: utilization.flatten(),
+        mean_utilization: (component.station && up > 0.0).then(|| busy / (servers * up)),
+        latency: if component.station { latency } else { None },
+        arrival_rate: tallies.iter().map(|t| t.visits).sum::<u64>() as f64 / measured,
+        mean_present: present / measured,
+        mean_sojourn: sojourn.mean(),
+        errors: tallies.iter().map(|t| t.errors).sum(),
+        timeouts: tallies.iter().map(|t| t.timeouts).sum(),
+    }
+}
+
+fn series(options: &Options, replications: &[engine::Replication]) -> Vec<Bucket> {
+    let count = replications.first().map_or(0, |r| r.series.len());
+    let runs = replications.len().max(1) as f64;
+    (0..count)
+        .map(|index| {
+            let start = index as f64;
+            let length = (options.duration - start).clamp(1e-9, 1.0);
+            let mut latency = CoarseHistogram::default();
+            let (mut completed, mut errors, mut backlog, mut in_flight) = (0, 0, 0, 0);
+            for replication in replications {
+                let bucket = &replication.series[index];
+                latency.merge(&bucket.latency);
+                completed += bucket.completed;
+                errors += bucket.errors;
+                backlog += bucket.backlog;
+                in_flight += bucket.in_flight;
+            }
+            Bucket {
+                start_s: start,
+                throughput_rps: completed as f64 / runs / length,
+                errors_per_s: errors as f64 / runs / length,
+                p50_s: latency.quantile(0.5),
+                p99_s: latency.quantile(0.99),
+                backlog: backlog as f64 / runs,
+                in_flight: in_flight as f64 / runs,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
