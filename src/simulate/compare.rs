@@ -1,5 +1,5 @@
 //! The simulated figures beside the analytic ones: per component
-//! (utilisation, mean, p50 and p99 of its own response) and end to end,
+//! (utilisation, mean and p99 of its own response) and end to end,
 //! with the difference and whether the analytic value lies inside the
 //! simulation's 95% confidence interval.
 
@@ -47,13 +47,12 @@ pub struct ComponentComparison {
     pub id: usize,
     pub utilization: Option<Figure>,
     pub mean: Option<Figure>,
-    pub p50: Option<Figure>,
     pub p99: Option<Figure>,
 }
 
 impl ComponentComparison {
     pub fn figures(&self) -> impl Iterator<Item = &Figure> {
-        [&self.utilization, &self.mean, &self.p50, &self.p99]
+        [&self.utilization, &self.mean, &self.p99]
             .into_iter()
             .flatten()
     }
@@ -101,7 +100,6 @@ pub fn compare(estimate: &Estimate, simulation: &Simulation) -> Comparison {
                 mean: figures
                     .latency
                     .map(|l| exact(l.mean, latency.map(|a| a.mean))),
-                p50: figures.latency.map(|l| exact(l.p50, latency.map(|a| a.p50))),
                 p99: figures.latency.map(|l| exact(l.p99, latency.map(|a| a.p99))),
             }
         })

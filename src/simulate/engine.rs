@@ -34,7 +34,7 @@ const COPY: u32 = 1 << 31;
 // Event kinds, in the top four bits of an event's data.
 const ARRIVAL: u64 = 0;
 const COMPLETE: u64 = 1;
-const TIMEOUT: u64 = 2;
+const TIMER: u64 = 2;
 const START: u64 = 3;
 const TRANSITION: u64 = 4;
 const BOUNDARY: u64 = 5;
@@ -148,6 +148,8 @@ pub struct Engine<'a> {
     /// Live nodes of each component, in order.
     live: Vec<Vec<u32>>,
     actions: Vec<Action>,
+    /// Each timed call's pending timeouts: deadline, task and its epoch.
+    timers: Vec<VecDeque<(f64, u32, u32)>>,
     /// A reusable list of a store request's live copies.
     scratch: Vec<u32>,
     /// The lognormal service time's sigma, or zero.
@@ -211,6 +213,7 @@ impl<'a> Engine<'a> {
             live,
             actions: Vec::with_capacity(64),
             scratch: Vec::new(),
+            timers: vec![VecDeque::new(); plan.timers],
             sigma,
             measuring: false,
             tallies: (0..batches)
@@ -265,7 +268,7 @@ impl<'a> Engine<'a> {
             match kind {
                 ARRIVAL => self.arrival(id as usize),
                 COMPLETE => self.complete(id),
-                TIMEOUT => self.timeout(id, epoch),
+                TIMER => self.timer_fired(id),
                 START => {
                     if self.tasks[id as usize].epoch & 0x0FFF_FFFF == epoch {
                         self.start_attempt(id);
@@ -746,14 +749,17 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The timeout and backoff of the parent's current step.
-    fn call_settings(&self, parent: u32) -> (f64, bool) {
+    /// The timeout (and its timer) and backoff of the parent's current step.
+    fn call_settings(&self, parent: u32) -> (f64, u32, bool) {
         let task = &self.tasks[parent as usize];
         match self.plan.components[task.component as usize].steps[task.step as usize] {
             Step::Call {
-                timeout, backoff, ..
-            } => (timeout, backoff),
-            _ => (f64::INFINITY, false),
+                timeout,
+                timer,
+                backoff,
+                ..
+            } => (timeout, timer, backoff),
+            _ => (f64::INFINITY, NONE, false),
         }
     }
 
@@ -768,7 +774,7 @@ impl<'a> Engine<'a> {
             });
             return;
         };
-        let (_, backoff) = self.call_settings(parent);
+        let (_, _, backoff) = self.call_settings(parent);
         if attempt > 0 && backoff {
             let ceiling = BACKOFF_BASE * 2f64.powi(i32::from(attempt) - 1);
             let wait = self.rng.random::<f64>() * ceiling;
@@ -781,25 +787,55 @@ impl<'a> Engine<'a> {
 
     fn start_attempt(&mut self, child: u32) {
         let parent = self.tasks[child as usize].parent;
-        let (timeout, _) = if parent == NONE {
-            (f64::INFINITY, false)
-        } else {
-            self.call_settings(parent)
-        };
-        if timeout.is_finite() {
-            let epoch = self.tasks[child as usize].epoch;
-            self.schedule(self.now + timeout, pack(TIMEOUT, epoch, child));
+        if parent != NONE {
+            let (timeout, timer, _) = self.call_settings(parent);
+            if timer != NONE {
+                let epoch = self.tasks[child as usize].epoch;
+                self.arm(timer, self.now + timeout, child, epoch);
+            }
         }
         self.actions.push(Action::Arrive(child));
     }
 
-    /// A call's timeout: if the attempt is still awaited, the caller gives
-    /// up on it (the callee goes on working, unaware).
-    fn timeout(&mut self, child: u32, epoch: u32) {
-        let task = &mut self.tasks[child as usize];
-        if task.epoch & 0x0FFF_FFFF != epoch || task.parent == NONE {
-            return;
+    /// Queues a timeout. One call's timeouts all last as long, so they fall
+    /// due in the order they were set: each call keeps them in a FIFO and
+    /// only the FIFO's first is on the calendar, which stays small however
+    /// many calls are pending.
+    fn arm(&mut self, timer: u32, deadline: f64, child: u32, epoch: u32) {
+        let queue = &mut self.timers[timer as usize];
+        queue.push_back((deadline, child, epoch));
+        if queue.len() == 1 {
+            self.schedule(deadline, pack(TIMER, 0, timer));
         }
+    }
+
+    /// Whether a pending timeout no longer matters: the attempt finished
+    /// (its slot was freed) or was already given up on.
+    fn settled(&self, child: u32, epoch: u32) -> bool {
+        let task = &self.tasks[child as usize];
+        task.epoch != epoch || task.parent == NONE
+    }
+
+    /// The first timeout of a call's FIFO is due: fire every one that is,
+    /// drop the settled ones, and put the next live one on the calendar.
+    fn timer_fired(&mut self, timer: u32) {
+        while let Some(&(deadline, child, epoch)) = self.timers[timer as usize].front() {
+            if self.settled(child, epoch) {
+                self.timers[timer as usize].pop_front();
+            } else if deadline <= self.now {
+                self.timers[timer as usize].pop_front();
+                self.timeout(child);
+            } else {
+                self.schedule(deadline, pack(TIMER, 0, timer));
+                return;
+            }
+        }
+    }
+
+    /// A call's timeout: the caller gives up on the attempt (the callee goes
+    /// on working, unaware).
+    fn timeout(&mut self, child: u32) {
+        let task = &mut self.tasks[child as usize];
         let parent = task.parent;
         let attempt = task.attempt;
         let component = task.component as usize;

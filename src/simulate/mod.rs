@@ -162,7 +162,7 @@ impl fmt::Display for TimedFailure {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// Simulated seconds measured, after the warm-up.
     pub duration: f64,
@@ -264,8 +264,10 @@ pub struct LatencyFigures {
 /// One component's simulated figures.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ComponentFigures {
-    /// Utilisation of its busiest replica (as the analytic model reports);
-    /// none without a service model.
+    /// Utilisation of a replica: of those that served, together, when
+    /// requests spread evenly; of the busiest one when shards, hot keys or
+    /// primaries make some busier (the analytic model reports that one).
+    /// None without a service model.
     pub utilization: Option<Interval>,
     /// Busy server time over up server time, all replicas together.
     pub mean_utilization: Option<f64>,
@@ -312,7 +314,7 @@ pub enum IntervalMethod {
 }
 
 /// What a simulation measured: the figures a report or a table shows.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Simulation {
     pub options: Options,
     /// Requests per second entering, over all entries.
@@ -437,24 +439,32 @@ fn component_figures(
     let nodes = component.first_node as usize..(component.first_node + component.nodes) as usize;
     let servers = f64::from(component.servers);
     let tallies: Vec<&stats::ComponentTally> = units.iter().map(|u| &u.components[id]).collect();
-    // The busiest replica's utilisation, in one unit or over all of them.
-    let busiest = |busy: &dyn Fn(usize) -> (f64, f64)| -> Option<f64> {
-        nodes
+    let uneven = component.uneven();
+    // A replica's utilisation from each replica's busy and up time, in one
+    // unit or over all of them.
+    let utilization_of = |busy_up: &dyn Fn(usize) -> (f64, f64)| -> Option<f64> {
+        let served = nodes
             .clone()
-            .map(busy)
-            .filter(|(_, up)| *up > 0.0)
-            .map(|(busy, up)| busy / (servers * up))
-            .reduce(f64::max)
+            .map(busy_up)
+            .filter(|(busy, up)| *up > 0.0 && *busy > 0.0);
+        if uneven {
+            served.map(|(busy, up)| busy / (servers * up)).reduce(f64::max)
+        } else {
+            let (busy, up) = served.fold((0.0, 0.0), |(b, u), (busy, up)| (b + busy, u + up));
+            (up > 0.0).then(|| busy / (servers * up))
+        }
     };
     let utilization = component.station.then(|| {
-        let point = busiest(&|node| {
+        let point = utilization_of(&|node| {
             units.iter().fold((0.0, 0.0), |(busy, up), unit| {
                 (busy + unit.nodes[node].busy, up + unit.nodes[node].up)
             })
         });
         let per_unit: Vec<f64> = units
             .iter()
-            .filter_map(|unit| busiest(&|node| (unit.nodes[node].busy, unit.nodes[node].up)))
+            .filter_map(|unit| {
+                utilization_of(&|node| (unit.nodes[node].busy, unit.nodes[node].up))
+            })
             .collect();
         point.map(|point| interval(point, &per_unit))
     });

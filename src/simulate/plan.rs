@@ -26,6 +26,8 @@ pub(super) enum Step {
         parallel: bool,
         /// Seconds; infinite when the call has none.
         timeout: f64,
+        /// The queue of this call's pending timeouts, or NONE without one.
+        timer: u32,
         retries: u16,
         backoff: bool,
         fallback: bool,
@@ -86,6 +88,20 @@ pub(super) struct ComponentPlan {
     pub steps: Vec<Step>,
 }
 
+impl ComponentPlan {
+    /// Whether some replicas are meant to be busier than others: a hot key,
+    /// or primaries that take the reads of their shard.
+    pub fn uneven(&self) -> bool {
+        match self.placement {
+            Placement::Spread => false,
+            Placement::Sharded { hot_key_share, .. } => hot_key_share > 0.0,
+            Placement::Store(store) => {
+                store.hot_key_share > 0.0 || (store.factor > 1 && store.read_from_primary)
+            }
+        }
+    }
+}
+
 /// A replica going down (or coming back) at a time.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct Transition {
@@ -103,6 +119,8 @@ pub(super) struct Plan {
     /// Entry components and their arrival rates, requests/s.
     pub entries: Vec<(u32, f64)>,
     pub transitions: Vec<Transition>,
+    /// Calls with a timeout: each has a queue of pending timeouts.
+    pub timers: usize,
 }
 
 /// Builds the plan of a design under the entry loads of its estimate.
@@ -115,6 +133,7 @@ pub(super) fn build(
     let caps = replicas::partition_caps(design);
     let mut components = Vec::with_capacity(design.components.len());
     let mut node_component = Vec::new();
+    let mut timers = 0;
     for (id, component) in design.components.iter().enumerate() {
         let nodes = component.replica_count();
         let first_node = node_component.len() as u32;
@@ -128,7 +147,7 @@ pub(super) fn build(
             mean_service: service.map_or(0.0, |s| s.latency),
             partition_cap: caps[id],
             placement: placement(component),
-            steps: steps_of(design, id),
+            steps: steps_of(design, id, &mut timers),
         });
     }
     let entries = entry_loads
@@ -164,6 +183,7 @@ pub(super) fn build(
         node_component,
         entries,
         transitions,
+        timers: timers as usize,
     })
 }
 
@@ -241,7 +261,8 @@ fn placement(component: &crate::design::Component) -> Placement {
 /// The steps of a component, as `capacity::latency` walks them (and, for
 /// what the walk leaves out because nobody waits for it, as
 /// `capacity::load` sends load: async calls, write-behind, consumers).
-fn steps_of(design: &Design, id: usize) -> Vec<Step> {
+/// Numbers the calls with a timeout from `timers` on.
+fn steps_of(design: &Design, id: usize, timers: &mut u32) -> Vec<Step> {
     let component = &design.components[id];
     let mut steps = Vec::new();
     for call in &component.calls {
@@ -249,12 +270,19 @@ fn steps_of(design: &Design, id: usize) -> Vec<Step> {
         let waits = call.mode == CallMode::Sync
             || design.components[call.to.value].kind() == Kind::Queue;
         if waits {
+            let timer = if call.timeout.is_some() {
+                *timers += 1;
+                *timers - 1
+            } else {
+                NONE
+            };
             steps.push(Step::Call {
                 target,
                 op: call.op,
                 per_request: call.per_request,
                 parallel: call.parallel,
                 timeout: call.timeout.as_ref().map_or(f64::INFINITY, |t| t.value),
+                timer,
                 retries: call
                     .retries
                     .as_ref()
@@ -316,15 +344,17 @@ components:
   db: { kind: database }
 ",
         );
-        let api = steps_of(&design, 0);
+        let mut timers = 0;
+        let api = steps_of(&design, 0, &mut timers);
         assert!(matches!(
             api[0],
-            Step::Call { target: 1, retries: 2, backoff: true, timeout, .. } if (timeout - 0.01).abs() < 1e-12
+            Step::Call { target: 1, retries: 2, backoff: true, timeout, timer: 0, .. } if (timeout - 0.01).abs() < 1e-12
         ));
+        assert_eq!(timers, 1);
         assert!(matches!(api[1], Step::Call { target: 2, .. }));
         assert!(matches!(api[2], Step::Send { target: 4, .. }));
         assert_eq!(
-            steps_of(&design, 1),
+            steps_of(&design, 1, &mut timers),
             vec![
                 Step::Miss {
                     backing: 5,
@@ -333,7 +363,10 @@ components:
                 Step::WriteBehind { backing: 5 }
             ]
         );
-        assert_eq!(steps_of(&design, 2), vec![Step::Forward { consumer: 3 }]);
+        assert_eq!(
+            steps_of(&design, 2, &mut timers),
+            vec![Step::Forward { consumer: 3 }]
+        );
     }
 
     #[test]

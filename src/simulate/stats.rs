@@ -26,11 +26,12 @@ impl<const SUB: u32> Histogram<SUB> {
         time.max(SMALLEST_TIME).to_bits() >> (52 - SUB)
     }
 
-    /// The middle of a bin's range.
-    fn value(bin: u64) -> f64 {
-        let low = f64::from_bits(bin << (52 - SUB));
-        let high = f64::from_bits((bin + 1) << (52 - SUB));
-        0.5 * (low + high)
+    /// The range of times a bin holds.
+    fn range(bin: u64) -> (f64, f64) {
+        (
+            f64::from_bits(bin << (52 - SUB)),
+            f64::from_bits((bin + 1) << (52 - SUB)),
+        )
     }
 
     pub fn record(&mut self, time: f64) {
@@ -74,8 +75,10 @@ impl<const SUB: u32> Histogram<SUB> {
         self.total += other.total;
     }
 
-    /// The time by which a share `q` of the recorded times are done (the
-    /// middle of the bin holding the rank `ceil(q n)`); none when empty.
+    /// The time by which a share `q` of the recorded times are done: the
+    /// rank `ceil(q n)`, placed inside its bin as if the bin's times were
+    /// spread evenly over it (so that estimates vary smoothly rather than in
+    /// steps of a bin); none when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
         if self.total == 0 {
             return None;
@@ -83,10 +86,12 @@ impl<const SUB: u32> Histogram<SUB> {
         let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total);
         let mut seen = 0;
         for (index, &count) in self.counts.iter().enumerate() {
-            seen += count;
-            if seen >= rank {
-                return Some(Self::value(self.offset + index as u64));
+            if seen + count >= rank {
+                let (low, high) = Self::range(self.offset + index as u64);
+                let within = ((rank - seen) as f64 - 0.5) / count as f64;
+                return Some(low + (high - low) * within);
             }
+            seen += count;
         }
         None
     }
