@@ -72,12 +72,18 @@ fn measured_time(text: &str) -> Result<f64, String> {
     match parse_duration(text) {
         Ok(seconds) if seconds >= 0.001 && seconds <= MAX_TIME => Ok(seconds),
         Ok(_) => Err(format!("`{text}`: give a time between 1ms and 1d")),
-        Err(_) => Err(format!("`{text}` is not a time such as `60s`, `10m` or `1h`")),
+        Err(_) => Err(format!(
+            "`{text}` is not a time such as `60s`, `10m` or `1h`"
+        )),
     }
 }
 
 fn warmup_time(text: &str) -> Result<f64, String> {
-    if text.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<f64>() == Ok(0.0) {
+    if text
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+        .parse::<f64>()
+        == Ok(0.0)
+    {
         return Ok(0.0);
     }
     measured_time(text)
@@ -125,12 +131,13 @@ pub fn run(args: SimulateArgs) -> u8 {
         seed: args.seed,
         ..capacity::Options::default()
     };
-    let estimate = match capacity::estimate(&analysis.design, &analysis.topology, &model_options)
-    {
+    let estimate = match capacity::estimate(&analysis.design, &analysis.topology, &model_options) {
         Ok(estimate) => estimate,
         Err(EstimateError::Failure(message)) => return fail(message),
         Err(EstimateError::Unbounded(_)) => {
-            return fail("a loop through a queue never settles: each message makes at least one more");
+            return fail(
+                "a loop through a queue never settles: each message makes at least one more",
+            );
         }
     };
     let options = Options {

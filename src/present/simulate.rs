@@ -154,7 +154,11 @@ fn components_table(design: &Design, simulation: &Simulation, comparison: &Compa
         let mut cells = vec![design.components[row.id].name().to_string()];
         match &row.utilization {
             Some(figure) => cells.extend([
-                format!("{}{}", with_interval(figure.simulated, percent), mark(figure)),
+                format!(
+                    "{}{}",
+                    with_interval(figure.simulated, percent),
+                    mark(figure)
+                ),
                 figure.analytic.map_or("-".to_string(), percent),
                 difference(figure),
             ]),
@@ -163,7 +167,11 @@ fn components_table(design: &Design, simulation: &Simulation, comparison: &Compa
         for figure in [&row.mean, &row.p99] {
             match figure {
                 Some(figure) => cells.extend([
-                    format!("{}{}", with_interval(figure.simulated, duration), mark(figure)),
+                    format!(
+                        "{}{}",
+                        with_interval(figure.simulated, duration),
+                        mark(figure)
+                    ),
                     analytic_duration(figure),
                     difference(figure),
                 ]),

@@ -100,7 +100,9 @@ pub fn compare(estimate: &Estimate, simulation: &Simulation) -> Comparison {
                 mean: figures
                     .latency
                     .map(|l| exact(l.mean, latency.map(|a| a.mean))),
-                p99: figures.latency.map(|l| exact(l.p99, latency.map(|a| a.p99))),
+                p99: figures
+                    .latency
+                    .map(|l| exact(l.p99, latency.map(|a| a.p99))),
             }
         })
         .collect();

@@ -44,11 +44,7 @@ fn pack(kind: u64, epoch: u32, id: u32) -> u64 {
 }
 
 fn unpack(data: u64) -> (u64, u32, u32) {
-    (
-        data >> 60,
-        ((data >> 32) & 0x0FFF_FFFF) as u32,
-        data as u32,
-    )
+    (data >> 60, ((data >> 32) & 0x0FFF_FFFF) as u32, data as u32)
 }
 
 // Task flags.
@@ -433,7 +429,9 @@ impl<'a> Engine<'a> {
         if !plan.station {
             return self.service_done(task);
         }
-        let serving = plan.partition_cap.map_or(live, |cap| live.min(cap as usize));
+        let serving = plan
+            .partition_cap
+            .map_or(live, |cap| live.min(cap as usize));
         let node = match plan.placement {
             Placement::Spread => {
                 let pick = if serving == 1 {

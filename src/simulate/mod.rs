@@ -356,12 +356,7 @@ pub fn run(
             engine::Engine::new(&plan, options, options.replication_seed(index), progress).run()
         })
         .collect();
-    Ok(merge(
-        &plan,
-        options,
-        estimate.entry_rps,
-        &replications,
-    ))
+    Ok(merge(&plan, options, estimate.entry_rps, &replications))
 }
 
 /// A quantile of merged histograms, with its interval over the units.
@@ -448,7 +443,9 @@ fn component_figures(
             .map(busy_up)
             .filter(|(busy, up)| *up > 0.0 && *busy > 0.0);
         if uneven {
-            served.map(|(busy, up)| busy / (servers * up)).reduce(f64::max)
+            served
+                .map(|(busy, up)| busy / (servers * up))
+                .reduce(f64::max)
         } else {
             let (busy, up) = served.fold((0.0, 0.0), |(b, u), (busy, up)| (b + busy, u + up));
             (up > 0.0).then(|| busy / (servers * up))
@@ -462,9 +459,7 @@ fn component_figures(
         });
         let per_unit: Vec<f64> = units
             .iter()
-            .filter_map(|unit| {
-                utilization_of(&|node| (unit.nodes[node].busy, unit.nodes[node].up))
-            })
+            .filter_map(|unit| utilization_of(&|node| (unit.nodes[node].busy, unit.nodes[node].up)))
             .collect();
         point.map(|point| interval(point, &per_unit))
     });

@@ -33,7 +33,11 @@ pub(super) enum Step {
         fallback: bool,
     },
     /// An async call to a component that is not a queue: sent, not waited for.
-    Send { target: u32, op: Op, per_request: f64 },
+    Send {
+        target: u32,
+        op: Op,
+        per_request: f64,
+    },
     /// On reads, a miss with probability `1 - hit_ratio` reads the backing.
     Miss { backing: u32, hit_ratio: f64 },
     /// On writes, a write-through cache (or a CDN) writes to its backing.
@@ -267,8 +271,8 @@ fn steps_of(design: &Design, id: usize, timers: &mut u32) -> Vec<Step> {
     let mut steps = Vec::new();
     for call in &component.calls {
         let target = call.to.value as u32;
-        let waits = call.mode == CallMode::Sync
-            || design.components[call.to.value].kind() == Kind::Queue;
+        let waits =
+            call.mode == CallMode::Sync || design.components[call.to.value].kind() == Kind::Queue;
         if waits {
             let timer = if call.timeout.is_some() {
                 *timers += 1;

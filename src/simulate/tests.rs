@@ -108,8 +108,7 @@ components:
     let station = capacity::station::Station::new(4, 100.0, 300.0);
     let latency = run.component("server").latency.unwrap();
     assert_inside("mean response", latency.mean, station.mean_response(), 1.0);
-    let exact_p99 =
-        capacity::station::Response::Station(station).quantile(0.99);
+    let exact_p99 = capacity::station::Response::Station(station).quantile(0.99);
     assert_inside("p99 response", latency.p99, exact_p99, 2.0);
     assert_inside(
         "utilisation",
@@ -408,8 +407,7 @@ components:
     );
     let non_blocking = simulate(yaml, &options(20.0, 2));
     assert!(
-        a.utilization.unwrap().value
-            > non_blocking.component("a").utilization.unwrap().value + 0.2
+        a.utilization.unwrap().value > non_blocking.component("a").utilization.unwrap().value + 0.2
     );
     // The whole tandem fixture, 80% busy without blocking, cannot keep up
     // with it: a needs more threads than it has.
@@ -492,7 +490,10 @@ fn failures_without_recovery_and_unknown_targets() {
         ..Options::default()
     };
     let error = super::run(&design, &estimate, &unknown, &Progress::default()).unwrap_err();
-    assert!(error.to_string().contains("did you mean `server`"), "{error}");
+    assert!(
+        error.to_string().contains("did you mean `server`"),
+        "{error}"
+    );
 }
 
 #[test]
