@@ -199,7 +199,7 @@ fn a_failure_window_shows_in_the_series_and_the_timeline() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "failures (times after the warm-up): zone:az1@10s..20s",
+            "failures (times after the warm-up): zone:az1@10s..20s;",
         ))
         .stdout(predicate::str::contains("Timeline"));
 }
@@ -288,6 +288,11 @@ fn bad_command_lines_and_designs_exit_with_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no load enters the design"));
+    blueprint()
+        .args(["simulate", TANDEM, "--rps", "1e9", "--duration", "1h"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("station visits, more than"));
 }
 
 #[test]

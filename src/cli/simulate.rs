@@ -70,7 +70,7 @@ const MAX_TIME: f64 = 86_400.0;
 
 fn measured_time(text: &str) -> Result<f64, String> {
     match parse_duration(text) {
-        Ok(seconds) if seconds >= 0.001 && seconds <= MAX_TIME => Ok(seconds),
+        Ok(seconds) if (0.001..=MAX_TIME).contains(&seconds) => Ok(seconds),
         Ok(_) => Err(format!("`{text}`: give a time between 1ms and 1d")),
         Err(_) => Err(format!(
             "`{text}` is not a time such as `60s`, `10m` or `1h`"

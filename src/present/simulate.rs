@@ -89,7 +89,7 @@ pub fn render_text(design: &Design, simulation: &Simulation, comparison: &Compar
         let failures: Vec<String> = options.failures.iter().map(|f| f.to_string()).collect();
         let _ = writeln!(
             out,
-            "failures (times after the warm-up): {}",
+            "failures (times after the warm-up): {}; the analytic figures have every replica up",
             failures.join(", ")
         );
     }

@@ -456,9 +456,8 @@ impl<'a> Engine<'a> {
 
     /// A shard: the hot one (0) with probability `hot_key_share`, else any.
     fn shard(&mut self, shards: u32, hot_key_share: f64) -> u32 {
-        if hot_key_share > 0.0 && self.rng.random::<f64>() < hot_key_share {
-            0
-        } else if shards <= 1 {
+        let hot = hot_key_share > 0.0 && self.rng.random::<f64>() < hot_key_share;
+        if hot || shards <= 1 {
             0
         } else {
             self.rng.random_range(0..shards)

@@ -25,7 +25,7 @@ use crate::capacity::Estimate;
 use crate::capacity::failure::Failure;
 use crate::design::Design;
 use crate::design::quantity::{format_duration, parse_duration};
-use stats::{CoarseHistogram, FineHistogram, Interval, Sum, Tally, interval};
+use stats::{BucketTally, Interval, NodeTally, Tally, interval};
 
 pub use engine::{BACKOFF_BASE, MAX_TASKS};
 
@@ -230,6 +230,8 @@ pub enum SimulateError {
     Failure(String),
     /// No load enters the design.
     NoLoad,
+    /// The run would take too long: this many station visits expected.
+    TooLarge { visits: f64 },
 }
 
 impl fmt::Display for SimulateError {
@@ -238,6 +240,12 @@ impl fmt::Display for SimulateError {
             SimulateError::Failure(message) => f.write_str(message),
             SimulateError::NoLoad => f.write_str(
                 "no load enters the design: give requirements.peak_rps, a client `rps` or --rps",
+            ),
+            SimulateError::TooLarge { visits } => write!(
+                f,
+                "the run would simulate about {} station visits, more than the {} allowed: shorten --duration or --warmup, or lower --replications or --load",
+                crate::design::quantity::format_count(*visits),
+                crate::design::quantity::format_count(MAX_VISITS)
             ),
         }
     }
@@ -344,189 +352,235 @@ pub fn run(
     if estimate.entry_rps <= 0.0 {
         return Err(SimulateError::NoLoad);
     }
+    let visits = expected_visits(design, estimate, options);
+    if visits > MAX_VISITS {
+        return Err(SimulateError::TooLarge { visits });
+    }
     let plan = plan::build(
         design,
         &estimate.entry_loads,
         &options.failures,
         options.warmup,
     )?;
-    let replications: Vec<engine::Replication> = (0..options.replications)
-        .into_par_iter()
-        .map(|index| {
-            engine::Engine::new(&plan, options, options.replication_seed(index), progress).run()
-        })
-        .collect();
-    Ok(merge(&plan, options, estimate.entry_rps, &replications))
-}
-
-/// A quantile of merged histograms, with its interval over the units.
-fn quantile_interval(merged: &FineHistogram, units: &[&FineHistogram], q: f64) -> Option<Interval> {
-    let point = merged.quantile(q)?;
-    let per_unit: Vec<f64> = units.iter().filter_map(|h| h.quantile(q)).collect();
-    Some(interval(point, &per_unit))
-}
-
-fn mean_interval(merged: Sum, units: &[Sum]) -> Option<Interval> {
-    let point = merged.mean()?;
-    let per_unit: Vec<f64> = units.iter().filter_map(|s| s.mean()).collect();
-    Some(interval(point, &per_unit))
-}
-
-fn merge(
-    plan: &plan::Plan,
-    options: &Options,
-    entry_rps: f64,
-    replications: &[engine::Replication],
-) -> Simulation {
-    let units: Vec<&Tally> = replications.iter().flat_map(|r| &r.tallies).collect();
-    let measured: f64 = units.iter().map(|u| u.length).sum();
-
-    let mut end_to_end = FineHistogram::default();
-    let mut end_to_end_sum = Sum::default();
-    for unit in &units {
-        end_to_end.merge(&unit.end_to_end);
-        end_to_end_sum.merge(unit.end_to_end_sum);
+    let mut totals = Totals::new(&plan, options);
+    let indices: Vec<u32> = (0..options.replications).collect();
+    // A few replications at a time, so that memory does not grow with their
+    // number; each chunk is merged in replication order.
+    for chunk in indices.chunks(REPLICATIONS_AT_ONCE) {
+        let replications: Vec<engine::Replication> = chunk
+            .par_iter()
+            .map(|&index| {
+                engine::Engine::new(&plan, options, options.replication_seed(index), progress).run()
+            })
+            .collect();
+        for replication in replications {
+            totals.add(&plan, replication);
+        }
     }
-    let unit_histograms: Vec<&FineHistogram> = units.iter().map(|u| &u.end_to_end).collect();
-    let unit_sums: Vec<Sum> = units.iter().map(|u| u.end_to_end_sum).collect();
-    let quantile = |q| quantile_interval(&end_to_end, &unit_histograms, q);
-    let end_to_end = (|| {
-        Some(EndToEndFigures {
-            mean: mean_interval(end_to_end_sum, &unit_sums)?,
-            p50: quantile(0.5)?,
-            p90: quantile(0.9)?,
-            p95: quantile(0.95)?,
-            p99: quantile(0.99)?,
-            p999: quantile(0.999)?,
-        })
-    })();
+    Ok(totals.finish(&plan, options, estimate.entry_rps))
+}
 
-    let components = plan
+/// Replications run (and held in memory) at once.
+const REPLICATIONS_AT_ONCE: usize = 8;
+/// The most station visits a run may expect to simulate (about an hour on
+/// two cores): beyond it the run is refused rather than left to grind.
+pub const MAX_VISITS: f64 = 2e10;
+
+/// Station visits the run will simulate, from the analytic loads.
+fn expected_visits(design: &Design, estimate: &Estimate, options: &Options) -> f64 {
+    let per_second: f64 = design
         .components
         .iter()
-        .enumerate()
-        .map(|(id, component)| component_figures(id, component, &units, measured))
-        .collect();
-
-    Simulation {
-        options: options.clone(),
-        entry_rps,
-        customers: units.iter().map(|u| u.customers).sum(),
-        errors: units.iter().map(|u| u.errors).sum(),
-        end_to_end,
-        components,
-        series: series(options, replications),
-        interval_method: if options.replications > 1 {
-            IntervalMethod::Replications
-        } else {
-            IntervalMethod::BatchMeans
-        },
-        units: units.len(),
-    }
+        .zip(&estimate.components)
+        .filter(|(component, _)| component.service.is_some())
+        .map(|(_, figures)| figures.load.total())
+        .sum::<f64>()
+        + estimate.entry_rps;
+    per_second * (options.warmup + options.duration) * f64::from(options.replications)
 }
 
-fn component_figures(
-    id: usize,
-    component: &plan::ComponentPlan,
-    units: &[&Tally],
-    measured: f64,
-) -> ComponentFigures {
-    let nodes = component.first_node as usize..(component.first_node + component.nodes) as usize;
-    let servers = f64::from(component.servers);
-    let tallies: Vec<&stats::ComponentTally> = units.iter().map(|u| &u.components[id]).collect();
-    let uneven = component.uneven();
-    // A replica's utilisation from each replica's busy and up time, in one
-    // unit or over all of them.
-    let utilization_of = |busy_up: &dyn Fn(usize) -> (f64, f64)| -> Option<f64> {
-        let served = nodes
-            .clone()
-            .map(busy_up)
-            .filter(|(busy, up)| *up > 0.0 && *busy > 0.0);
-        if uneven {
-            served
-                .map(|(busy, up)| busy / (servers * up))
-                .reduce(f64::max)
-        } else {
-            let (busy, up) = served.fold((0.0, 0.0), |(b, u), (busy, up)| (b + busy, u + up));
-            (up > 0.0).then(|| busy / (servers * up))
+/// The figures of one unit, kept for the intervals once its histograms are
+/// merged.
+struct UnitFigures {
+    /// Mean, p50, p90, p95, p99, p999.
+    end_to_end: [Option<f64>; 6],
+    components: Vec<UnitComponent>,
+}
+
+struct UnitComponent {
+    utilization: Option<f64>,
+    mean: Option<f64>,
+    p50: Option<f64>,
+    p99: Option<f64>,
+}
+
+const END_TO_END_QUANTILES: [f64; 5] = [0.5, 0.9, 0.95, 0.99, 0.999];
+
+/// Everything merged so far, in replication order.
+struct Totals {
+    merged: Tally,
+    units: Vec<UnitFigures>,
+    series: Vec<BucketTally>,
+    replications: u32,
+}
+
+impl Totals {
+    fn new(plan: &plan::Plan, options: &Options) -> Totals {
+        Totals {
+            merged: Tally::new(0.0, plan.components.len(), plan.node_component.len()),
+            units: Vec::new(),
+            series: Vec::new(),
+            replications: options.replications,
         }
-    };
-    let utilization = component.station.then(|| {
-        let point = utilization_of(&|node| {
-            units.iter().fold((0.0, 0.0), |(busy, up), unit| {
-                (busy + unit.nodes[node].busy, up + unit.nodes[node].up)
-            })
-        });
-        let per_unit: Vec<f64> = units
-            .iter()
-            .filter_map(|unit| utilization_of(&|node| (unit.nodes[node].busy, unit.nodes[node].up)))
-            .collect();
-        point.map(|point| interval(point, &per_unit))
-    });
-    let (busy, up, present) = units.iter().fold((0.0, 0.0, 0.0), |acc, unit| {
-        nodes.clone().fold(acc, |(busy, up, present), node| {
-            let tally = unit.nodes[node];
-            (busy + tally.busy, up + tally.up, present + tally.present)
-        })
-    });
-
-    let mut response = FineHistogram::default();
-    let mut response_sum = Sum::default();
-    let mut sojourn = Sum::default();
-    for tally in &tallies {
-        response.merge(&tally.response);
-        response_sum.merge(tally.response_sum);
-        sojourn.merge(tally.sojourn);
     }
-    let histograms: Vec<&FineHistogram> = tallies.iter().map(|t| &t.response).collect();
-    let sums: Vec<Sum> = tallies.iter().map(|t| t.response_sum).collect();
-    let latency = (|| {
-        Some(LatencyFigures {
-            mean: mean_interval(response_sum, &sums)?,
-            p50: quantile_interval(&response, &histograms, 0.5)?,
-            p99: quantile_interval(&response, &histograms, 0.99)?,
-        })
-    })();
-    ComponentFigures {
-        utilization: utilization.flatten(),
-        mean_utilization: (component.station && up > 0.0).then(|| busy / (servers * up)),
-        latency: if component.station { latency } else { None },
-        arrival_rate: tallies.iter().map(|t| t.visits).sum::<u64>() as f64 / measured,
-        mean_present: present / measured,
-        mean_sojourn: sojourn.mean(),
-        errors: tallies.iter().map(|t| t.errors).sum(),
-        timeouts: tallies.iter().map(|t| t.timeouts).sum(),
+
+    fn add(&mut self, plan: &plan::Plan, replication: engine::Replication) {
+        for tally in &replication.tallies {
+            let mut end_to_end = [tally.end_to_end_sum.mean(); 6];
+            for (slot, q) in end_to_end[1..].iter_mut().zip(END_TO_END_QUANTILES) {
+                *slot = tally.end_to_end.quantile(q);
+            }
+            let components = plan
+                .components
+                .iter()
+                .enumerate()
+                .map(|(id, component)| UnitComponent {
+                    utilization: utilization(component, &tally.nodes),
+                    mean: tally.components[id].response_sum.mean(),
+                    p50: tally.components[id].response.quantile(0.5),
+                    p99: tally.components[id].response.quantile(0.99),
+                })
+                .collect();
+            self.units.push(UnitFigures {
+                end_to_end,
+                components,
+            });
+            self.merged.merge(tally);
+        }
+        if self.series.is_empty() {
+            self.series = replication.series;
+        } else {
+            for (total, bucket) in self.series.iter_mut().zip(&replication.series) {
+                total.merge(bucket);
+            }
+        }
+    }
+
+    fn finish(self, plan: &plan::Plan, options: &Options, entry_rps: f64) -> Simulation {
+        let merged = &self.merged;
+        let measured = merged.length;
+        let over_units = |point: Option<f64>, pick: &dyn Fn(&UnitFigures) -> Option<f64>| {
+            let per_unit: Vec<f64> = self.units.iter().filter_map(pick).collect();
+            point.map(|point| interval(point, &per_unit))
+        };
+        let end_to_end = (|| {
+            let quantile = |index: usize| {
+                over_units(
+                    merged.end_to_end.quantile(END_TO_END_QUANTILES[index - 1]),
+                    &|u| u.end_to_end[index],
+                )
+            };
+            Some(EndToEndFigures {
+                mean: over_units(merged.end_to_end_sum.mean(), &|u| u.end_to_end[0])?,
+                p50: quantile(1)?,
+                p90: quantile(2)?,
+                p95: quantile(3)?,
+                p99: quantile(4)?,
+                p999: quantile(5)?,
+            })
+        })();
+        let components = plan
+            .components
+            .iter()
+            .enumerate()
+            .map(|(id, component)| {
+                let tally = &merged.components[id];
+                let nodes =
+                    &merged.nodes[component.first_node as usize..][..component.nodes as usize];
+                let latency = (|| {
+                    Some(LatencyFigures {
+                        mean: over_units(tally.response_sum.mean(), &|u| u.components[id].mean)?,
+                        p50: over_units(tally.response.quantile(0.5), &|u| u.components[id].p50)?,
+                        p99: over_units(tally.response.quantile(0.99), &|u| u.components[id].p99)?,
+                    })
+                })();
+                let (busy, up, present) = nodes.iter().fold((0.0, 0.0, 0.0), |acc, node| {
+                    (acc.0 + node.busy, acc.1 + node.up, acc.2 + node.present)
+                });
+                let servers = f64::from(component.servers);
+                ComponentFigures {
+                    utilization: over_units(utilization(component, &merged.nodes), &|u| {
+                        u.components[id].utilization
+                    }),
+                    mean_utilization: (component.station && up > 0.0)
+                        .then(|| busy / (servers * up)),
+                    latency: if component.station { latency } else { None },
+                    arrival_rate: tally.visits as f64 / measured,
+                    mean_present: present / measured,
+                    mean_sojourn: tally.sojourn.mean(),
+                    errors: tally.errors,
+                    timeouts: tally.timeouts,
+                }
+            })
+            .collect();
+        let runs = f64::from(self.replications.max(1));
+        let series = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(index, bucket)| {
+                let start = index as f64;
+                let length = (options.duration - start).clamp(1e-9, 1.0);
+                Bucket {
+                    start_s: start,
+                    throughput_rps: bucket.completed as f64 / runs / length,
+                    errors_per_s: bucket.errors as f64 / runs / length,
+                    p50_s: bucket.latency.quantile(0.5),
+                    p99_s: bucket.latency.quantile(0.99),
+                    backlog: bucket.backlog as f64 / runs,
+                    in_flight: bucket.in_flight as f64 / runs,
+                }
+            })
+            .collect();
+        Simulation {
+            options: options.clone(),
+            entry_rps,
+            customers: merged.customers,
+            errors: merged.errors,
+            end_to_end,
+            components,
+            series,
+            interval_method: if options.replications > 1 {
+                IntervalMethod::Replications
+            } else {
+                IntervalMethod::BatchMeans
+            },
+            units: self.units.len(),
+        }
     }
 }
 
-fn series(options: &Options, replications: &[engine::Replication]) -> Vec<Bucket> {
-    let count = replications.first().map_or(0, |r| r.series.len());
-    let runs = replications.len().max(1) as f64;
-    (0..count)
-        .map(|index| {
-            let start = index as f64;
-            let length = (options.duration - start).clamp(1e-9, 1.0);
-            let mut latency = CoarseHistogram::default();
-            let (mut completed, mut errors, mut backlog, mut in_flight) = (0, 0, 0, 0);
-            for replication in replications {
-                let bucket = &replication.series[index];
-                latency.merge(&bucket.latency);
-                completed += bucket.completed;
-                errors += bucket.errors;
-                backlog += bucket.backlog;
-                in_flight += bucket.in_flight;
-            }
-            Bucket {
-                start_s: start,
-                throughput_rps: completed as f64 / runs / length,
-                errors_per_s: errors as f64 / runs / length,
-                p50_s: latency.quantile(0.5),
-                p99_s: latency.quantile(0.99),
-                backlog: backlog as f64 / runs,
-                in_flight: in_flight as f64 / runs,
-            }
-        })
-        .collect()
+/// A replica's utilisation from the replicas' busy and up time: of those
+/// that served, together, when requests spread evenly; the busiest one's
+/// when the component's placement makes some busier.
+fn utilization(component: &plan::ComponentPlan, nodes: &[NodeTally]) -> Option<f64> {
+    if !component.station {
+        return None;
+    }
+    let servers = f64::from(component.servers);
+    let served = nodes[component.first_node as usize..][..component.nodes as usize]
+        .iter()
+        .filter(|node| node.up > 0.0 && node.busy > 0.0);
+    if component.uneven() {
+        served
+            .map(|node| node.busy / (servers * node.up))
+            .reduce(f64::max)
+    } else {
+        let (busy, up) = served.fold((0.0, 0.0), |(busy, up), node| {
+            (busy + node.busy, up + node.up)
+        });
+        (up > 0.0).then(|| busy / (servers * up))
+    }
 }
 
 #[cfg(test)]

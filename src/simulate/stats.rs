@@ -170,7 +170,35 @@ pub struct Tally {
     pub nodes: Vec<NodeTally>,
 }
 
+impl ComponentTally {
+    fn merge(&mut self, other: &ComponentTally) {
+        self.response.merge(&other.response);
+        self.response_sum.merge(other.response_sum);
+        self.visits += other.visits;
+        self.sojourn.merge(other.sojourn);
+        self.errors += other.errors;
+        self.timeouts += other.timeouts;
+    }
+}
+
 impl Tally {
+    /// Adds another unit's counts to this one's.
+    pub fn merge(&mut self, other: &Tally) {
+        self.length += other.length;
+        self.customers += other.customers;
+        self.errors += other.errors;
+        self.end_to_end.merge(&other.end_to_end);
+        self.end_to_end_sum.merge(other.end_to_end_sum);
+        for (mine, theirs) in self.components.iter_mut().zip(&other.components) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.nodes.iter_mut().zip(&other.nodes) {
+            mine.busy += theirs.busy;
+            mine.present += theirs.present;
+            mine.up += theirs.up;
+        }
+    }
+
     pub fn new(length: f64, components: usize, nodes: usize) -> Tally {
         Tally {
             length,
@@ -194,6 +222,18 @@ pub struct BucketTally {
     pub backlog: u64,
     /// Requests in the system at the end of the second.
     pub in_flight: u64,
+}
+
+impl BucketTally {
+    /// Adds another replication's second: counts only, so the order of
+    /// merging does not matter.
+    pub fn merge(&mut self, other: &BucketTally) {
+        self.completed += other.completed;
+        self.errors += other.errors;
+        self.latency.merge(&other.latency);
+        self.backlog += other.backlog;
+        self.in_flight += other.in_flight;
+    }
 }
 
 /// A figure and the half-width of its 95% confidence interval (none when
