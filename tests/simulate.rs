@@ -292,7 +292,13 @@ fn bad_command_lines_and_designs_exit_with_2() {
         .args(["simulate", TANDEM, "--rps", "1e9", "--duration", "1h"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("station visits, more than"));
+        .stderr(predicate::str::contains("component visits, more than"));
+    blueprint()
+        .args(["simulate", "-"])
+        .write_stdin("version: 1\nname: huge\nrequirements: { peak_rps: 1/s }\ncomponents:\n  users: { kind: client, calls: [{ to: a }] }\n  a: { kind: service, replicas: 2M, capacity: 10/s }\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("replicas in all"));
 }
 
 #[test]

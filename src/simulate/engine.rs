@@ -221,7 +221,7 @@ impl<'a> Engine<'a> {
             waiting: 0,
             in_flight: 0,
             end: options.warmup + options.duration,
-            next_sample: options.warmup + 1.0,
+            next_sample: (options.warmup + 1.0).min(options.warmup + options.duration),
             sampled: 0,
             progress,
             reported_ms: 0,
@@ -477,7 +477,11 @@ impl<'a> Engine<'a> {
         live_copies.clear();
         live_copies.extend(
             (0..store.factor)
-                .map(|copy| first + (shard * store.factor + copy) % nodes)
+                .map(|copy| {
+                    let placed = (u64::from(shard) * u64::from(store.factor) + u64::from(copy))
+                        % u64::from(nodes);
+                    first + placed as u32
+                })
                 .filter(|&node| self.nodes[node as usize].down == 0),
         );
         let live_count = live_copies.len();
@@ -683,8 +687,13 @@ impl<'a> Engine<'a> {
                     if parallel {
                         task.outstanding = count;
                         task.repeats_left = 0;
-                        for _ in 0..count {
-                            self.spawn_child(slot, target, call_op, 0);
+                        for started in 0..count {
+                            if !self.spawn_child(slot, target, call_op, 0) {
+                                // No room for more tasks: the branches not
+                                // started fail as one.
+                                self.tasks[slot as usize].outstanding -= count - started - 1;
+                                break;
+                            }
                         }
                     } else {
                         task.outstanding = 1;
@@ -762,14 +771,16 @@ impl<'a> Engine<'a> {
 
     /// Starts an attempt of the parent's current call: at once, or after a
     /// backoff when it is a retry of a call that declares one.
-    fn spawn_child(&mut self, parent: u32, target: u32, op: Op, attempt: u16) {
+    /// Returns false when there was no room for the attempt (it then
+    /// counts as failed).
+    fn spawn_child(&mut self, parent: u32, target: u32, op: Op, attempt: u16) -> bool {
         let Some(child) = self.alloc_task(target, parent, op, attempt) else {
             self.actions.push(Action::ChildDone {
                 parent,
                 attempt,
                 ok: false,
             });
-            return;
+            return false;
         };
         let (_, _, backoff) = self.call_settings(parent);
         if attempt > 0 && backoff {
@@ -780,6 +791,7 @@ impl<'a> Engine<'a> {
         } else {
             self.start_attempt(child);
         }
+        true
     }
 
     fn start_attempt(&mut self, child: u32) {
@@ -861,7 +873,8 @@ impl<'a> Engine<'a> {
             } = step
             {
                 if attempt < retries {
-                    return self.spawn_child(parent, target, op, attempt + 1);
+                    self.spawn_child(parent, target, op, attempt + 1);
+                    return;
                 }
                 // The caller answers without the callee.
                 ok = fallback;
@@ -887,7 +900,8 @@ impl<'a> Engine<'a> {
                 Step::WriteThrough { backing } => (backing, Op::Write),
                 _ => unreachable!("only calls, misses and write-throughs are waited for"),
             };
-            return self.spawn_child(parent, target, op, 0);
+            self.spawn_child(parent, target, op, 0);
+            return;
         }
         self.next_step(parent);
     }

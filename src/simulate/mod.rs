@@ -230,8 +230,10 @@ pub enum SimulateError {
     Failure(String),
     /// No load enters the design.
     NoLoad,
-    /// The run would take too long: this many station visits expected.
+    /// The run would take too long: this many component visits expected.
     TooLarge { visits: f64 },
+    /// The design has more replicas than the simulation models.
+    TooManyReplicas { replicas: u64 },
 }
 
 impl fmt::Display for SimulateError {
@@ -243,9 +245,15 @@ impl fmt::Display for SimulateError {
             ),
             SimulateError::TooLarge { visits } => write!(
                 f,
-                "the run would simulate about {} station visits, more than the {} allowed: shorten --duration or --warmup, or lower --replications or --load",
+                "the run would simulate about {} component visits, more than the {} allowed: shorten --duration or --warmup, or lower --replications or --load",
                 crate::design::quantity::format_count(*visits),
                 crate::design::quantity::format_count(MAX_VISITS)
+            ),
+            SimulateError::TooManyReplicas { replicas } => write!(
+                f,
+                "the design has {} replicas in all, more than the {} the simulation models",
+                crate::design::quantity::format_count(*replicas as f64),
+                crate::design::quantity::format_count(MAX_REPLICAS as f64)
             ),
         }
     }
@@ -352,9 +360,13 @@ pub fn run(
     if estimate.entry_rps <= 0.0 {
         return Err(SimulateError::NoLoad);
     }
-    let visits = expected_visits(design, estimate, options);
-    if visits > MAX_VISITS {
-        return Err(SimulateError::TooLarge { visits });
+    let replicas: u64 = design
+        .components
+        .iter()
+        .map(|c| u64::from(c.replica_count()))
+        .sum();
+    if replicas > MAX_REPLICAS {
+        return Err(SimulateError::TooManyReplicas { replicas });
     }
     let plan = plan::build(
         design,
@@ -362,6 +374,10 @@ pub fn run(
         &options.failures,
         options.warmup,
     )?;
+    let visits = expected_visits(&plan, estimate, options);
+    if visits > MAX_VISITS {
+        return Err(SimulateError::TooLarge { visits });
+    }
     let mut totals = Totals::new(&plan, options);
     let indices: Vec<u32> = (0..options.replications).collect();
     // A few replications at a time, so that memory does not grow with their
@@ -386,16 +402,24 @@ const REPLICATIONS_AT_ONCE: usize = 8;
 /// two cores): beyond it the run is refused rather than left to grind.
 pub const MAX_VISITS: f64 = 2e10;
 
-/// Station visits the run will simulate, from the analytic loads.
-fn expected_visits(design: &Design, estimate: &Estimate, options: &Options) -> f64 {
-    let per_second: f64 = design
+/// Replicas (in all components) the simulation models at most.
+pub const MAX_REPLICAS: u64 = 1_000_000;
+
+/// Component visits (a store's counted once per copy) the run will
+/// simulate, from the analytic loads.
+fn expected_visits(plan: &plan::Plan, estimate: &Estimate, options: &Options) -> f64 {
+    let per_second: f64 = plan
         .components
         .iter()
         .zip(&estimate.components)
-        .filter(|(component, _)| component.service.is_some())
-        .map(|(_, figures)| figures.load.total())
-        .sum::<f64>()
-        + estimate.entry_rps;
+        .map(|(component, figures)| match component.placement {
+            plan::Placement::Store(store) => {
+                figures.load.reads * f64::from(store.read_needed)
+                    + figures.load.writes * f64::from(store.factor)
+            }
+            _ => figures.load.total(),
+        })
+        .sum();
     per_second * (options.warmup + options.duration) * f64::from(options.replications)
 }
 
