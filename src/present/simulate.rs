@@ -30,6 +30,10 @@ fn percent(fraction: f64) -> String {
 /// `12.3ms ± 0.2ms`, or the value alone without an interval.
 fn with_interval(interval: Interval, format: fn(f64) -> String) -> String {
     match interval.half_width {
+        // Below a millionth of the value, the width is rounding.
+        Some(half_width) if half_width <= 1e-6 * interval.value.abs() => {
+            format!("{} ± {}", format(interval.value), format(0.0))
+        }
         Some(half_width) => format!("{} ± {}", format(interval.value), format(half_width)),
         None => format(interval.value),
     }
@@ -100,11 +104,20 @@ pub fn render_text(design: &Design, simulation: &Simulation, comparison: &Compar
     };
     let _ = writeln!(
         out,
-        "{} requests entered, {} failed ({})\n",
+        "{} requests entered, {} failed ({})",
         format_count(simulation.customers as f64),
         format_count(simulation.errors as f64),
         percent(error_share)
     );
+    if simulation.dropped > 0 {
+        let _ = writeln!(
+            out,
+            "{} of them refused on arrival: the run held {} component visits at once (overwhelmed)",
+            format_count(simulation.dropped as f64),
+            format_count(crate::simulate::MAX_TASKS as f64)
+        );
+    }
+    out.push('\n');
 
     let _ = writeln!(
         out,
@@ -159,7 +172,11 @@ fn components_table(design: &Design, simulation: &Simulation, comparison: &Compa
                     with_interval(figure.simulated, percent),
                     mark(figure)
                 ),
-                figure.analytic.map_or("-".to_string(), percent),
+                match figure.analytic {
+                    Some(analytic) => percent(analytic),
+                    None if row.saturated => "SATURATED".to_string(),
+                    None => "-".to_string(),
+                },
                 difference(figure),
             ]),
             None => cells.extend(["-".to_string(), "-".to_string(), "-".to_string()]),
@@ -272,6 +289,7 @@ struct Output<'a> {
     confidence_interval: IntervalOutput,
     customers: u64,
     errors: u64,
+    dropped: u64,
     error_rate: f64,
     end_to_end_s: Option<EndToEndOutput>,
     end_to_end_ci95_s: Option<EndToEndOutput>,
@@ -429,6 +447,7 @@ pub fn render_json(
         },
         customers: simulation.customers,
         errors: simulation.errors,
+        dropped: simulation.dropped,
         error_rate: if simulation.customers > 0 {
             simulation.errors as f64 / simulation.customers as f64
         } else {

@@ -45,6 +45,9 @@ impl Figure {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ComponentComparison {
     pub id: usize,
+    /// The analytic model has it at or above full utilisation: it has no
+    /// figures to compare, only the simulation's.
+    pub saturated: bool,
     pub utilization: Option<Figure>,
     pub mean: Option<Figure>,
     pub p99: Option<Figure>,
@@ -94,9 +97,10 @@ pub fn compare(estimate: &Estimate, simulation: &Simulation) -> Comparison {
             };
             ComponentComparison {
                 id,
+                saturated: analytic.replica.is_saturated(),
                 utilization: figures
                     .utilization
-                    .map(|u| exact(u, analytic.utilization().filter(|u| u.is_finite()))),
+                    .map(|u| exact(u, analytic.utilization().filter(|u| *u < 1.0))),
                 mean: figures
                     .latency
                     .map(|l| exact(l.mean, latency.map(|a| a.mean))),

@@ -406,7 +406,14 @@ impl<'a> Engine<'a> {
                 self.in_flight += 1;
                 self.actions.push(Action::Arrive(task));
             }
-            None => self.record_request(self.now, false),
+            None => {
+                if self.measuring {
+                    let tally = self.tally();
+                    tally.dropped += 1;
+                    tally.components[component as usize].errors += 1;
+                }
+                self.record_request(self.now, false);
+            }
         }
     }
 

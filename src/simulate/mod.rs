@@ -339,6 +339,9 @@ pub struct Simulation {
     pub customers: u64,
     /// Requests that failed, over all replications.
     pub errors: u64,
+    /// Of the failed, those refused on arrival because the run already held
+    /// `MAX_TASKS` component visits: the design is overwhelmed.
+    pub dropped: u64,
     /// None when no request completed.
     pub end_to_end: Option<EndToEndFigures>,
     /// Indexed like the design's components.
@@ -571,6 +574,7 @@ impl Totals {
             entry_rps,
             customers: merged.customers,
             errors: merged.errors,
+            dropped: merged.dropped,
             end_to_end,
             components,
             series,

@@ -164,6 +164,9 @@ pub struct Tally {
     pub customers: u64,
     /// Requests that failed.
     pub errors: u64,
+    /// Of the failed, those refused on arrival because the run already held
+    /// as many visits as it may.
+    pub dropped: u64,
     pub end_to_end: FineHistogram,
     pub end_to_end_sum: Sum,
     pub components: Vec<ComponentTally>,
@@ -187,6 +190,7 @@ impl Tally {
         self.length += other.length;
         self.customers += other.customers;
         self.errors += other.errors;
+        self.dropped += other.dropped;
         self.end_to_end.merge(&other.end_to_end);
         self.end_to_end_sum.merge(other.end_to_end_sum);
         for (mine, theirs) in self.components.iter_mut().zip(&other.components) {
@@ -204,6 +208,7 @@ impl Tally {
             length,
             customers: 0,
             errors: 0,
+            dropped: 0,
             end_to_end: FineHistogram::default(),
             end_to_end_sum: Sum::default(),
             components: vec![ComponentTally::default(); components],
