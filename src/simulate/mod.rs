@@ -289,13 +289,15 @@ pub struct ComponentFigures {
     pub mean_utilization: Option<f64>,
     /// Its own response time (waiting and service, not its callees).
     pub latency: Option<LatencyFigures>,
-    /// Station visits per second (for a store, one per copy).
-    pub arrival_rate: f64,
-    /// Time-average number of visits present, waiting or served (L).
-    pub mean_present: f64,
+    /// Station visits per second (for a store, one per copy), all
+    /// replicas together.
+    pub arrival_rate: Interval,
+    /// Time-average number of visits present, waiting or served (L), all
+    /// replicas together.
+    pub mean_present: Interval,
     /// Mean time a visit spends at a replica (W): Little's law says
     /// `mean_present = arrival_rate * mean_sojourn`.
-    pub mean_sojourn: Option<f64>,
+    pub mean_sojourn: Option<Interval>,
     /// Requests to it that failed, over all replications.
     pub errors: u64,
     /// Calls to it abandoned at their timeout, over all replications.
@@ -435,6 +437,9 @@ struct UnitFigures {
 }
 
 struct UnitComponent {
+    arrival_rate: f64,
+    mean_present: f64,
+    mean_sojourn: Option<f64>,
     utilization: Option<f64>,
     mean: Option<f64>,
     p50: Option<f64>,
@@ -472,6 +477,13 @@ impl Totals {
                 .iter()
                 .enumerate()
                 .map(|(id, component)| UnitComponent {
+                    arrival_rate: tally.components[id].visits as f64 / tally.length,
+                    mean_present: nodes_of(component, &tally.nodes)
+                        .iter()
+                        .map(|n| n.present)
+                        .sum::<f64>()
+                        / tally.length,
+                    mean_sojourn: tally.components[id].sojourn.mean(),
                     utilization: utilization(component, &tally.nodes),
                     mean: tally.components[id].response_sum.mean(),
                     p50: tally.components[id].response.quantile(0.5),
@@ -522,8 +534,7 @@ impl Totals {
             .enumerate()
             .map(|(id, component)| {
                 let tally = &merged.components[id];
-                let nodes =
-                    &merged.nodes[component.first_node as usize..][..component.nodes as usize];
+                let nodes = nodes_of(component, &merged.nodes);
                 let latency = (|| {
                     Some(LatencyFigures {
                         mean: over_units(tally.response_sum.mean(), &|u| u.components[id].mean)?,
@@ -542,9 +553,25 @@ impl Totals {
                     mean_utilization: (component.station && up > 0.0)
                         .then(|| busy / (servers * up)),
                     latency: if component.station { latency } else { None },
-                    arrival_rate: tally.visits as f64 / measured,
-                    mean_present: present / measured,
-                    mean_sojourn: tally.sojourn.mean(),
+                    arrival_rate: interval(
+                        tally.visits as f64 / measured,
+                        &self
+                            .units
+                            .iter()
+                            .map(|u| u.components[id].arrival_rate)
+                            .collect::<Vec<_>>(),
+                    ),
+                    mean_present: interval(
+                        present / measured,
+                        &self
+                            .units
+                            .iter()
+                            .map(|u| u.components[id].mean_present)
+                            .collect::<Vec<_>>(),
+                    ),
+                    mean_sojourn: over_units(tally.sojourn.mean(), &|u| {
+                        u.components[id].mean_sojourn
+                    }),
                     errors: tally.errors,
                     timeouts: tally.timeouts,
                 }
@@ -588,6 +615,11 @@ impl Totals {
     }
 }
 
+/// The tallies of a component's replicas.
+fn nodes_of<'a>(component: &plan::ComponentPlan, nodes: &'a [NodeTally]) -> &'a [NodeTally] {
+    &nodes[component.first_node as usize..][..component.nodes as usize]
+}
+
 /// A replica's utilisation from the replicas' busy and up time: of those
 /// that served, together, when requests spread evenly; the busiest one's
 /// when the component's placement makes some busier.
@@ -596,7 +628,7 @@ fn utilization(component: &plan::ComponentPlan, nodes: &[NodeTally]) -> Option<f
         return None;
     }
     let servers = f64::from(component.servers);
-    let served = nodes[component.first_node as usize..][..component.nodes as usize]
+    let served = nodes_of(component, nodes)
         .iter()
         .filter(|node| node.up > 0.0 && node.busy > 0.0);
     if component.uneven() {

@@ -206,12 +206,12 @@ fn littles_law_holds_at_every_station() {
             let Some(sojourn) = figures.mean_sojourn else {
                 continue;
             };
-            let little = figures.arrival_rate * sojourn;
+            let little = figures.arrival_rate.value * sojourn.value;
+            let present = figures.mean_present.value;
             assert!(
-                (figures.mean_present - little).abs() <= 0.01 * figures.mean_present,
-                "{}: L = {}, lambda W = {little}",
+                (present - little).abs() <= 0.01 * present,
+                "{}: L = {present}, lambda W = {little}",
                 component.name(),
-                figures.mean_present
             );
         }
     }
@@ -317,9 +317,9 @@ fn timeouts_and_retries_multiply_the_callee_load() {
     let attempts = 200.0 * (1.0 + p + p * p);
     let slow = run.component("slow");
     assert!(
-        (slow.arrival_rate - attempts).abs() <= 0.02 * attempts,
+        (slow.arrival_rate.value - attempts).abs() <= 0.02 * attempts,
         "{} attempts/s, expected {attempts}",
-        slow.arrival_rate
+        slow.arrival_rate.value
     );
     let error_rate = run.simulation.errors as f64 / run.simulation.customers as f64;
     assert!(
@@ -343,7 +343,7 @@ fn backoff_delays_retries_without_changing_their_number() {
     let p = (-0.5f64).exp();
     let attempts = 200.0 * (1.0 + p + p * p);
     let slow = run.component("slow");
-    assert!((slow.arrival_rate - attempts).abs() <= 0.02 * attempts);
+    assert!((slow.arrival_rate.value - attempts).abs() <= 0.02 * attempts);
     // Successful requests: a first attempt (< 5 ms), or a retry after a
     // 5 ms timeout and a backoff of up to 10 ms, then 20 ms.
     assert!(run.end_to_end().p99.value > 0.01);
@@ -370,7 +370,7 @@ components:
     let primary = run.component("async_db").latency.unwrap().mean;
     assert_inside("primary", primary, 0.01, 2.0);
     // Every write is applied on all three copies.
-    assert!((run.component("quorum_db").arrival_rate - 60.0).abs() < 2.0);
+    assert!((run.component("quorum_db").arrival_rate.value - 60.0).abs() < 2.0);
 }
 
 /// With thread-per-request servers a replica of `a` holds its server while
