@@ -310,3 +310,29 @@ fn help_shows_examples() {
         .stdout(predicate::str::contains("blueprint simulate designs/"))
         .stdout(predicate::str::contains("--fail zone:az1@20s..40s"));
 }
+
+#[test]
+fn human_tables() {
+    for (name, args) in [
+        (
+            "tandem",
+            vec![TANDEM, "--duration", "30s", "--replications", "3"],
+        ),
+        (
+            "zone-loss",
+            vec![
+                NOT_N_PLUS_ONE,
+                "--duration",
+                "30s",
+                "--replications",
+                "2",
+                "--fail",
+                "zone:az1@10s..20s",
+            ],
+        ),
+    ] {
+        let output = blueprint().arg("simulate").args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        insta::assert_snapshot!(name, String::from_utf8(output.stdout).unwrap());
+    }
+}

@@ -131,7 +131,7 @@ pub fn render_text(design: &Design, simulation: &Simulation, comparison: &Compar
     if disagreements > 0 {
         let _ = writeln!(
             out,
-            "\n* {disagreements} figure{} outside the simulation's 95% interval: the analytic model's assumptions do not hold there.",
+            "\n* {disagreements} analytic figure{} outside the simulation's 95% interval. About one in twenty\n  lands outside by chance; a large difference, or one that stays with a longer --duration,\n  means the model's assumptions do not hold there.",
             if disagreements == 1 { " is" } else { "s are" }
         );
     } else {
@@ -157,7 +157,7 @@ fn components_table(design: &Design, simulation: &Simulation, comparison: &Compa
         "p99",
         "analytic",
         "diff",
-        "errors",
+        "failed",
     ]);
     let duration = |seconds: f64| format_duration(seconds);
     let analytic_duration =
@@ -195,7 +195,8 @@ fn components_table(design: &Design, simulation: &Simulation, comparison: &Compa
                 None => cells.extend(["-".to_string(), "-".to_string(), "-".to_string()]),
             }
         }
-        cells.push(format_count(figures.errors as f64));
+        // Calls to it that failed, or that their caller gave up on.
+        cells.push(format_count((figures.errors + figures.timeouts) as f64));
         table.add_row(cells);
     }
     for column in 1..table.column_count() {
@@ -254,7 +255,7 @@ fn timeline_text(series: &[Bucket]) -> String {
                 .map_or("-".to_string(), format_duration)
         };
         table.add_row([
-            format_duration(rows[0].start_s),
+            format!("{}s", trim_number(rows[0].start_s)),
             format_rate(rows.iter().map(|b| b.throughput_rps).sum::<f64>() / count),
             trim_number(rows.iter().map(|b| b.errors_per_s).sum::<f64>() / count),
             worst(|b| b.p50_s),
