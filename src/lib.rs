@@ -20,6 +20,7 @@ pub mod present;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod simulate;
 pub mod suggest;
 pub mod topology;
 

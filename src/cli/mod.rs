@@ -12,6 +12,7 @@ mod practice;
 mod render;
 mod report;
 mod rules;
+mod simulate;
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -74,6 +75,11 @@ enum Command {
         after_help = "Examples:\n  blueprint practice list\n  blueprint practice start url-shortener\n  blueprint practice hint url-shortener\n  blueprint practice grade url-shortener url-shortener.yaml\n  blueprint practice solution url-shortener"
     )]
     Practice(practice::PracticeArgs),
+    /// Simulate the design over time: check the analytic model, play failures
+    #[command(
+        after_help = "Examples:\n  blueprint simulate designs/url-shortener.yaml\n  blueprint simulate designs/chat.yaml --duration 2m --replications 8\n  blueprint simulate designs/chat.yaml --service lognormal:1.5 --arrivals bursty\n  blueprint simulate designs/chat.yaml --fail zone:az1@20s..40s --format json\n  blueprint simulate designs/chat.yaml --blocking --fail ws_gateway:2@10s\n\nTimes in --fail count from the end of the warm-up. The table marks with * every\nanalytic figure outside the simulation's 95% confidence interval."
+    )]
+    Simulate(simulate::SimulateArgs),
     /// List every rule: code, name, default severity and what fires it
     #[command(after_help = "Examples:\n  blueprint rules\n  blueprint rules --format json")]
     Rules(rules::RulesArgs),
@@ -117,6 +123,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Render(args) => render::run(args),
         Command::Report(args) => report::run(args),
         Command::Practice(args) => practice::run(args),
+        Command::Simulate(args) => simulate::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Diff(args) => diff::run(args),

@@ -5,3 +5,4 @@ pub mod diff;
 pub mod envelope;
 pub mod estimate;
 pub mod practice;
+pub mod simulate;

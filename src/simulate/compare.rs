@@ -1,0 +1,141 @@
+//! The simulated figures beside the analytic ones: per component
+//! (utilisation, mean and p99 of its own response) and end to end,
+//! with the difference and whether the analytic value lies inside the
+//! simulation's 95% confidence interval.
+
+use super::Simulation;
+use super::stats::Interval;
+use crate::capacity::Estimate;
+
+/// The analytic end-to-end figures come from a Monte Carlo walk whose p99
+/// is within 2% of its true value (capacity-model.md, section 5): a
+/// difference that small is not held against either side.
+pub const WALK_TOLERANCE: f64 = 0.02;
+
+/// One figure, simulated and analytic.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Figure {
+    pub simulated: Interval,
+    /// None when the analytic model has no value (saturated, not modelled).
+    pub analytic: Option<f64>,
+    /// The analytic value's own uncertainty, as a fraction of it.
+    pub analytic_tolerance: f64,
+}
+
+impl Figure {
+    /// (simulated - analytic) / analytic.
+    pub fn difference(&self) -> Option<f64> {
+        let analytic = self.analytic?;
+        (analytic != 0.0).then(|| (self.simulated.value - analytic) / analytic)
+    }
+
+    /// Whether the analytic value lies inside the simulated interval
+    /// (widened by the analytic value's own tolerance); none without an
+    /// analytic value or an interval.
+    pub fn agrees(&self) -> Option<bool> {
+        let analytic = self.analytic?;
+        self.simulated.half_width?;
+        Some(
+            self.simulated
+                .contains(analytic, self.analytic_tolerance * analytic.abs()),
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComponentComparison {
+    pub id: usize,
+    /// The analytic model has it at or above full utilisation: it has no
+    /// figures to compare, only the simulation's.
+    pub saturated: bool,
+    pub utilization: Option<Figure>,
+    pub mean: Option<Figure>,
+    pub p99: Option<Figure>,
+}
+
+impl ComponentComparison {
+    pub fn figures(&self) -> impl Iterator<Item = &Figure> {
+        [&self.utilization, &self.mean, &self.p99]
+            .into_iter()
+            .flatten()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// Components with a service model, in design order.
+    pub components: Vec<ComponentComparison>,
+    /// `mean`, `p50`, `p90`, `p95`, `p99`, `p999`.
+    pub end_to_end: Vec<(&'static str, Figure)>,
+}
+
+impl Comparison {
+    /// Figures where the analytic value is outside the simulated interval.
+    pub fn disagreements(&self) -> usize {
+        self.components
+            .iter()
+            .flat_map(|c| c.figures())
+            .chain(self.end_to_end.iter().map(|(_, f)| f))
+            .filter(|f| f.agrees() == Some(false))
+            .count()
+    }
+}
+
+pub fn compare(estimate: &Estimate, simulation: &Simulation) -> Comparison {
+    let components = simulation
+        .components
+        .iter()
+        .enumerate()
+        .filter(|(_, figures)| figures.utilization.is_some())
+        .map(|(id, figures)| {
+            let analytic = &estimate.components[id];
+            let latency = analytic.latency;
+            let exact = |simulated: Interval, analytic: Option<f64>| Figure {
+                simulated,
+                analytic,
+                analytic_tolerance: 0.0,
+            };
+            ComponentComparison {
+                id,
+                saturated: analytic.replica.is_saturated(),
+                utilization: figures
+                    .utilization
+                    .map(|u| exact(u, analytic.utilization().filter(|u| *u < 1.0))),
+                mean: figures
+                    .latency
+                    .map(|l| exact(l.mean, latency.map(|a| a.mean))),
+                p99: figures
+                    .latency
+                    .map(|l| exact(l.p99, latency.map(|a| a.p99))),
+            }
+        })
+        .collect();
+    let analytic = estimate.end_to_end.as_ref().ok();
+    let end_to_end = match &simulation.end_to_end {
+        None => Vec::new(),
+        Some(simulated) => [
+            ("mean", simulated.mean, analytic.map(|a| a.mean)),
+            ("p50", simulated.p50, analytic.map(|a| a.p50)),
+            ("p90", simulated.p90, analytic.map(|a| a.p90)),
+            ("p95", simulated.p95, analytic.map(|a| a.p95)),
+            ("p99", simulated.p99, analytic.map(|a| a.p99)),
+            ("p999", simulated.p999, analytic.map(|a| a.p999)),
+        ]
+        .into_iter()
+        .map(|(label, simulated, analytic)| {
+            (
+                label,
+                Figure {
+                    simulated,
+                    analytic,
+                    analytic_tolerance: WALK_TOLERANCE,
+                },
+            )
+        })
+        .collect(),
+    };
+    Comparison {
+        components,
+        end_to_end,
+    }
+}
