@@ -93,7 +93,7 @@ impl Lowering {
 
     fn required<'a, T>(
         &mut self,
-        value: &'a Option<Spanned<T>>,
+        value: &'a S<T>,
         key: &str,
         whose: &str,
         at: Span,
@@ -105,13 +105,13 @@ impl Lowering {
                 Some(format!("add `{key}:`")),
             );
         }
-        value.as_ref()
+        value.as_deref()
     }
 
     fn quantity(
         &mut self,
         field: &str,
-        value: &Option<Spanned<Scalar>>,
+        value: &S<Scalar>,
         kind: QuantityKind,
     ) -> Option<Located<f64>> {
         let value = value.as_ref()?;
@@ -150,7 +150,7 @@ impl Lowering {
     }
 
     /// A fraction in 0..=1 (`0.97` or `97%`); zero is allowed.
-    fn fraction(&mut self, field: &str, value: &Option<Spanned<Scalar>>) -> Option<Located<f64>> {
+    fn fraction(&mut self, field: &str, value: &S<Scalar>) -> Option<Located<f64>> {
         let raw = value.as_ref()?;
         if raw.value == Scalar::Number(0.0) {
             return Some(Located::new(0.0, span_of(raw)));
@@ -158,12 +158,7 @@ impl Lowering {
         self.quantity(field, value, QuantityKind::Percent)
     }
 
-    fn integer(
-        &mut self,
-        field: &str,
-        value: &Option<Spanned<Scalar>>,
-        minimum: u32,
-    ) -> Option<Located<u32>> {
+    fn integer(&mut self, field: &str, value: &S<Scalar>, minimum: u32) -> Option<Located<u32>> {
         let raw = value.as_ref()?;
         let span = span_of(raw);
         let count = raw
@@ -193,7 +188,7 @@ impl Lowering {
         }
     }
 
-    fn number(&mut self, field: &str, value: &Option<Spanned<Scalar>>) -> Option<Located<f64>> {
+    fn number(&mut self, field: &str, value: &S<Scalar>) -> Option<Located<f64>> {
         let raw = value.as_ref()?;
         let span = span_of(raw);
         match raw.value.as_text().map(|t| quantity::parse_count(&t)) {
@@ -216,7 +211,7 @@ impl Lowering {
     fn keyword<K: Copy>(
         &mut self,
         field: &str,
-        value: &Option<Spanned<String>>,
+        value: &S<String>,
         names: &'static [&'static str],
         parse: fn(&str) -> Option<K>,
     ) -> Option<Located<K>> {
@@ -239,15 +234,11 @@ impl Lowering {
         }
     }
 
-    fn flag(value: &Option<Spanned<bool>>) -> Option<Located<bool>> {
+    fn flag(value: &S<bool>) -> Option<Located<bool>> {
         value.as_ref().map(|v| Located::new(v.value, span_of(v)))
     }
 
-    fn reference(
-        &mut self,
-        field: &str,
-        value: &Option<Spanned<String>>,
-    ) -> Option<Located<ComponentId>> {
+    fn reference(&mut self, field: &str, value: &S<String>) -> Option<Located<ComponentId>> {
         let raw = value.as_ref()?;
         self.resolve(field, raw)
     }
@@ -570,26 +561,26 @@ impl Lowering {
     /// Refuses kind-specific fields the component's kind does not have.
     fn check_kind_fields(&mut self, raw: &RawComponent, kind: Kind, name: &str) {
         let given: [(&str, Option<Span>); 20] = [
-            ("rps", raw.rps.as_ref().map(span_of)),
-            ("algorithm", raw.algorithm.as_ref().map(span_of)),
-            ("health_check", raw.health_check.as_ref().map(span_of)),
-            ("rate_limit", raw.rate_limit.as_ref().map(span_of)),
-            ("tls", raw.tls.as_ref().map(span_of)),
-            ("auth", raw.auth.as_ref().map(span_of)),
-            ("hit_ratio", raw.hit_ratio.as_ref().map(span_of)),
-            ("backing", raw.backing.as_ref().map(span_of)),
-            ("ttl", raw.ttl.as_ref().map(span_of)),
-            ("pattern", raw.pattern.as_ref().map(span_of)),
-            ("eviction", raw.eviction.as_ref().map(span_of)),
-            ("partitions", raw.partitions.as_ref().map(span_of)),
-            ("consumer", raw.consumer.as_ref().map(span_of)),
-            ("dead_letter", raw.dead_letter.as_ref().map(span_of)),
-            ("delivery", raw.delivery.as_ref().map(span_of)),
-            ("idempotent", raw.idempotent.as_ref().map(span_of)),
-            ("consistency", raw.consistency.as_ref().map(span_of)),
-            ("partition_mode", raw.partition_mode.as_ref().map(span_of)),
-            ("replication", raw.replication.as_ref().map(span_of)),
-            ("sharding", raw.sharding.as_ref().map(span_of)),
+            ("rps", raw.rps.as_deref().map(span_of)),
+            ("algorithm", raw.algorithm.as_deref().map(span_of)),
+            ("health_check", raw.health_check.as_deref().map(span_of)),
+            ("rate_limit", raw.rate_limit.as_deref().map(span_of)),
+            ("tls", raw.tls.as_deref().map(span_of)),
+            ("auth", raw.auth.as_deref().map(span_of)),
+            ("hit_ratio", raw.hit_ratio.as_deref().map(span_of)),
+            ("backing", raw.backing.as_deref().map(span_of)),
+            ("ttl", raw.ttl.as_deref().map(span_of)),
+            ("pattern", raw.pattern.as_deref().map(span_of)),
+            ("eviction", raw.eviction.as_deref().map(span_of)),
+            ("partitions", raw.partitions.as_deref().map(span_of)),
+            ("consumer", raw.consumer.as_deref().map(span_of)),
+            ("dead_letter", raw.dead_letter.as_deref().map(span_of)),
+            ("delivery", raw.delivery.as_deref().map(span_of)),
+            ("idempotent", raw.idempotent.as_deref().map(span_of)),
+            ("consistency", raw.consistency.as_deref().map(span_of)),
+            ("partition_mode", raw.partition_mode.as_deref().map(span_of)),
+            ("replication", raw.replication.as_deref().map(span_of)),
+            ("sharding", raw.sharding.as_deref().map(span_of)),
         ];
         for (field, span) in given {
             let Some(span) = span else { continue };
@@ -879,7 +870,7 @@ impl Lowering {
                 ReadFrom::from_name,
             )
             .map_or(ReadFrom::Primary, |r| r.value);
-        let quorum = |lowering: &mut Self, field: &str, value: &Option<Spanned<Scalar>>| {
+        let quorum = |lowering: &mut Self, field: &str, value: &S<Scalar>| {
             let located = lowering.integer(field, value, 1)?;
             if located.value > factor {
                 lowering.invalid(
