@@ -364,7 +364,12 @@ fn html_report_is_inert_in_headless_chromium() {
     for design in DESIGNS {
         let html = folder.path().join(output_name(design, "html"));
         let screenshot = folder.path().join(output_name(design, "png"));
-        blueprint_to_file(&["report", design], &html);
+        // The hostile design's report also carries the simulation section.
+        let mut args = vec!["report", design];
+        if design == HOSTILE {
+            args.push("--simulate");
+        }
+        blueprint_to_file(&args, &html);
         let output = run_consumer(
             "node",
             &[script.as_path(), html.as_path(), screenshot.as_path()],

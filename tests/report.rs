@@ -285,3 +285,57 @@ fn the_nearest_blueprint_toml_shapes_the_review() {
     assert!(!html.contains("BP407"));
     assert!(!html.contains("BP307"));
 }
+
+#[test]
+fn a_simulation_section_plays_the_failure_over_time() {
+    let args = [
+        "tests/fixtures/simulate/not-n-plus-one.yaml",
+        "--simulate",
+        "--fail",
+        "zone:az1@20s..40s",
+    ];
+    let html = report(&args);
+    assert!(html.contains("<section id=\"simulation\">"));
+    assert!(html.contains("<li><a href=\"#simulation\">Simulation</a></li>"));
+    assert!(html.contains("failures (times after the warm-up): zone:az1@20s..40s"));
+    // Two charts over time, the failure window shaded in both.
+    assert_eq!(
+        html.matches("<title>End-to-end p50 and p99 of each second</title>")
+            .count(),
+        1
+    );
+    assert_eq!(
+        html.matches("<rect x=\"253.3\" y=\"24\" width=\"181.3\"")
+            .count(),
+        2,
+        "the window 20s..40s of 60s, shaded on both charts"
+    );
+    assert!(html.contains("<th>utilisation</th><th>analytic</th>"));
+    assert_eq!(
+        html,
+        report(&args),
+        "a seeded simulation gives the same page"
+    );
+
+    // The Markdown timeline shows errors inside the window and none after.
+    let markdown = report(&[args[0], args[1], args[2], args[3], "--format", "md"]);
+    let errors_from = |start: &str| -> f64 {
+        let row = markdown
+            .lines()
+            .find(|line| line.starts_with(&format!("| {start} |")))
+            .unwrap_or_else(|| panic!("no timeline row from {start}:\n{markdown}"));
+        row.split('|').nth(3).unwrap().trim().parse().unwrap()
+    };
+    assert!(errors_from("30s") > 0.0);
+    assert_eq!(errors_from("0s"), 0.0);
+    assert_eq!(errors_from("56s"), 0.0);
+}
+
+#[test]
+fn fail_needs_simulate() {
+    blueprint()
+        .args(["report", "designs/chat.yaml", "--fail", "zone:az1@20s..40s"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--simulate"));
+}

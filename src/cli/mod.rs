@@ -67,7 +67,7 @@ enum Command {
     Render(render::RenderArgs),
     /// Write a review document: verdict, diagram, findings, capacity, latency, availability
     #[command(
-        after_help = "Examples:\n  blueprint report designs/checkout.yaml -o checkout.html\n  blueprint report designs/checkout.yaml --format md > REVIEW.md\n  blueprint report design.yaml --fail-on error -o review.html"
+        after_help = "Examples:\n  blueprint report designs/checkout.yaml -o checkout.html\n  blueprint report designs/checkout.yaml --format md > REVIEW.md\n  blueprint report design.yaml --fail-on error -o review.html\n  blueprint report designs/chat.yaml --simulate --fail zone:az1@20s..40s -o chat.html"
     )]
     Report(report::ReportArgs),
     /// Practise a system design interview: bundled scenarios, hints and grading

@@ -2,14 +2,19 @@
 
 use std::path::PathBuf;
 
-use blueprint::capacity::DEFAULT_WALKS;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use blueprint::capacity::{DEFAULT_WALKS, Estimate};
+use blueprint::design::Design;
 use blueprint::diagnostic::Severity;
 use blueprint::report::{self, Input};
+use blueprint::simulate::{self, Progress, Simulation, TimedFailure};
 use clap::{Args, ValueEnum};
 
 use super::check::{FailOn, date, single_design_options};
-use super::load_design_with_source;
 use super::render::emit;
+use super::simulate::watch_progress;
+use super::{fail, load_design_with_source};
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -30,6 +35,12 @@ pub struct ReportArgs {
     /// Judge `until:` dates of suppressions as of this day (YYYY-MM-DD) [default: today]
     #[arg(long, value_name = "DATE", value_parser = date)]
     today: Option<String>,
+    /// Add a section that simulates the design (60 s after a 10 s warm-up, 5 replications) beside the model
+    #[arg(long)]
+    simulate: bool,
+    /// With --simulate: take down NAME, NAME:K or zone:Z during the run (TARGET@20s..40s); repeatable
+    #[arg(long, value_name = "TARGET@FROM..UNTIL", value_parser = TimedFailure::parse, requires = "simulate")]
+    fail: Vec<TimedFailure>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -51,6 +62,21 @@ pub fn run(args: ReportArgs) -> u8 {
         Err(code) => return code,
     };
     let review = blueprint::review_with(&analysis, &options, DEFAULT_WALKS);
+    let simulated = match (&review.estimate, args.simulate) {
+        (Some(estimate), true) => match simulate(&analysis.design, estimate, args.fail) {
+            Ok(simulation) => {
+                let comparison = simulate::compare::compare(estimate, &simulation);
+                Some((simulation, comparison))
+            }
+            Err(code) => return code,
+        },
+        (None, true) => {
+            return fail(
+                "cannot simulate: the design's load never settles (a loop through a queue multiplies its traffic)",
+            );
+        }
+        (_, false) => None,
+    };
     let path = args.path.to_string_lossy();
     let document = report::build(&Input {
         path: &path,
@@ -64,10 +90,35 @@ pub fn run(args: ReportArgs) -> u8 {
             .or(config.fail_on)
             .unwrap_or(Severity::Warning),
         hot_utilization: options.settings.hot_utilization,
+        simulation: simulated
+            .as_ref()
+            .map(|(run, comparison)| (run, comparison)),
     });
     let text = match args.format {
         Format::Html => report::html::render(&document),
         Format::Md => report::markdown::render(&document),
     };
     emit(&text, args.output.as_ref())
+}
+
+/// Runs the simulation with its defaults and the failures asked for, with
+/// a progress bar on a terminal.
+fn simulate(
+    design: &Design,
+    estimate: &Estimate,
+    failures: Vec<TimedFailure>,
+) -> Result<Simulation, u8> {
+    let options = simulate::Options {
+        failures,
+        ..simulate::Options::default()
+    };
+    let progress = Progress::default();
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| watch_progress(&progress, options.total_seconds(), &done));
+        let result = simulate::run(design, estimate, &options, &progress);
+        done.store(true, Ordering::Relaxed);
+        result
+    })
+    .map_err(fail)
 }

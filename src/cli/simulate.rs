@@ -98,7 +98,11 @@ fn positive_number(text: &str) -> Result<f64, String> {
 
 /// A progress bar on standard error, drawn only on a terminal and only
 /// once the run has lasted a second.
-fn watch_progress(progress: &Progress, total: f64, done: &std::sync::atomic::AtomicBool) {
+pub(super) fn watch_progress(
+    progress: &Progress,
+    total: f64,
+    done: &std::sync::atomic::AtomicBool,
+) {
     use std::sync::atomic::Ordering;
     if !std::io::stderr().is_terminal() {
         return;

@@ -63,60 +63,70 @@ fn interval_method(simulation: &Simulation) -> String {
     }
 }
 
-/// The tables and summary lines for people.
-pub fn render_text(design: &Design, simulation: &Simulation, comparison: &Comparison) -> String {
+/// What was simulated and what came of it, in sentences: the load, time
+/// and replications, the distributions, the failures played, the requests
+/// that entered and failed.
+pub fn summary_lines(simulation: &Simulation) -> Vec<String> {
     let options = &simulation.options;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {} entering; {} simulated after a {} warm-up, {} replication{} (seed {})",
-        design.name.value,
-        format_rate(simulation.entry_rps),
-        format_duration(options.duration),
-        format_duration(options.warmup),
-        options.replications,
-        if options.replications == 1 { "" } else { "s" },
-        options.seed,
-    );
-    let _ = writeln!(
-        out,
-        "{} arrivals, {} service times, {} servers",
-        options.arrivals.as_str(),
-        options.service,
-        if options.blocking {
-            "blocking (thread per request)"
-        } else {
-            "non-blocking"
-        }
-    );
+    let mut lines = vec![
+        format!(
+            "{} entering; {} simulated after a {} warm-up, {} replication{} (seed {})",
+            format_rate(simulation.entry_rps),
+            format_duration(options.duration),
+            format_duration(options.warmup),
+            options.replications,
+            if options.replications == 1 { "" } else { "s" },
+            options.seed,
+        ),
+        format!(
+            "{} arrivals, {} service times, {} servers",
+            options.arrivals.as_str(),
+            options.service,
+            if options.blocking {
+                "blocking (thread per request)"
+            } else {
+                "non-blocking"
+            }
+        ),
+    ];
     if !options.failures.is_empty() {
         let failures: Vec<String> = options.failures.iter().map(|f| f.to_string()).collect();
-        let _ = writeln!(
-            out,
+        lines.push(format!(
             "failures (times after the warm-up): {}; the analytic figures have every replica up",
             failures.join(", ")
-        );
+        ));
     }
     let error_share = if simulation.customers > 0 {
         simulation.errors as f64 / simulation.customers as f64
     } else {
         0.0
     };
-    let _ = writeln!(
-        out,
+    lines.push(format!(
         "{} requests entered, {} failed ({})",
         format_count(simulation.customers as f64),
         format_count(simulation.errors as f64),
         percent(error_share)
-    );
+    ));
     if simulation.dropped > 0 {
-        let _ = writeln!(
-            out,
+        lines.push(format!(
             "{} of them refused on arrival: the run held {} component visits at once (overwhelmed)",
             format_count(simulation.dropped as f64),
             format_count(crate::simulate::MAX_TASKS as f64)
-        );
+        ));
     }
+    lines
+}
+
+/// The tables and summary lines for people.
+pub fn render_text(design: &Design, simulation: &Simulation, comparison: &Comparison) -> String {
+    let options = &simulation.options;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        design.name.value,
+        summary_lines(simulation).join("\n")
+    );
     out.push('\n');
 
     let _ = writeln!(
@@ -127,16 +137,7 @@ pub fn render_text(design: &Design, simulation: &Simulation, comparison: &Compar
     out.push_str(&components_table(design, simulation, comparison).to_string());
     out.push_str("\n\n");
     out.push_str(&end_to_end_text(comparison));
-    let disagreements = comparison.disagreements();
-    if disagreements > 0 {
-        let _ = writeln!(
-            out,
-            "\n* {disagreements} analytic figure{} outside the simulation's 95% interval. About one in twenty\n  lands outside by chance; a large difference, or one that stays with a longer --duration,\n  means the model's assumptions do not hold there.",
-            if disagreements == 1 { " is" } else { "s are" }
-        );
-    } else {
-        out.push_str("\nEvery analytic figure lies inside the simulation's 95% interval.\n");
-    }
+    let _ = writeln!(out, "\n{}", agreement_text(comparison));
     if !options.failures.is_empty() {
         out.push('\n');
         out.push_str(&timeline_text(&simulation.series));
@@ -144,21 +145,56 @@ pub fn render_text(design: &Design, simulation: &Simulation, comparison: &Compar
     out
 }
 
+/// Whether the two models agree, for people: how many analytic figures
+/// fall outside the simulated intervals, and what that means.
+pub fn agreement_text(comparison: &Comparison) -> String {
+    match comparison.disagreements() {
+        0 => "Every analytic figure lies inside the simulation's 95% interval.".to_string(),
+        disagreements => format!(
+            "* {disagreements} analytic figure{} outside the simulation's 95% interval. About one in twenty\n  lands outside by chance; a large difference, or one that stays with a longer --duration,\n  means the model's assumptions do not hold there.",
+            if disagreements == 1 { " is" } else { "s are" }
+        ),
+    }
+}
+
+/// The columns of [`component_rows`].
+pub const COMPONENT_HEADER: [&str; 11] = [
+    "component",
+    "utilisation",
+    "analytic",
+    "diff",
+    "mean",
+    "analytic",
+    "diff",
+    "p99",
+    "analytic",
+    "diff",
+    "failed",
+];
+
 fn components_table(design: &Design, simulation: &Simulation, comparison: &Comparison) -> Table {
     let mut table = table();
-    table.set_header([
-        "component",
-        "utilisation",
-        "analytic",
-        "diff",
-        "mean",
-        "analytic",
-        "diff",
-        "p99",
-        "analytic",
-        "diff",
-        "failed",
-    ]);
+    table.set_header(COMPONENT_HEADER);
+    for row in component_rows(design, simulation, comparison) {
+        table.add_row(row);
+    }
+    for column in 1..table.column_count() {
+        if let Some(column) = table.column_mut(column) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}
+
+/// Per component with a service model: simulated (± interval, `*` where
+/// the analytic value is outside it), analytic and difference, for
+/// utilisation, mean and p99; then the calls to it that failed.
+pub fn component_rows(
+    design: &Design,
+    simulation: &Simulation,
+    comparison: &Comparison,
+) -> Vec<Vec<String>> {
+    let mut rows = Vec::with_capacity(comparison.components.len());
     let duration = |seconds: f64| format_duration(seconds);
     let analytic_duration =
         |figure: &Figure| figure.analytic.map_or("-".to_string(), format_duration);
@@ -197,14 +233,9 @@ fn components_table(design: &Design, simulation: &Simulation, comparison: &Compa
         }
         // Calls to it that failed, or that their caller gave up on.
         cells.push(format_count((figures.errors + figures.timeouts) as f64));
-        table.add_row(cells);
+        rows.push(cells);
     }
-    for column in 1..table.column_count() {
-        if let Some(column) = table.column_mut(column) {
-            column.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    table
+    rows
 }
 
 fn end_to_end_text(comparison: &Comparison) -> String {
@@ -213,17 +244,8 @@ fn end_to_end_text(comparison: &Comparison) -> String {
     }
     let mut table = table();
     table.set_header(["end to end", "simulated", "analytic", "diff"]);
-    for (label, figure) in &comparison.end_to_end {
-        table.add_row([
-            label.to_string(),
-            format!(
-                "{}{}",
-                with_interval(figure.simulated, format_duration),
-                mark(figure)
-            ),
-            figure.analytic.map_or("-".to_string(), format_duration),
-            difference(figure),
-        ]);
+    for row in end_to_end_rows(comparison) {
+        table.add_row(row);
     }
     for column in 1..table.column_count() {
         if let Some(column) = table.column_mut(column) {
@@ -233,35 +255,70 @@ fn end_to_end_text(comparison: &Comparison) -> String {
     format!("{table}\n")
 }
 
-/// The series in at most `TIMELINE_ROWS` rows: each row sums or takes the
-/// worst of the seconds it covers.
-fn timeline_text(series: &[Bucket]) -> String {
+/// End to end: (figure, simulated ± interval, analytic, difference).
+pub fn end_to_end_rows(comparison: &Comparison) -> Vec<[String; 4]> {
+    comparison
+        .end_to_end
+        .iter()
+        .map(|(label, figure)| {
+            [
+                label.to_string(),
+                format!(
+                    "{}{}",
+                    with_interval(figure.simulated, format_duration),
+                    mark(figure)
+                ),
+                figure.analytic.map_or("-".to_string(), format_duration),
+                difference(figure),
+            ]
+        })
+        .collect()
+}
+
+/// The columns of [`timeline_rows`].
+pub const TIMELINE_HEADER: [&str; 6] = [
+    "from",
+    "throughput",
+    "errors/s",
+    "worst p50",
+    "worst p99",
+    "most waiting",
+];
+
+/// The series in at most `TIMELINE_ROWS` rows: each row averages the
+/// throughput and errors of the seconds it covers and takes the worst of
+/// their latencies and backlogs. Also gives the seconds per row.
+pub fn timeline_rows(series: &[Bucket]) -> (usize, Vec<[String; 6]>) {
     let per_row = series.len().div_ceil(TIMELINE_ROWS).max(1);
+    let rows = series
+        .chunks(per_row)
+        .map(|rows| {
+            let count = rows.len() as f64;
+            let worst = |pick: fn(&Bucket) -> Option<f64>| {
+                rows.iter()
+                    .filter_map(pick)
+                    .reduce(f64::max)
+                    .map_or("-".to_string(), format_duration)
+            };
+            [
+                format!("{}s", trim_number(rows[0].start_s)),
+                format_rate(rows.iter().map(|b| b.throughput_rps).sum::<f64>() / count),
+                trim_number(rows.iter().map(|b| b.errors_per_s).sum::<f64>() / count),
+                worst(|b| b.p50_s),
+                worst(|b| b.p99_s),
+                format_count(rows.iter().map(|b| b.backlog).fold(0.0, f64::max)),
+            ]
+        })
+        .collect();
+    (per_row, rows)
+}
+
+fn timeline_text(series: &[Bucket]) -> String {
+    let (per_row, rows) = timeline_rows(series);
     let mut table = table();
-    table.set_header([
-        "from",
-        "throughput",
-        "errors/s",
-        "worst p50",
-        "worst p99",
-        "most waiting",
-    ]);
-    for rows in series.chunks(per_row) {
-        let count = rows.len() as f64;
-        let worst = |pick: fn(&Bucket) -> Option<f64>| {
-            rows.iter()
-                .filter_map(pick)
-                .reduce(f64::max)
-                .map_or("-".to_string(), format_duration)
-        };
-        table.add_row([
-            format!("{}s", trim_number(rows[0].start_s)),
-            format_rate(rows.iter().map(|b| b.throughput_rps).sum::<f64>() / count),
-            trim_number(rows.iter().map(|b| b.errors_per_s).sum::<f64>() / count),
-            worst(|b| b.p50_s),
-            worst(|b| b.p99_s),
-            format_count(rows.iter().map(|b| b.backlog).fold(0.0, f64::max)),
-        ]);
+    table.set_header(TIMELINE_HEADER);
+    for row in rows {
+        table.add_row(row);
     }
     for column in 1..table.column_count() {
         if let Some(column) = table.column_mut(column) {

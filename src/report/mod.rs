@@ -7,6 +7,8 @@
 pub mod chart;
 pub mod html;
 pub mod markdown;
+pub mod plot;
+pub mod simulation;
 
 use crate::Analysis;
 use crate::capacity::failure::Failure;
@@ -15,6 +17,8 @@ use crate::design::quantity::{format_duration, format_percent, format_rate, trim
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::present::estimate as figures;
 use crate::render::{self, diagram};
+use crate::simulate::Simulation;
+use crate::simulate::compare::Comparison;
 
 /// What the review document shows, as plain text.
 pub struct Document {
@@ -36,6 +40,8 @@ pub struct Document {
     pub numbers: Option<Numbers>,
     /// The back-of-the-envelope lines of `requirements.workload`.
     pub envelope: Vec<EnvelopeLine>,
+    /// With `report --simulate`: the simulation beside the model.
+    pub simulation: Option<simulation::SimulationSection>,
 }
 
 pub struct ComponentLine {
@@ -150,6 +156,9 @@ pub struct Input<'a> {
     pub fail_on: Severity,
     /// Utilisation from which a component counts as hot.
     pub hot_utilization: f64,
+    /// A simulation of the design under the same estimate, and its
+    /// comparison with it.
+    pub simulation: Option<(&'a Simulation, &'a Comparison)>,
 }
 
 pub fn build(input: &Input) -> Document {
@@ -217,6 +226,9 @@ pub fn build(input: &Input) -> Document {
                     .collect()
             })
             .unwrap_or_default(),
+        simulation: input
+            .simulation
+            .map(|(run, comparison)| simulation::section(design, run, comparison)),
     }
 }
 
