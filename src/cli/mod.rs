@@ -35,8 +35,8 @@ pub const INVALID: u8 = 2;
 #[command(
     name = "blueprint",
     version,
-    about = "System design as code: check, estimate and draw a distributed-system design written in YAML",
-    after_help = "Examples:\n  blueprint check designs/chat.yaml           findings, compiler style\n  blueprint check designs/ --format json      every design in a folder, for tools\n  blueprint rules                             the rule table\n  blueprint explain BP105                     one rule's documentation\n  blueprint diff HEAD:app.yaml app.yaml       what a change does\n  blueprint init --template web-app           a starter design\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable design or bad command line."
+    about = "System design as code: check, estimate, simulate, draw and report on a distributed-system design written in YAML",
+    after_help = "Examples:\n  blueprint check designs/chat.yaml           findings, compiler style\n  blueprint check designs/ --format json      every design in a folder, for tools\n  blueprint rules                             the rule table\n  blueprint explain BP105                     one rule's documentation\n  blueprint diff HEAD:app.yaml app.yaml       what a change does\n  blueprint init --template web-app           a starter design\n  blueprint report designs/chat.yaml          a review document (HTML)\n  blueprint simulate designs/chat.yaml        the design as a discrete-event simulation\n  blueprint practice list                     interview questions to practise on\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable design or bad command line."
 )]
 pub struct Arguments {
     #[command(subcommand)]
