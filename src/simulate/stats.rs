@@ -34,8 +34,8 @@ impl<const SUB: u32> Histogram<SUB> {
         )
     }
 
-    pub fn record(&mut self, time: f64) {
-        let bin = Self::bin(time);
+    /// The counter of `bin`, the bins grown to reach it.
+    fn slot(&mut self, bin: u64) -> &mut u64 {
         if self.counts.is_empty() {
             self.offset = bin;
             self.counts.push(0);
@@ -46,7 +46,11 @@ impl<const SUB: u32> Histogram<SUB> {
         } else if bin >= self.offset + self.counts.len() as u64 {
             self.counts.resize((bin - self.offset) as usize + 1, 0);
         }
-        self.counts[(bin - self.offset) as usize] += 1;
+        &mut self.counts[(bin - self.offset) as usize]
+    }
+
+    pub fn record(&mut self, time: f64) {
+        *self.slot(Self::bin(time)) += 1;
         self.total += 1;
     }
 
@@ -59,18 +63,7 @@ impl<const SUB: u32> Histogram<SUB> {
             if count == 0 {
                 continue;
             }
-            let bin = other.offset + index as u64;
-            if self.counts.is_empty() {
-                self.offset = bin;
-                self.counts.push(0);
-            } else if bin < self.offset {
-                let grow = (self.offset - bin) as usize;
-                self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-                self.offset = bin;
-            } else if bin >= self.offset + self.counts.len() as u64 {
-                self.counts.resize((bin - self.offset) as usize + 1, 0);
-            }
-            self.counts[(bin - self.offset) as usize] += count;
+            *self.slot(other.offset + index as u64) += count;
         }
         self.total += other.total;
     }
