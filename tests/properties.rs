@@ -231,3 +231,32 @@ proptest! {
         prop_assert_eq!(&json["version"], 1);
     }
 }
+
+proptest! {
+    // Each report lays out a diagram and re-runs the model for its charts.
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn a_report_of_any_design_is_written_whole(yaml in random_design()) {
+        use blueprint::diagnostic::Severity;
+        use blueprint::report::{self, Input};
+        let analysis = blueprint::analyse(yaml.as_bytes()).unwrap();
+        let options = blueprint::CheckOptions::default();
+        let review = blueprint::review_with(&analysis, &options, 2_000);
+        let document = report::build(&Input {
+            path: "random.yaml",
+            source: &yaml,
+            analysis: &analysis,
+            estimate: review.estimate.as_ref(),
+            findings: &review.findings,
+            fail_on: Severity::Warning,
+            hot_utilization: 0.8,
+            simulation: None,
+        });
+        let html = report::html::render(&document);
+        prop_assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+        prop_assert_eq!(html.matches("<section id=").count(), html.matches("</section>").count());
+        let markdown = report::markdown::render(&document);
+        prop_assert!(markdown.starts_with("# random: design review"));
+    }
+}
