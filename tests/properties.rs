@@ -260,3 +260,38 @@ proptest! {
         prop_assert!(markdown.starts_with("# random: design review"));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn the_simulation_never_panics_and_counts_add_up(
+        yaml in random_design(),
+        blocking in any::<bool>(),
+        zone in prop::sample::select(vec!["a", "b", "c"]),
+    ) {
+        use blueprint::simulate::{self, Options, Progress, TimedFailure};
+        let analysis = blueprint::analyse(yaml.as_bytes()).unwrap();
+        // A light load, so that each case simulates a few hundred requests.
+        let model = blueprint::capacity::Options { entry_rps: Some(200.0), walks: 0, ..Default::default() };
+        let Ok(estimate) = blueprint::capacity::estimate(&analysis.design, &analysis.topology, &model) else {
+            return Ok(());
+        };
+        let options = Options {
+            duration: 2.0,
+            warmup: 0.5,
+            replications: 2,
+            blocking,
+            failures: vec![TimedFailure::parse(&format!("zone:{zone}@0.5s..1.5s")).unwrap()],
+            ..Options::default()
+        };
+        let simulation = simulate::run(&analysis.design, &estimate, &options, &Progress::default()).unwrap();
+        prop_assert!(simulation.customers > 0);
+        prop_assert!(simulation.errors <= simulation.customers);
+        prop_assert!(simulation.dropped <= simulation.errors);
+        prop_assert_eq!(simulation.components.len(), analysis.design.components.len());
+        for component in &simulation.components {
+            prop_assert!(component.utilization.is_none_or(|u| (0.0..=1.0 + 1e-9).contains(&u.value)));
+        }
+    }
+}
