@@ -257,7 +257,7 @@ fn check_once(args: &CheckArgs) -> u8 {
     }
 
     let failing = reports.iter().zip(&thresholds).any(|(report, threshold)| {
-        Summary::of(std::slice::from_ref(report)).at_or_above(*threshold) > 0
+        Summary::of_findings(&report.diagnostics).at_or_above(*threshold) > 0
     });
     if reports.iter().any(FileReport::is_invalid) {
         INVALID

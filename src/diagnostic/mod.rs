@@ -251,12 +251,13 @@ pub struct Summary {
 
 impl Summary {
     pub fn of<'a>(reports: impl IntoIterator<Item = &'a FileReport>) -> Summary {
+        Summary::of_findings(reports.into_iter().flat_map(|r| &r.diagnostics))
+    }
+
+    /// The counts of one list of findings; suppressed ones are not counted.
+    pub fn of_findings<'a>(findings: impl IntoIterator<Item = &'a Diagnostic>) -> Summary {
         let mut summary = Summary::default();
-        for diagnostic in reports
-            .into_iter()
-            .flat_map(|r| &r.diagnostics)
-            .filter(|d| !d.suppressed)
-        {
+        for diagnostic in findings.into_iter().filter(|d| !d.suppressed) {
             match diagnostic.severity {
                 Severity::Error => summary.error += 1,
                 Severity::Warning => summary.warning += 1,

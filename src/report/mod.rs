@@ -14,7 +14,7 @@ use crate::Analysis;
 use crate::capacity::failure::Failure;
 use crate::capacity::{self, Broken, Estimate};
 use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, Summary};
 use crate::present::estimate as figures;
 use crate::render::{self, diagram};
 use crate::simulate::Simulation;
@@ -233,16 +233,8 @@ pub fn build(input: &Input) -> Document {
 }
 
 fn verdict(findings: &[Diagnostic], fail_on: Severity) -> Verdict {
-    let live = |severity| {
-        findings
-            .iter()
-            .filter(|d| !d.suppressed && d.severity == severity)
-            .count()
-    };
-    let failing = findings
-        .iter()
-        .filter(|d| !d.suppressed && d.severity >= fail_on)
-        .count();
+    let summary = Summary::of_findings(findings);
+    let failing = summary.at_or_above(fail_on);
     let passes = failing == 0;
     let headline = if passes {
         format!("Passes review: no finding at or above {fail_on}")
@@ -255,9 +247,9 @@ fn verdict(findings: &[Diagnostic], fail_on: Severity) -> Verdict {
     Verdict {
         passes,
         headline,
-        errors: live(Severity::Error),
-        warnings: live(Severity::Warning),
-        infos: live(Severity::Info),
+        errors: summary.error,
+        warnings: summary.warning,
+        infos: summary.info,
         suppressed: findings.iter().filter(|d| d.suppressed).count(),
     }
 }
