@@ -93,7 +93,7 @@ pub(super) fn date(text: &str) -> Result<String, String> {
 }
 
 /// Today's date in UTC, as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
-pub(super) fn today_utc() -> String {
+fn today_utc() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
@@ -173,7 +173,7 @@ pub(super) fn single_design_options(
     Ok((config, options))
 }
 
-pub(super) fn read_config(path: &Path) -> Result<Config, String> {
+fn read_config(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
     config::parse(&text).map_err(|error| match error.place {

@@ -6,13 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use blueprint::compare;
-use blueprint::config::{self, Config};
 use blueprint::design::read::MAX_FILE_BYTES;
 use blueprint::diagnostic::Severity;
 use blueprint::present::diff::{Labels, render_json, render_markdown, render_text};
 use clap::{Args, ValueEnum};
 
-use super::check::{FailOn, read_config};
+use super::check::{FailOn, single_design_options};
 use super::{FINDINGS, SUCCESS, analyse_bytes, fail, is_stdin, print_stdout, read_design_bytes};
 
 #[derive(Args, Debug)]
@@ -136,27 +135,18 @@ fn git_blob(spec: &str) -> Result<Vec<u8>, String> {
     Err(format!("cannot read `{spec}` from git: {reason}{hint}"))
 }
 
-/// The configuration both revisions are reviewed with, so that only the
-/// design makes a difference: `--config`, or the nearest blueprint.toml
-/// above the new file (the old file's, or the current folder's, when the
-/// new revision is not a file).
-fn configuration(args: &DiffArgs, sources: [&Source; 2]) -> Result<Config, String> {
-    if let Some(path) = &args.config {
-        return read_config(path);
-    }
-    let folder = sources
+/// The design whose nearest blueprint.toml both revisions are reviewed
+/// with, so that only the design makes a difference: the new file, else
+/// the old one, else `-` (the current folder) when neither is a file.
+fn configured_by(sources: [&Source; 2]) -> PathBuf {
+    sources
         .iter()
         .rev()
         .find_map(|source| match source {
-            Source::File(path) if !is_stdin(path) => path.parent().map(Path::to_path_buf),
+            Source::File(path) if !is_stdin(path) => Some(path.clone()),
             _ => None,
         })
-        .filter(|folder| !folder.as_os_str().is_empty())
-        .unwrap_or_else(|| PathBuf::from("."));
-    match config::discover(&folder) {
-        Some(path) => read_config(&path),
-        None => Ok(Config::default()),
-    }
+        .unwrap_or_else(|| PathBuf::from("-"))
 }
 
 pub fn run(args: DiffArgs) -> u8 {
@@ -165,14 +155,11 @@ pub fn run(args: DiffArgs) -> u8 {
     if old == Source::File(PathBuf::from("-")) && old == new {
         return fail("only one of OLD and NEW can be read from standard input");
     }
-    let config = match configuration(&args, [&old, &new]) {
-        Ok(config) => config,
-        Err(message) => return fail(message),
-    };
-    let options = match config.options(&[], &[], Some(super::check::today_utc())) {
-        Ok(options) => options,
-        Err(unknown) => return fail(format!("{unknown} (see `blueprint rules`)")),
-    };
+    let (config, options) =
+        match single_design_options(&configured_by([&old, &new]), args.config.as_deref(), None) {
+            Ok(found) => found,
+            Err(code) => return code,
+        };
     let mut revisions = Vec::with_capacity(2);
     for source in [&old, &new] {
         let bytes = match source.read() {
