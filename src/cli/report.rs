@@ -2,18 +2,16 @@
 
 use std::path::PathBuf;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use blueprint::capacity::{DEFAULT_WALKS, Estimate};
 use blueprint::design::Design;
 use blueprint::diagnostic::Severity;
 use blueprint::report::{self, Input};
-use blueprint::simulate::{self, Progress, Simulation, TimedFailure};
+use blueprint::simulate::{self, Simulation, TimedFailure};
 use clap::{Args, ValueEnum};
 
 use super::check::{FailOn, date, single_design_options};
 use super::render::emit;
-use super::simulate::watch_progress;
+use super::simulate::run_with_progress;
 use super::{fail, load_design_with_source};
 
 #[derive(Args, Debug)]
@@ -101,8 +99,7 @@ pub fn run(args: ReportArgs) -> u8 {
     emit(&text, args.output.as_ref())
 }
 
-/// Runs the simulation with its defaults and the failures asked for, with
-/// a progress bar on a terminal.
+/// Runs the simulation with its defaults and the failures asked for.
 fn simulate(
     design: &Design,
     estimate: &Estimate,
@@ -112,13 +109,5 @@ fn simulate(
         failures,
         ..simulate::Options::default()
     };
-    let progress = Progress::default();
-    let done = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        scope.spawn(|| watch_progress(&progress, options.total_seconds(), &done));
-        let result = simulate::run(design, estimate, &options, &progress);
-        done.store(true, Ordering::Relaxed);
-        result
-    })
-    .map_err(fail)
+    run_with_progress(design, estimate, &options).map_err(fail)
 }

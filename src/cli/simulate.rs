@@ -4,10 +4,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use blueprint::capacity::{self, EstimateError};
+use blueprint::capacity::{self, Estimate, EstimateError};
+use blueprint::design::Design;
 use blueprint::design::quantity::parse_duration;
 use blueprint::present::simulate::{render_json, render_text};
-use blueprint::simulate::{self, Arrivals, Options, Progress, ServiceTime, TimedFailure};
+use blueprint::simulate::{
+    self, Arrivals, Options, Progress, ServiceTime, SimulateError, Simulation, TimedFailure,
+};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -96,13 +99,24 @@ fn positive_number(text: &str) -> Result<f64, String> {
     }
 }
 
-/// A progress bar on standard error, drawn only on a terminal and only
-/// once the run has lasted a second.
-pub(super) fn watch_progress(
-    progress: &Progress,
-    total: f64,
-    done: &std::sync::atomic::AtomicBool,
-) {
+/// Runs the simulation, with a progress bar on standard error drawn only
+/// on a terminal and only once the run has lasted a second.
+pub(super) fn run_with_progress(
+    design: &Design,
+    estimate: &Estimate,
+    options: &Options,
+) -> Result<Simulation, SimulateError> {
+    let progress = Progress::default();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| watch_progress(&progress, options.total_seconds(), &done));
+        let result = simulate::run(design, estimate, options, &progress);
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        result
+    })
+}
+
+fn watch_progress(progress: &Progress, total: f64, done: &std::sync::atomic::AtomicBool) {
     use std::sync::atomic::Ordering;
     if !std::io::stderr().is_terminal() {
         return;
@@ -158,15 +172,7 @@ pub fn run(args: SimulateArgs) -> u8 {
         failures: args.fail,
         seed: args.seed,
     };
-    let progress = Progress::default();
-    let done = std::sync::atomic::AtomicBool::new(false);
-    let result = std::thread::scope(|scope| {
-        scope.spawn(|| watch_progress(&progress, options.total_seconds(), &done));
-        let result = simulate::run(&analysis.design, &estimate, &options, &progress);
-        done.store(true, std::sync::atomic::Ordering::Relaxed);
-        result
-    });
-    let simulation = match result {
+    let simulation = match run_with_progress(&analysis.design, &estimate, &options) {
         Ok(simulation) => simulation,
         Err(error) => return fail(error),
     };
