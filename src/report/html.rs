@@ -6,17 +6,22 @@
 use askama::Template;
 
 use super::Document;
+use crate::render;
 
 #[derive(Template)]
 #[template(path = "report.html")]
 struct Page<'a> {
     document: &'a Document,
+    /// The diagram as inline SVG (escaped by the SVG writer).
+    diagram_svg: String,
 }
 
 pub fn render(document: &Document) -> String {
-    let mut text = Page { document }
-        .render()
-        .expect("the template only formats strings");
+    let page = Page {
+        document,
+        diagram_svg: render::render(&document.diagram, render::Format::Svg),
+    };
+    let mut text = page.render().expect("the template only formats strings");
     text.push('\n');
     text
 }

@@ -8,12 +8,14 @@ use std::fmt;
 use askama::Template;
 
 use super::Document;
-use crate::render::escape;
+use crate::render::{self, escape};
 
 #[derive(Template)]
 #[template(path = "report.md")]
 struct Page<'a> {
     document: &'a Document,
+    /// The diagram in Mermaid, which GitHub and GitLab draw.
+    diagram_mermaid: String,
 }
 
 impl Page<'_> {
@@ -29,9 +31,11 @@ impl Page<'_> {
 }
 
 pub fn render(document: &Document) -> String {
-    let mut text = Page { document }
-        .render()
-        .expect("the template only formats strings");
+    let page = Page {
+        document,
+        diagram_mermaid: render::render(&document.diagram, render::Format::Mermaid),
+    };
+    let mut text = page.render().expect("the template only formats strings");
     text.push('\n');
     text
 }

@@ -1,8 +1,8 @@
 //! `blueprint report`: a review document of one design. [`build`] gathers
-//! everything the document shows into a [`Document`] of plain text (no
-//! markup, nothing escaped); [`html`] and [`markdown`] lay it out with the
-//! askama templates in `templates/`, which escape every string for their
-//! target.
+//! everything the document shows into a [`Document`]: plain text (no
+//! markup, nothing escaped) and the diagram to draw; [`html`] and
+//! [`markdown`] lay it out with the askama templates in `templates/`, which
+//! escape every string for their target.
 
 pub mod chart;
 pub mod html;
@@ -16,7 +16,7 @@ use crate::capacity::{self, Broken, Estimate};
 use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
 use crate::diagnostic::{Diagnostic, Severity, Summary};
 use crate::present::estimate as figures;
-use crate::render::{self, diagram};
+use crate::render::diagram;
 use crate::simulate::Simulation;
 use crate::simulate::compare::Comparison;
 
@@ -27,10 +27,9 @@ pub struct Document {
     /// The design file as the user named it.
     pub path: String,
     pub verdict: Verdict,
-    /// The diagram as inline SVG (escaped by the SVG writer).
-    pub diagram_svg: String,
-    /// The same diagram in Mermaid, for Markdown viewers that draw it.
-    pub diagram_mermaid: String,
+    /// What the diagram shows; each format draws it its own way (inline
+    /// SVG in HTML, Mermaid in Markdown), so only the one needed is laid out.
+    pub diagram: diagram::Diagram,
     /// What each component is, in file order.
     pub components: Vec<ComponentLine>,
     /// Live findings, errors first; empty groups left out.
@@ -176,8 +175,7 @@ pub fn build(input: &Input) -> Document {
         description: design.description.clone(),
         path: input.path.to_string(),
         verdict: verdict(input.findings, input.fail_on),
-        diagram_svg: render::render(&drawing, render::Format::Svg),
-        diagram_mermaid: render::render(&drawing, render::Format::Mermaid),
+        diagram: drawing,
         components: design
             .components
             .iter()
