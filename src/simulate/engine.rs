@@ -570,7 +570,10 @@ impl<'a> Engine<'a> {
         if elapsed > 0.0 {
             node.busy_area += f64::from(node.busy) * elapsed;
             node.present_area += (node.busy as usize + node.queue.len()) as f64 * elapsed;
-            if node.down == 0 {
+            // A failed replica still finishes the visits it was serving:
+            // while it does, it counts as up, so that its busy time never
+            // exceeds its servers' time.
+            if node.down == 0 || node.busy > 0 {
                 node.up_time += elapsed;
             }
             node.last = now;
