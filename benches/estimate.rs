@@ -21,7 +21,7 @@ fn estimate_against_parse(c: &mut Criterion) {
             let analysis = blueprint::analyse(yaml.as_bytes()).expect("generated design is valid");
             blueprint::capacity::estimate(
                 &analysis.design,
-                &analysis.topology,
+                &analysis.ways,
                 &blueprint::capacity::Options::default(),
             )
             .expect("generated design settles")

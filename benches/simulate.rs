@@ -12,7 +12,7 @@ fn simulate_design(c: &mut Criterion, name: &str, yaml: &str, duration: f64) {
     let analysis = blueprint::analyse(yaml.as_bytes()).expect("the design is valid");
     let estimate = blueprint::capacity::estimate(
         &analysis.design,
-        &analysis.topology,
+        &analysis.ways,
         &blueprint::capacity::Options {
             walks: 0,
             ..blueprint::capacity::Options::default()

@@ -1,8 +1,9 @@
 //! blueprint: system design as code.
 //!
 //! The modules read as the pipeline: [`design`] reads a YAML file (with
-//! spans) into a checked [`design::Design`]; [`topology`] builds its request
-//! graph; [`capacity`] estimates load, latency and availability on it;
+//! spans) into a checked [`design::Design`]; [`topology`] builds its
+//! component graph and [`ways`] the way each operation's requests take
+//! through it; [`capacity`] estimates load, latency and availability on them;
 //! [`rules`] reviews all three; every finding is a
 //! [`diagnostic::Diagnostic`], and [`diagnostic`] renders lists of them for
 //! people and for machines. Nothing here prints or exits: that is the
@@ -23,6 +24,7 @@ pub mod rules;
 pub mod simulate;
 pub mod suggest;
 pub mod topology;
+pub mod ways;
 
 use diagnostic::{Diagnostic, FileReport};
 use rules::Context;
@@ -30,17 +32,31 @@ use rules::Context;
 /// What `check` is asked to do beyond reading the design.
 pub use rules::Options as CheckOptions;
 
-/// A design read and its graph built: what every subcommand starts from.
+/// A design read, its graph and its ways built: what every subcommand
+/// starts from.
+#[derive(Debug)]
 pub struct Analysis {
     pub design: design::Design,
     pub topology: topology::Topology,
+    pub ways: ways::Ways,
 }
 
-/// Reads a design and builds its graph, or the reasons it cannot be read.
+/// Reads a design and builds its graph and ways, or the reasons it cannot
+/// be read.
 pub fn analyse(bytes: &[u8]) -> Result<Analysis, Vec<Diagnostic>> {
     let design = design::load(bytes)?;
-    let topology = topology::build(&design)?;
-    Ok(Analysis { design, topology })
+    analyse_design(design)
+}
+
+/// Builds the graph and the ways of a checked design.
+pub fn analyse_design(design: design::Design) -> Result<Analysis, Vec<Diagnostic>> {
+    let topology = topology::build(&design);
+    let ways = ways::build(&design, &topology)?;
+    Ok(Analysis {
+        design,
+        topology,
+        ways,
+    })
 }
 
 /// Reads, checks and reviews one design file. `path` is only used to name
@@ -77,22 +93,22 @@ pub fn review_with(analysis: &Analysis, options: &CheckOptions, walks: usize) ->
         walks,
         ..capacity::Options::default()
     };
-    let (estimate, mut findings) =
-        match capacity::estimate(design, &analysis.topology, &model_options) {
-            Ok(estimate) => {
-                let findings = findings(analysis, &estimate, options);
-                (Some(estimate), findings)
-            }
-            Err(capacity::EstimateError::Unbounded(unbounded)) => {
-                let finding = rules::scaling::saturated::unbounded_loop(design, &unbounded);
-                let selected = options
-                    .selection
-                    .includes(&rules::scaling::saturated::RULE.code);
-                (None, if selected { vec![finding] } else { Vec::new() })
-            }
-            // No failure is asked for, so no failure can name a stranger.
-            Err(capacity::EstimateError::Failure(_)) => (None, Vec::new()),
-        };
+    let (estimate, mut findings) = match capacity::estimate(design, &analysis.ways, &model_options)
+    {
+        Ok(estimate) => {
+            let findings = findings(analysis, &estimate, options);
+            (Some(estimate), findings)
+        }
+        Err(capacity::EstimateError::Unbounded(unbounded)) => {
+            let finding = rules::scaling::saturated::unbounded_loop(design, &unbounded);
+            let selected = options
+                .selection
+                .includes(&rules::scaling::saturated::RULE.code);
+            (None, if selected { vec![finding] } else { Vec::new() })
+        }
+        // No failure is asked for, so no failure can name a stranger.
+        Err(capacity::EstimateError::Failure(_)) => (None, Vec::new()),
+    };
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Review { estimate, findings }
 }
@@ -100,7 +116,11 @@ pub fn review_with(analysis: &Analysis, options: &CheckOptions, walks: usize) ->
 /// `check`'s review: the end-to-end walk runs only when the design has a
 /// latency target to check.
 fn review(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
-    let walks = if analysis.design.requirements.latency_slo.is_empty() {
+    let has_targets = analysis
+        .ways
+        .entering()
+        .any(|(_, operation)| !operation.latency_slo.is_empty());
+    let walks = if !has_targets {
         0
     } else {
         capacity::DEFAULT_WALKS
@@ -117,6 +137,7 @@ pub fn findings(
     let context = Context {
         design: &analysis.design,
         topology: &analysis.topology,
+        ways: &analysis.ways,
         estimate,
         settings: &options.settings,
     };

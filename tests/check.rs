@@ -110,7 +110,7 @@ fn folders_skip_yaml_that_is_not_a_design() {
     std::fs::create_dir(folder.path().join("nested")).unwrap();
     std::fs::write(
         folder.path().join("nested/api.yml"),
-        "version: 1\nname: Nested\ncomponents:\n  api: { kind: service, replicas: 2 }\n",
+        "version: 1\nname: Nested\nzones: [a, b]\ncomponents:\n  api: { kind: service, replicas: 2, zones: [a, b] }\n",
     )
     .unwrap();
     let (value, code) = json_of(&["check", folder.path().to_str().unwrap()]);
@@ -287,6 +287,7 @@ const READER_ERRORS: &[(&str, &str, Option<&str>, u64, u64)] = &[
     ),
     ("bp007-unknown-zone.yaml", "BP007", Some("api"), 8, 18),
     ("bp008-duplicate-key.yaml", "BP008", None, 7, 3),
+    ("bp011-unknown-operation.yaml", "BP011", Some("api"), 10, 32),
 ];
 
 #[test]

@@ -191,7 +191,7 @@ proptest! {
         let analysis = blueprint::analyse(yaml.as_bytes()).unwrap_or_else(|errors| panic!("{yaml}\n{errors:#?}"));
         for failures in [vec![], vec![blueprint::capacity::failure::Failure::Zone(zone.to_string())]] {
             let options = blueprint::capacity::Options { walks: 2_000, failures, ..Default::default() };
-            let Ok(estimate) = blueprint::capacity::estimate(&analysis.design, &analysis.topology, &options) else { continue };
+            let Ok(estimate) = blueprint::capacity::estimate(&analysis.design, &analysis.ways, &options) else { continue };
             prop_assert!((0.0..=1.0).contains(&estimate.availability.value));
             for component in &estimate.components {
                 prop_assert!(component.utilization().is_none_or(|u| u >= 0.0));
@@ -274,7 +274,7 @@ proptest! {
         let analysis = blueprint::analyse(yaml.as_bytes()).unwrap();
         // A light load, so that each case simulates a few hundred requests.
         let model = blueprint::capacity::Options { entry_rps: Some(200.0), walks: 0, ..Default::default() };
-        let Ok(estimate) = blueprint::capacity::estimate(&analysis.design, &analysis.topology, &model) else {
+        let Ok(estimate) = blueprint::capacity::estimate(&analysis.design, &analysis.ways, &model) else {
             return Ok(());
         };
         let options = Options {

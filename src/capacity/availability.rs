@@ -1,71 +1,385 @@
-//! Availability (capacity-model.md, section 7): k-of-n per component,
-//! quorum per shard for stores, and the components a request cannot do
-//! without in series.
+//! Availability (capacity-model.md, section 7), the way a service level
+//! objective counts it: the share of an operation's requests that succeed.
+//! A component serves a request while enough of its live replicas are up (a
+//! store: enough copies of the one shard holding the key); a request
+//! succeeds when every component it needs serves it; and all of it is
+//! weighed over the states of the failure domains ([`super::domains`]).
 
+use super::domains::{Domains, Placement};
 use super::load::Load;
-use super::replicas::ReplicaModel;
+use super::replicas::{Copies, ReplicaModel};
 use super::station::binomial_tail;
-use crate::design::{CallMode, Component, Design, Kind};
-use crate::topology::{EdgeKind, Topology};
+use crate::design::quantity::{format_duration, format_percent};
+use crate::design::{Component, ComponentId, Design};
+use crate::ways::Reach;
 
 const SECONDS_PER_YEAR: f64 = 365.0 * 86_400.0;
 const SECONDS_PER_MONTH: f64 = 30.0 * 86_400.0;
 
-/// The chance that a component can serve its load.
-pub fn of_component(component: &Component, load: Load, replica: &ReplicaModel) -> f64 {
+/// The chance that a component serves one read and one write.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Serve {
+    pub read: f64,
+    pub write: f64,
+}
+
+impl Serve {
+    const NEVER: Serve = Serve {
+        read: 0.0,
+        write: 0.0,
+    };
+
+    /// Reads and writes mixed by their shares of `load`.
+    fn mixed(self, load: Load) -> f64 {
+        let share = load.read_share();
+        share * self.read + (1.0 - share) * self.write
+    }
+}
+
+/// How a component serves, with every domain up and in each state of the
+/// domains that takes some of its replicas.
+#[derive(Clone, Debug)]
+pub struct ComponentServe {
+    pub up: Serve,
+    /// `(state index, serve)` for the states that touch it.
+    pub states: Vec<(usize, Serve)>,
+    /// In a zone of its own: down `1 - zone_up` of the time, alone.
+    own_zone: Option<f64>,
+    /// A keyed request reaches one shard of it.
+    sharded: bool,
+}
+
+impl ComponentServe {
+    /// The chance that it serves a request with `visits` of it per request
+    /// (reads and writes), given how it serves: a request that reaches it
+    /// with probability `t` costs `t` times its unavailability; a store is
+    /// reached one shard per visit.
+    fn factor(&self, serve: Serve, visits: Load) -> f64 {
+        let reached = |v: f64, up: f64| {
+            if v <= 0.0 {
+                return 1.0;
+            }
+            let t = v.min(1.0);
+            let up = if self.sharded { up.powf(v / t) } else { up };
+            1.0 - t * (1.0 - up)
+        };
+        let in_zone = if self.sharded {
+            reached(visits.reads, serve.read) * reached(visits.writes, serve.write)
+        } else {
+            reached(visits.total(), serve.mixed(visits))
+        };
+        match self.own_zone {
+            Some(zone_up) => {
+                let zone_down = if self.sharded {
+                    reached(visits.reads, 0.0) * reached(visits.writes, 0.0)
+                } else {
+                    reached(visits.total(), 0.0)
+                };
+                zone_up * in_zone + (1.0 - zone_up) * zone_down
+            }
+            None => in_zone,
+        }
+    }
+}
+
+/// How every component serves, in every state of the domains.
+pub fn serving(
+    design: &Design,
+    loads: &[Load],
+    replicas: &[ReplicaModel],
+    caps: &[Option<u32>],
+    domains: &Domains,
+) -> Vec<ComponentServe> {
+    (0..design.components.len())
+        .map(|id| {
+            let component = &design.components[id];
+            let placement = &domains.placements[id];
+            let serve_when = |down: &[usize]| {
+                serve(
+                    component,
+                    loads[id],
+                    &replicas[id],
+                    caps[id],
+                    placement,
+                    domains,
+                    down,
+                )
+            };
+            ComponentServe {
+                up: serve_when(&domains.states[0].down_zones),
+                states: domains
+                    .states_touching(id)
+                    .map(|s| (s, serve_when(&domains.states[s].down_zones)))
+                    .collect(),
+                own_zone: matches!(placement, Placement::Own(_)).then_some(domains.zone_up),
+                sharded: replicas[id].copies.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// The chance that a component serves one request while `down_zones` are
+/// down: `k = ceil(load / capacity)` of its live replicas up (k-of-n), or
+/// for a store, the copies a read or write needs of the shard holding the
+/// key, averaged over its shards.
+fn serve(
+    component: &Component,
+    load: Load,
+    replica: &ReplicaModel,
+    cap: Option<u32>,
+    placement: &Placement,
+    domains: &Domains,
+    down_zones: &[usize],
+) -> Serve {
     let up = component.availability;
     if let Some(copies) = replica.copies {
-        let needed = if load.writes > 0.0 {
-            copies.write_needed.max(copies.read_needed)
-        } else {
-            copies.read_needed
-        };
-        let shard = binomial_tail(copies.live, needed.max(1), up);
-        return shard.powf(f64::from(copies.shards));
+        return serve_store(component, &copies, placement, domains, down_zones, up);
     }
+    let live = placement.live_outside(down_zones);
+    let serving = cap.map_or(live, |cap| live.min(cap));
     let needed = match &component.service {
         Some(service) if load.total() > 0.0 => (load.total() / service.capacity).ceil().max(1.0),
         _ => 1.0,
     };
-    if needed > f64::from(replica.serving.max(replica.live)) {
-        return 0.0;
+    if replica.live == 0 || needed > f64::from(serving) {
+        return Serve::NEVER;
     }
-    binomial_tail(replica.live, needed as u32, up)
+    let chance = binomial_tail(live, needed as u32, up);
+    Serve {
+        read: chance,
+        write: chance,
+    }
 }
 
-/// The components a request waits on and cannot do without: reached from
-/// the entries by sync calls without `fallback`, enqueues and cache misses.
-/// Clients are not counted.
-pub fn required(design: &Design, topology: &Topology) -> Vec<bool> {
-    let mut required = vec![false; design.components.len()];
-    let mut stack: Vec<usize> = topology.entries.clone();
-    for &entry in &topology.entries {
-        required[entry] = true;
+/// A store: shard `s` keeps copy `j` on node `s * f + j`, so its copies sit
+/// in consecutive zones of the component's list (different zones where it
+/// has that many). The pattern repeats every `zones / gcd(f, zones)` shards,
+/// so the work grows with the zones, never with the shards.
+fn serve_store(
+    component: &Component,
+    copies: &Copies,
+    placement: &Placement,
+    domains: &Domains,
+    down_zones: &[usize],
+    up: f64,
+) -> Serve {
+    let zones: Vec<usize> = match (placement, domains.implicit_zone) {
+        (Placement::Own(_), _) => Vec::new(),
+        (Placement::Zoned(_), Some(zone)) => vec![zone],
+        (Placement::Zoned(_), None) => component.zone_ids().to_vec(),
+    };
+    let factor = copies.factor.max(1);
+    let shards = copies.shards.max(1);
+    let period = if zones.is_empty() {
+        1
+    } else {
+        let z = zones.len() as u32;
+        z / gcd(factor % z, z)
+    };
+    let mut read = 0.0;
+    let mut write = 0.0;
+    for class in 0..period.min(shards) {
+        let members = f64::from((shards - class).div_ceil(period));
+        let lost = if zones.is_empty() {
+            0
+        } else {
+            (0..factor)
+                .filter(|copy| {
+                    let position = (u64::from(class) * u64::from(factor) + u64::from(*copy))
+                        % zones.len() as u64;
+                    down_zones.binary_search(&zones[position as usize]).is_ok()
+                })
+                .count() as u32
+        };
+        let live = copies.live.saturating_sub(lost);
+        read += members * binomial_tail(live, copies.read_needed.max(1), up);
+        write += members * binomial_tail(live, copies.write_needed.max(1), up);
     }
-    while let Some(id) = stack.pop() {
-        for (target, edge) in topology.edges_from(id) {
-            let needed = match edge {
-                EdgeKind::Call { index, mode } => {
-                    let call = &design.components[id].calls[index];
-                    !call.fallback
-                        && (mode == CallMode::Sync
-                            || design.components[target].kind() == Kind::Queue)
-                }
-                EdgeKind::Backing => true,
-                EdgeKind::Consumer | EdgeKind::DeadLetter => false,
-            };
-            if needed && !required[target] {
-                required[target] = true;
-                stack.push(target);
-            }
+    Serve {
+        read: read / f64::from(shards),
+        write: write / f64::from(shards),
+    }
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if a == 0 { b } else { gcd(b % a, a) }
+}
+
+/// The chance that a component serves a request of its own mix of reads and
+/// writes, over the states of the domains.
+pub fn expected(serve: &ComponentServe, load: Load, domains: &Domains) -> f64 {
+    let visits = if load.total() > 0.0 {
+        load.scaled(1.0 / load.total())
+    } else {
+        Load::reads(1.0)
+    };
+    expected_factor(serve, visits, domains)
+}
+
+fn expected_factor(serve: &ComponentServe, visits: Load, domains: &Domains) -> f64 {
+    let up_factor = serve.factor(serve.up, visits);
+    let mut total = domains.states[0].probability * up_factor;
+    let mut touched = vec![false; domains.states.len()];
+    for &(state, in_state) in &serve.states {
+        touched[state] = true;
+        total += domains.states[state].probability * serve.factor(in_state, visits);
+    }
+    for (state, weight) in domains.states.iter().enumerate().skip(1) {
+        if !touched[state] {
+            total += weight.probability * up_factor;
         }
     }
-    for (id, component) in design.components.iter().enumerate() {
-        if component.kind() == Kind::Client {
-            required[id] = false;
+    total
+}
+
+/// What takes a share of an operation's requests down.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Culprit {
+    /// A component whose replicas fail on their own.
+    Component(ComponentId),
+    /// A failure domain (a zone or region) going down, by index in
+    /// [`Domains::domains`].
+    Domain(usize),
+}
+
+impl Culprit {
+    /// Its name for people: `` `db` `` or `zone az1`.
+    pub fn describe(self, design: &Design, domains: &Domains) -> String {
+        match self {
+            Culprit::Component(id) => format!("`{}`", design.components[id].name()),
+            Culprit::Domain(domain) => domains.domains[domain].name.clone(),
         }
     }
-    required
+}
+
+/// A share of an operation's requests lost to one culprit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cost {
+    pub culprit: Culprit,
+    /// The share of requests it fails (to first order).
+    pub unavailability: f64,
+}
+
+/// The first `count` costs in words:
+/// `` `db` 0.1% (8.76h a year), zone az1 0.02% (1.75h a year) ``.
+pub fn describe_costs(design: &Design, domains: &Domains, costs: &[Cost], count: usize) -> String {
+    costs
+        .iter()
+        .take(count)
+        .map(|cost| {
+            format!(
+                "{} {} ({} a year)",
+                cost.culprit.describe(design, domains),
+                format_share(cost.unavailability),
+                format_duration(cost.unavailability * SECONDS_PER_YEAR)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A share of requests as a percentage, never rounded down to nothing.
+pub fn format_share(fraction: f64) -> String {
+    if fraction > 0.0 && fraction < 5e-7 {
+        "<0.0001%".to_string()
+    } else {
+        format_percent(fraction)
+    }
+}
+
+/// An operation's availability and what costs it most.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationAvailability {
+    pub availability: Availability,
+    /// The operation's availability budget, the largest cost first: each
+    /// component with every domain up (and, for a component in a zone of
+    /// its own, that zone), and each domain down alone.
+    pub costs: Vec<Cost>,
+}
+
+/// A product that keeps count of its zero factors apart, so that one factor
+/// can be swapped for another.
+#[derive(Clone, Copy, Debug)]
+struct Product {
+    value: f64,
+    zeros: i64,
+}
+
+impl Product {
+    const ONE: Product = Product {
+        value: 1.0,
+        zeros: 0,
+    };
+
+    fn times(&mut self, factor: f64) {
+        if factor > 0.0 {
+            self.value *= factor
+        } else {
+            self.zeros += 1
+        }
+    }
+
+    fn over(&mut self, factor: f64) {
+        if factor > 0.0 {
+            self.value /= factor
+        } else {
+            self.zeros -= 1
+        }
+    }
+
+    fn value(self) -> f64 {
+        if self.zeros > 0 { 0.0 } else { self.value }
+    }
+}
+
+/// An operation's availability: over the states of the domains, the chance
+/// that every component it reaches serves it (capacity-model.md, section 7).
+/// Each state changes only the components with replicas in its domains, so
+/// the work is the operation's components times the states each is in.
+pub fn of_operation(
+    reach: &[Reach],
+    serving: &[ComponentServe],
+    domains: &Domains,
+) -> OperationAvailability {
+    let mut all_up = Product::ONE;
+    let mut change = vec![Product::ONE; domains.states.len()];
+    let mut costs = Vec::with_capacity(reach.len());
+    for r in reach {
+        let serve = &serving[r.component];
+        let up = serve.factor(serve.up, r.visits);
+        all_up.times(up);
+        for &(state, in_state) in &serve.states {
+            change[state].times(serve.factor(in_state, r.visits));
+            change[state].over(up);
+        }
+        if up < 1.0 {
+            costs.push(Cost {
+                culprit: Culprit::Component(r.component),
+                unavailability: 1.0 - up,
+            });
+        }
+    }
+    let up_value = all_up.value();
+    let mut value = domains.states[0].probability * up_value;
+    for (state, weight) in domains.states.iter().enumerate().skip(1) {
+        let mut product = all_up;
+        product.value *= change[state].value;
+        product.zeros += change[state].zeros;
+        value += weight.probability * product.value();
+        if let Some(domain) = weight.single_domain
+            && product.value() < up_value
+        {
+            costs.push(Cost {
+                culprit: Culprit::Domain(domain),
+                unavailability: weight.probability * (up_value - product.value()),
+            });
+        }
+    }
+    costs.sort_by(|a, b| b.unavailability.total_cmp(&a.unavailability));
+    OperationAvailability {
+        availability: Availability::new(value.clamp(0.0, 1.0)),
+        costs,
+    }
 }
 
 /// Availability as people read it.
@@ -115,6 +429,13 @@ mod tests {
     /// k-of-n (Trivedi, Probability and Statistics with Reliability,
     /// Queuing, and Computer Science Applications, 2nd ed., 3.5): a 2-of-3
     /// system of 0.9 components is 3(0.9^2)(0.1) + 0.9^3 = 0.972.
+    #[test]
+    fn gcd_of_small_numbers() {
+        assert_eq!(gcd(0, 3), 3);
+        assert_eq!(gcd(2, 3), 1);
+        assert_eq!(gcd(3, 6), 3);
+    }
+
     #[test]
     fn k_of_n() {
         assert!((binomial_tail(3, 2, 0.9) - 0.972).abs() < 1e-12);

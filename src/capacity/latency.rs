@@ -1,6 +1,7 @@
-//! End-to-end latency (capacity-model.md, section 5): the mean by formula,
-//! and the quantiles by a seeded Monte Carlo walk of the call tree that is
-//! bit-identical whatever the number of threads.
+//! End-to-end latency (capacity-model.md, section 5), operation by
+//! operation along its way: the mean by formula, and the quantiles by a
+//! seeded Monte Carlo walk of the call tree that is bit-identical whatever
+//! the number of threads.
 
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -9,7 +10,8 @@ use serde::Serialize;
 
 use super::replicas::ReplicaModel;
 use super::station::Response;
-use crate::design::{CachePattern, CallMode, Design, Kind, Op};
+use crate::design::{CachePattern, Design, Kind, Op};
+use crate::ways::{NodeId, Via, Wait, Ways, wait};
 
 /// The walks are split into this many chunks, each with its own random
 /// stream: results do not depend on how rayon schedules them.
@@ -17,7 +19,7 @@ const CHUNKS: usize = 64;
 /// Above this many stage visits in all, the walk is refused as too large.
 const MAX_VISITS: f64 = 2e9;
 
-/// End-to-end response time of a request entering at the clients, seconds.
+/// End-to-end response time of a request, seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct EndToEnd {
     pub mean: f64,
@@ -55,13 +57,13 @@ pub enum NoLatency {
     NotComputed,
 }
 
-/// One thing a component does while serving a request, in order.
+/// One thing a node does while serving a request, in order.
 #[derive(Clone, Debug)]
 enum Step {
-    /// A sync call to `target`, `per_request` times: one after another or,
-    /// when `parallel`, all at once.
+    /// A sync call to node `target`, `per_request` times: one after another
+    /// or, when `parallel`, all at once.
     Call {
-        target: usize,
+        target: NodeId,
         op: Op,
         per_request: f64,
         parallel: bool,
@@ -69,43 +71,45 @@ enum Step {
     /// Enqueues to a queue: only the queue's own time is added.
     Enqueue { queue: usize, per_request: f64 },
     /// A cache miss on reads, with probability `1 - hit_ratio`.
-    Miss { backing: usize, hit_ratio: f64 },
+    Miss { backing: NodeId, hit_ratio: f64 },
     /// A write passed on by a write-through cache.
-    WriteThrough { backing: usize },
+    WriteThrough { backing: NodeId },
 }
 
-fn steps_of(design: &Design, id: usize) -> Vec<Step> {
-    let component = &design.components[id];
+/// What a node waits on, in the order of the design.
+fn steps_of(design: &Design, ways: &Ways, node: NodeId) -> Vec<Step> {
+    let component = ways.nodes[node].component;
+    let source = &design.components[component];
     let mut steps = Vec::new();
-    for call in &component.calls {
-        let target = call.to.value;
-        match call.mode {
-            CallMode::Sync => steps.push(Step::Call {
-                target,
-                op: call.op,
-                per_request: call.per_request,
-                parallel: call.parallel,
-            }),
-            CallMode::Async if design.components[target].kind() == Kind::Queue => {
-                steps.push(Step::Enqueue {
-                    queue: target,
+    for edge in ways.edges_from(node) {
+        let to = ways.nodes[edge.to].component;
+        match (edge.via, wait(design, component, edge.via, to)) {
+            (Via::Call(index), Wait::Waits) => {
+                let call = &source.calls[index];
+                steps.push(Step::Call {
+                    target: edge.to,
+                    op: call.op,
                     per_request: call.per_request,
-                })
+                    parallel: call.parallel,
+                });
             }
-            CallMode::Async => {}
-        }
-    }
-    if let Some(backing) = &component.backing {
-        let hit_ratio = component.hit_ratio.as_ref().map_or(0.0, |h| h.value);
-        steps.push(Step::Miss {
-            backing: backing.value,
-            hit_ratio,
-        });
-        if component.kind() == Kind::Cdn || component.cache_pattern() == CachePattern::WriteThrough
-        {
-            steps.push(Step::WriteThrough {
-                backing: backing.value,
-            });
+            (Via::Call(index), Wait::Enqueues) => steps.push(Step::Enqueue {
+                queue: to,
+                per_request: source.calls[index].per_request,
+            }),
+            (Via::Backing, _) => {
+                let hit_ratio = source.hit_ratio.as_ref().map_or(0.0, |h| h.value);
+                steps.push(Step::Miss {
+                    backing: edge.to,
+                    hit_ratio,
+                });
+                if source.kind() == Kind::Cdn
+                    || source.cache_pattern() == CachePattern::WriteThrough
+                {
+                    steps.push(Step::WriteThrough { backing: edge.to });
+                }
+            }
+            _ => {}
         }
     }
     steps
@@ -113,62 +117,57 @@ fn steps_of(design: &Design, id: usize) -> Vec<Step> {
 
 /// Precomputed walk data for one design.
 pub struct Walker<'a> {
+    /// The steps of each node of the ways.
     steps: Vec<Vec<Step>>,
+    /// The component of each node.
+    components: Vec<usize>,
     replicas: &'a [ReplicaModel],
     /// Each component's own mean response to a read and to a write.
     own_means: &'a [(f64, f64)],
-    /// Entries and the share of requests that enter at each.
-    entries: Vec<(usize, f64)>,
 }
 
 impl<'a> Walker<'a> {
     pub fn new(
         design: &Design,
+        ways: &Ways,
         replicas: &'a [ReplicaModel],
         own_means: &'a [(f64, f64)],
-        entry_rps: &[f64],
     ) -> Walker<'a> {
-        let total: f64 = entry_rps.iter().sum();
-        let entries = entry_rps
-            .iter()
-            .enumerate()
-            .filter(|(_, rps)| **rps > 0.0)
-            .map(|(id, rps)| (id, rps / total))
-            .collect();
         Walker {
-            steps: (0..design.components.len())
-                .map(|id| steps_of(design, id))
+            steps: (0..ways.nodes.len())
+                .map(|node| steps_of(design, ways, node))
                 .collect(),
+            components: ways.nodes.iter().map(|n| n.component).collect(),
             replicas,
             own_means,
-            entries,
         }
     }
 
-    fn response(&self, id: usize, op: Op) -> &Response {
+    fn response(&self, node: NodeId, op: Op) -> &Response {
+        let component = self.components[node];
         match op {
-            Op::Read => &self.replicas[id].read,
-            Op::Write => &self.replicas[id].write,
+            Op::Read => &self.replicas[component].read,
+            Op::Write => &self.replicas[component].write,
         }
     }
 
-    /// The mean end-to-end time by formula: each component's own mean, plus
-    /// `per_request` times the mean of each sync call, plus the queue's time
-    /// for each enqueue, plus `(1 - h)` times the backing's mean on misses.
-    /// Parallel calls count as the slowest of their draws only in the walk;
-    /// here they count at their sum, an upper bound.
-    pub fn mean_by_formula(&self, order: &[usize]) -> f64 {
+    /// The mean time of a read at every node by formula: its component's
+    /// own mean, plus `per_request` times the mean of each sync call, plus
+    /// the queue's time for each enqueue, plus `(1 - h)` times the
+    /// backing's mean on misses. Parallel calls count at their sum here, an
+    /// upper bound; the walk takes the slowest of their draws.
+    /// `callees_first` lists every node after the nodes it waits on.
+    pub fn read_means(&self, callees_first: &[NodeId]) -> Vec<f64> {
         let count = self.steps.len();
         let mut read_mean = vec![0.0; count];
         let mut write_mean = vec![0.0; count];
-        // `order` lists callees before callers.
-        for &id in order {
+        for &node in callees_first {
             // Calls and enqueues happen whatever the request does; misses
             // only on reads, write-through only on writes.
             let mut calls = 0.0;
             let mut on_reads = 0.0;
             let mut on_writes = 0.0;
-            for step in &self.steps[id] {
+            for step in &self.steps[node] {
                 match *step {
                     Step::Call {
                         target,
@@ -192,22 +191,18 @@ impl<'a> Walker<'a> {
                     Step::WriteThrough { backing } => on_writes += write_mean[backing],
                 }
             }
-            let (own_read, own_write) = self.own_means[id];
-            read_mean[id] = own_read + calls + on_reads;
-            write_mean[id] = own_write + calls + on_writes;
+            let (own_read, own_write) = self.own_means[self.components[node]];
+            read_mean[node] = own_read + calls + on_reads;
+            write_mean[node] = own_write + calls + on_writes;
         }
-        self.entries
-            .iter()
-            .map(|(id, share)| share * read_mean[*id])
-            .sum()
+        read_mean
     }
 
-    /// One request's end-to-end time, walked with an explicit stack so that
-    /// a deep design cannot overflow the thread's stack.
+    /// One request's end-to-end time from `entry`, walked with an explicit
+    /// stack so that a deep design cannot overflow the thread's stack.
     /// `stack` is only scratch space, kept between walks to spare an
     /// allocation per walk.
-    fn walk(&self, rng: &mut Pcg64Mcg, stack: &mut Vec<Frame>) -> f64 {
-        let entry = self.pick_entry(rng);
+    fn walk(&self, entry: NodeId, rng: &mut Pcg64Mcg, stack: &mut Vec<Frame>) -> f64 {
         stack.clear();
         stack.push(Frame::new(
             entry,
@@ -220,7 +215,7 @@ impl<'a> Walker<'a> {
                 .expect("the walk ends when its root frame does");
             if frame.repeats_left > 0 {
                 frame.repeats_left -= 1;
-                let (target, op) = match self.steps[frame.component][frame.step] {
+                let (target, op) = match self.steps[frame.node][frame.step] {
                     Step::Call { target, op, .. } => (target, op),
                     Step::Miss { backing, .. } => (backing, Op::Read),
                     Step::WriteThrough { backing } => (backing, Op::Write),
@@ -232,7 +227,7 @@ impl<'a> Walker<'a> {
             }
             frame.close_step();
             frame.step = frame.step.wrapping_add(1);
-            if let Some(step) = self.steps[frame.component].get(frame.step) {
+            if let Some(step) = self.steps[frame.node].get(frame.step) {
                 let (repeats, parallel) = match *step {
                     Step::Call {
                         per_request,
@@ -266,27 +261,14 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn pick_entry(&self, rng: &mut Pcg64Mcg) -> usize {
-        let mut pick = rng.random::<f64>();
-        for (id, share) in &self.entries {
-            if pick < *share {
-                return *id;
-            }
-            pick -= share;
-        }
-        self.entries.last().map_or(0, |(id, _)| *id)
-    }
-
-    /// `walks` seeded walks; the quantiles of their times and their mean.
-    pub fn quantiles(
+    /// `walks` seeded walks from `entry`: their times, in no useful order.
+    pub fn sample(
         &self,
+        entry: NodeId,
         walks: usize,
         seed: u64,
         visits_per_walk: f64,
-    ) -> Result<EndToEnd, NoLatency> {
-        if self.entries.is_empty() {
-            return Err(NoLatency::NoLoad);
-        }
+    ) -> Result<Vec<f64>, NoLatency> {
         if visits_per_walk * walks as f64 > MAX_VISITS {
             return Err(NoLatency::TooLarge(visits_per_walk));
         }
@@ -300,22 +282,56 @@ impl<'a> Walker<'a> {
                 let mut rng = Pcg64Mcg::seed_from_u64(seed ^ stream);
                 let mut stack = Vec::new();
                 (0..count)
-                    .map(|_| self.walk(&mut rng, &mut stack))
+                    .map(|_| self.walk(entry, &mut rng, &mut stack))
                     .collect()
             })
             .collect();
-        let mut times: Vec<f64> = chunks.into_iter().flatten().collect();
-        let mean = times.iter().sum::<f64>() / times.len() as f64;
-        let [p50, p90, p95, p99, p999] =
-            order_statistics(&mut times, [0.5, 0.9, 0.95, 0.99, 0.999]);
-        Ok(EndToEnd {
-            mean,
-            p50,
-            p90,
-            p95,
-            p99,
-            p999,
-        })
+        Ok(chunks.into_iter().flatten().collect())
+    }
+}
+
+/// The mean and quantiles of walked times.
+pub fn summarise(mut times: Vec<f64>) -> EndToEnd {
+    let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
+    let [p50, p90, p95, p99, p999] = order_statistics(&mut times, [0.5, 0.9, 0.95, 0.99, 0.999]);
+    EndToEnd {
+        mean,
+        p50,
+        p90,
+        p95,
+        p99,
+        p999,
+    }
+}
+
+/// The mean and quantiles of a mixture of walked samples, each sample set
+/// with its weight (an operation's share of the traffic).
+pub fn summarise_mixture(samples: Vec<(f64, Vec<f64>)>) -> EndToEnd {
+    let mut weighted: Vec<(f64, f64)> = Vec::new();
+    for (weight, times) in &samples {
+        let each = weight / times.len().max(1) as f64;
+        weighted.extend(times.iter().map(|t| (*t, each)));
+    }
+    let total: f64 = weighted.iter().map(|(_, w)| w).sum();
+    let mean = weighted.iter().map(|(t, w)| t * w).sum::<f64>() / total;
+    weighted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let quantile = |q: f64| {
+        let mut seen = 0.0;
+        for (t, w) in &weighted {
+            seen += w;
+            if seen >= q * total {
+                return *t;
+            }
+        }
+        weighted.last().map_or(0.0, |(t, _)| *t)
+    };
+    EndToEnd {
+        mean,
+        p50: quantile(0.5),
+        p90: quantile(0.9),
+        p95: quantile(0.95),
+        p99: quantile(0.99),
+        p999: quantile(0.999),
     }
 }
 
@@ -349,9 +365,9 @@ fn draw_count(rng: &mut Pcg64Mcg, per_request: f64) -> u32 {
     whole as u32 + u32::from(extra)
 }
 
-/// A component being served in one walk.
+/// A node being served in one walk.
 struct Frame {
-    component: usize,
+    node: NodeId,
     op: Op,
     total: f64,
     /// The step in progress; `usize::MAX` before the first.
@@ -363,9 +379,9 @@ struct Frame {
 }
 
 impl Frame {
-    fn new(component: usize, op: Op, own: f64) -> Frame {
+    fn new(node: NodeId, op: Op, own: f64) -> Frame {
         Frame {
-            component,
+            node,
             op,
             total: own,
             step: usize::MAX,

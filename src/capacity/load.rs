@@ -1,40 +1,12 @@
 //! Load propagation (capacity-model.md, section 1): the reads and writes per
-//! second each component receives at the entry load.
+//! second each component receives at the entry load, operation by
+//! operation along the ways, summed per component.
 
 use std::collections::HashMap;
 
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::NodeIndex;
-use petgraph::visit::EdgeRef;
-
-use crate::design::{CachePattern, Design, Kind, Op};
-use crate::topology::{EdgeKind, Topology};
-
-/// Requests per second a component receives, by what they do to its data.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Load {
-    pub reads: f64,
-    pub writes: f64,
-}
-
-impl Load {
-    pub fn total(&self) -> f64 {
-        self.reads + self.writes
-    }
-
-    pub fn read_share(&self) -> f64 {
-        if self.total() > 0.0 {
-            self.reads / self.total()
-        } else {
-            1.0
-        }
-    }
-
-    fn add(&mut self, other: Load) {
-        self.reads += other.reads;
-        self.writes += other.writes;
-    }
-}
+use crate::design::Design;
+pub use crate::ways::Load;
+use crate::ways::{NodeId, Ways, carried};
 
 /// A loop through a queue whose traffic grows without end (every message
 /// produces at least one more).
@@ -47,109 +19,76 @@ pub struct UnboundedLoop {
 /// settling means the loop amplifies its own traffic.
 const MAX_ROUNDS: usize = 10_000;
 
-/// What one unit of `from`'s load sends along an edge.
-pub fn carried(design: &Design, from: usize, edge: EdgeKind, load: Load) -> Load {
-    let component = &design.components[from];
-    match edge {
-        EdgeKind::Call { index, .. } => {
-            let call = &component.calls[index];
-            let amount = load.total() * call.per_request;
-            match call.op {
-                Op::Read => Load {
-                    reads: amount,
-                    writes: 0.0,
-                },
-                Op::Write => Load {
-                    reads: 0.0,
-                    writes: amount,
-                },
-            }
-        }
-        EdgeKind::Backing => {
-            let hit_ratio = component.hit_ratio.as_ref().map_or(0.0, |h| h.value);
-            let writes_pass = component.kind() == Kind::Cdn
-                || matches!(
-                    component.cache_pattern(),
-                    CachePattern::WriteThrough | CachePattern::WriteBehind
-                );
-            Load {
-                reads: (1.0 - hit_ratio) * load.reads,
-                writes: if writes_pass { load.writes } else { 0.0 },
-            }
-        }
-        EdgeKind::Consumer => load,
-        EdgeKind::DeadLetter => Load::default(),
-    }
+/// The load of every node of the ways, and of every component (the sum of
+/// its nodes).
+#[derive(Clone, Debug)]
+pub struct Loads {
+    pub nodes: Vec<Load>,
+    pub components: Vec<Load>,
 }
 
-/// Propagates the entry loads (indexed by component) through the graph.
-/// Loads settle in topological order; loops, which only a queue can close,
-/// are iterated until they settle.
-pub fn propagate(
-    design: &Design,
-    topology: &Topology,
-    entry: &[f64],
-) -> Result<Vec<Load>, UnboundedLoop> {
-    let graph = &topology.graph;
-    let mut loads: Vec<Load> = entry
-        .iter()
-        .map(|&rps| Load {
-            reads: rps,
-            writes: 0.0,
-        })
-        .collect();
-    // tarjan_scc yields groups in reverse topological order.
-    let mut groups = tarjan_scc(graph);
-    groups.reverse();
-    for group in groups {
-        let looped = group.len() > 1 || graph.find_edge(group[0], group[0]).is_some();
-        if looped {
-            settle_loop(design, topology, &group, &mut loads)?;
+/// Propagates the entry load of each operation (`entry_rps[operation]`,
+/// requests/s) along the ways. Loads settle group by group; loops, which
+/// only a queue or an async call can close, are iterated until they settle.
+pub fn propagate(design: &Design, ways: &Ways, entry_rps: &[f64]) -> Result<Loads, UnboundedLoop> {
+    let mut nodes = vec![Load::default(); ways.nodes.len()];
+    for (operation, &rps) in entry_rps.iter().enumerate() {
+        if let Some(entry) = ways.operations[operation].entry_node {
+            nodes[entry].add(Load::reads(rps));
         }
-        for &node in &group {
-            for edge in graph.edges(node) {
-                if looped && group.contains(&edge.target()) {
+    }
+    for group in &ways.load_groups {
+        let looped = group.len() > 1
+            || ways
+                .edges_from(group[0])
+                .iter()
+                .any(|edge| edge.to == group[0]);
+        if looped {
+            settle_loop(design, ways, group, &mut nodes)?;
+        }
+        for &node in group {
+            let from = ways.nodes[node].component;
+            for edge in ways.edges_from(node) {
+                if looped && group.binary_search(&edge.to).is_ok() {
                     continue;
                 }
-                let sent = carried(design, node.index(), *edge.weight(), loads[node.index()]);
-                loads[edge.target().index()].add(sent);
+                let sent = carried(design, from, edge.via, nodes[node]);
+                nodes[edge.to].add(sent);
             }
         }
     }
-    Ok(loads)
+    let mut components = vec![Load::default(); design.components.len()];
+    for (node, load) in nodes.iter().enumerate() {
+        components[ways.nodes[node].component].add(*load);
+    }
+    Ok(Loads { nodes, components })
 }
 
 /// Fixed-point iteration over a loop: each member's load is what enters it
 /// from outside the loop plus what the other members send it.
 fn settle_loop(
     design: &Design,
-    topology: &Topology,
-    group: &[NodeIndex],
+    ways: &Ways,
+    group: &[NodeId],
     loads: &mut [Load],
 ) -> Result<(), UnboundedLoop> {
-    let graph = &topology.graph;
-    let position: HashMap<NodeIndex, usize> =
-        group.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let from_outside: Vec<Load> = group.iter().map(|n| loads[n.index()]).collect();
+    let position: HashMap<NodeId, usize> = group.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let from_outside: Vec<Load> = group.iter().map(|&n| loads[n]).collect();
     for _ in 0..MAX_ROUNDS {
         let mut next = from_outside.clone();
         for &node in group {
-            for edge in graph.edges(node) {
-                if let Some(&target) = position.get(&edge.target()) {
-                    next[target].add(carried(
-                        design,
-                        node.index(),
-                        *edge.weight(),
-                        loads[node.index()],
-                    ));
+            let from = ways.nodes[node].component;
+            for edge in ways.edges_from(node) {
+                if let Some(&target) = position.get(&edge.to) {
+                    next[target].add(carried(design, from, edge.via, loads[node]));
                 }
             }
         }
         let mut change: f64 = 0.0;
-        for (member, load) in group.iter().zip(&next) {
-            let before = loads[member.index()].total();
+        for (&member, load) in group.iter().zip(&next) {
+            let before = loads[member].total();
             change = change.max((load.total() - before).abs() / before.max(1e-9));
-            loads[member.index()] = *load;
+            loads[member] = *load;
         }
         if next
             .iter()
@@ -161,9 +100,10 @@ fn settle_loop(
             return Ok(());
         }
     }
-    Err(UnboundedLoop {
-        components: group.iter().map(|n| n.index()).collect(),
-    })
+    let mut components: Vec<usize> = group.iter().map(|&n| ways.nodes[n].component).collect();
+    components.sort_unstable();
+    components.dedup();
+    Err(UnboundedLoop { components })
 }
 
 #[cfg(test)]
@@ -171,16 +111,16 @@ mod tests {
     use super::*;
 
     fn loads_of(yaml: &str, entry_rps: f64) -> Vec<(String, Load)> {
-        let design = crate::design::load(yaml.as_bytes()).unwrap();
-        let topology = crate::topology::build(&design).unwrap();
-        let mut entry = vec![0.0; design.components.len()];
-        entry[topology.entries[0]] = entry_rps;
-        let loads = propagate(&design, &topology, &entry).unwrap();
-        design
+        let analysis = crate::analyse(yaml.as_bytes()).unwrap();
+        let mut entry = vec![0.0; analysis.ways.operations.len()];
+        entry[0] = entry_rps;
+        let loads = propagate(&analysis.design, &analysis.ways, &entry).unwrap();
+        analysis
+            .design
             .components
             .iter()
             .map(|c| c.name().to_string())
-            .zip(loads)
+            .zip(loads.components)
             .collect()
     }
 

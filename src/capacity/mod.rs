@@ -4,6 +4,8 @@
 //! `check`, `estimate` and every renderer.
 
 pub mod availability;
+pub mod connections;
+pub mod domains;
 pub mod envelope;
 pub mod failure;
 pub mod latency;
@@ -11,17 +13,17 @@ pub mod load;
 pub mod replicas;
 pub mod station;
 
-use petgraph::visit::EdgeFiltered;
 use rayon::prelude::*;
 
 use availability::Availability;
+use domains::Domains;
 use failure::Failure;
 use latency::{EndToEnd, NoLatency, Walker};
 use load::{Load, UnboundedLoop};
 use replicas::ReplicaModel;
 
 use crate::design::{Design, Kind};
-use crate::topology::{EdgeKind, Topology};
+use crate::ways::{WayOperationId, Ways};
 
 /// The walks of the Monte Carlo latency estimate by default: enough to keep
 /// p99 within 2% of its true value.
@@ -78,8 +80,10 @@ pub struct ComponentEstimate {
     /// Mean, p50 and p99 of one replica's response; none when the component
     /// is not modelled or cannot keep up.
     pub latency: Option<Latency>,
+    /// The chance that it serves a request, over the states of the failure
+    /// domains.
     pub availability: f64,
-    /// Requests cannot do without it: counted in the path's availability.
+    /// Some request cannot do without it.
     pub required: bool,
     /// Replicas that keep utilisation at or below the target, when sizing.
     pub needed_replicas: Option<u32>,
@@ -128,6 +132,20 @@ impl QueueEstimate {
     }
 }
 
+/// The figures of one operation (capacity-model.md, sections 5 and 7).
+#[derive(Clone, Debug)]
+pub struct OperationEstimate {
+    pub operation: WayOperationId,
+    /// Requests/s entering.
+    pub rps: f64,
+    pub end_to_end: Result<EndToEnd, NoLatency>,
+    /// The mean by formula (section 5), beside the walk's.
+    pub mean_by_formula: Option<f64>,
+    pub availability: Availability,
+    /// What costs it most, the largest first.
+    pub costs: Vec<availability::Cost>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Estimate {
     pub entry_rps: f64,
@@ -135,15 +153,23 @@ pub struct Estimate {
     /// Entry load per component (non-zero only at entries).
     pub entry_loads: Vec<f64>,
     pub components: Vec<ComponentEstimate>,
+    /// The operations that enter the design, in the order of the ways.
+    pub operations: Vec<OperationEstimate>,
+    /// All traffic: each operation weighted by its rate.
     pub end_to_end: Result<EndToEnd, NoLatency>,
-    /// The mean by formula (section 5), beside the walk's.
+    /// The mean by formula (section 5), beside the walk's, of all traffic.
     pub mean_by_formula: Option<f64>,
     pub bottleneck: Option<usize>,
     /// The largest entry load the design sustains (at utilisation 1).
     pub max_entry_rps: Option<f64>,
+    /// All traffic: the operations' availabilities weighted by their rates.
     pub availability: Availability,
     pub queues: Vec<QueueEstimate>,
     pub failures: Vec<Failure>,
+    /// The failure domains the availability was weighed over.
+    pub domains: Domains,
+    /// The components holding clients' long-lived connections.
+    pub connections: Vec<connections::Held>,
 }
 
 /// How a component fails to serve, under the estimate's load and failures.
@@ -198,6 +224,11 @@ impl Estimate {
         weakest
     }
 
+    /// The estimate of the operation `operation` of the ways, when it enters.
+    pub fn operation(&self, operation: WayOperationId) -> Option<&OperationEstimate> {
+        self.operations.iter().find(|o| o.operation == operation)
+    }
+
     /// True while no component a request needs is broken.
     pub fn path_up(&self) -> bool {
         self.components
@@ -223,7 +254,10 @@ pub enum EstimateError {
 }
 
 /// The entry load of each component and where the total came from.
-fn entry_loads(design: &Design, topology: &Topology, options: &Options) -> (Vec<f64>, EntrySource) {
+fn entry_loads(design: &Design, ways: &Ways, options: &Options) -> (Vec<f64>, EntrySource) {
+    let mut entries: Vec<usize> = ways.entering().filter_map(|(_, o)| o.entry).collect();
+    entries.sort_unstable();
+    entries.dedup();
     let mut entry = vec![0.0; design.components.len()];
     let requirements = &design.requirements;
     let derived_peak = requirements
@@ -235,26 +269,25 @@ fn entry_loads(design: &Design, topology: &Topology, options: &Options) -> (Vec<
         (None, Some(peak)) => (Some(peak), EntrySource::Workload),
         (None, None) => (None, EntrySource::Clients),
     };
-    let without_rps: Vec<usize> = topology
-        .entries
+    let without_rps: Vec<usize> = entries
         .iter()
         .copied()
-        .filter(|&id| design.components[id].rps.is_none())
+        .filter(|&id| design.client_rps(id).is_none())
         .collect();
-    for &id in &topology.entries {
-        if let Some(rps) = &design.components[id].rps {
-            entry[id] = rps.value;
+    for &id in &entries {
+        if let Some(rps) = design.client_rps(id) {
+            entry[id] = rps;
         } else if let Some(peak) = peak {
             entry[id] = peak / without_rps.len() as f64;
         }
     }
     if let Some(total) = options.entry_rps {
         let current: f64 = entry.iter().sum();
-        for &id in &topology.entries {
+        for &id in &entries {
             entry[id] = if current > 0.0 {
                 entry[id] * total / current
             } else {
-                total / topology.entries.len() as f64
+                total / entries.len() as f64
             };
         }
         source = EntrySource::CommandLine;
@@ -296,25 +329,32 @@ fn own_means(replica: &ReplicaModel) -> (f64, f64) {
     (read, write)
 }
 
-/// Runs the capacity model on a design.
+/// Runs the capacity model on a design along its ways.
 pub fn estimate(
     design: &Design,
-    topology: &Topology,
+    ways: &Ways,
     options: &Options,
 ) -> Result<Estimate, EstimateError> {
-    let (entry, entry_source) = entry_loads(design, topology, options);
+    let (entry, entry_source) = entry_loads(design, ways, options);
     let entry_rps: f64 = entry.iter().sum();
-    let loads = load::propagate(design, topology, &entry).map_err(EstimateError::Unbounded)?;
+    let operation_rps: Vec<f64> = ways
+        .operations
+        .iter()
+        .map(|o| o.entry.map_or(0.0, |e| entry[e] * o.share))
+        .collect();
+    let loads = load::propagate(design, ways, &operation_rps).map_err(EstimateError::Unbounded)?;
     let live = failure::live_replicas(design, &options.failures).map_err(EstimateError::Failure)?;
     let caps = replicas::partition_caps(design);
-    let required = availability::required(design, topology);
+    let domains = Domains::new(design, &options.failures);
 
     let replica_models: Vec<ReplicaModel> = design
         .components
         .iter()
         .enumerate()
-        .map(|(id, component)| replicas::model(component, loads[id], live[id], caps[id]))
+        .map(|(id, component)| replicas::model(component, loads.components[id], live[id], caps[id]))
         .collect();
+    let serving =
+        availability::serving(design, &loads.components, &replica_models, &caps, &domains);
     // The response-time integrals and quantiles, and each component's
     // single-failure what-if, are the costly part: spread them over the
     // cores (collected in order, so the result is the same).
@@ -322,13 +362,12 @@ pub fn estimate(
     let components: Vec<ComponentEstimate> = (0..design.components.len())
         .into_par_iter()
         .map(|id| {
-            let component = &design.components[id];
             let replica = replica_models[id].clone();
-            let load = loads[id];
+            let load = loads.components[id];
             ComponentEstimate {
                 latency: latency_of(&replica, load, means[id]),
-                availability: availability::of_component(component, load, &replica),
-                required: required[id],
+                availability: availability::expected(&serving[id], load, &domains),
+                required: ways.required[id],
                 needed_replicas: options.target_utilization.and_then(|target| {
                     let utilization = replica.utilization.filter(|u| u.is_finite())?;
                     Some(
@@ -343,11 +382,6 @@ pub fn estimate(
         })
         .collect();
 
-    let path_availability: f64 = components
-        .iter()
-        .filter(|c| c.required)
-        .map(|c| c.availability)
-        .product();
     let bottleneck = components
         .iter()
         .enumerate()
@@ -370,7 +404,7 @@ pub fn estimate(
                 let service = design.components[c].service.as_ref()?;
                 Some(f64::from(components[c].replica.serving) * service.capacity)
             });
-            let inflow = loads[id].total();
+            let inflow = loads.components[id].total();
             QueueEstimate {
                 queue: id,
                 consumer,
@@ -381,53 +415,123 @@ pub fn estimate(
         })
         .collect();
 
-    let walker = Walker::new(design, &replica_models, &means, &entry);
-    let saturated: Vec<usize> = (0..design.components.len())
-        .filter(|&id| topology.on_request_path[id] && components[id].replica.is_saturated())
-        .collect();
-    let (end_to_end, mean_by_formula) = if entry_rps <= 0.0 {
-        (Err(NoLatency::NoLoad), None)
-    } else if !saturated.is_empty() {
-        (Err(NoLatency::Saturated(saturated)), None)
-    } else {
-        let mean = Some(walker.mean_by_formula(&callees_first(topology)));
-        if options.walks == 0 {
-            (Err(NoLatency::NotComputed), mean)
+    let walker = Walker::new(design, ways, &replica_models, &means);
+    let read_means = walker.read_means(&ways.callees_first);
+    let mut samples: Vec<(f64, Vec<f64>)> = Vec::new();
+    let mut operations = Vec::new();
+    for (id, operation) in ways.entering() {
+        let rps = operation_rps[id];
+        let entry_node = operation
+            .entry_node
+            .expect("entering operations have an entry node");
+        let saturated: Vec<usize> = ways
+            .waited_on(id)
+            .into_iter()
+            .filter(|&c| components[c].replica.is_saturated())
+            .collect();
+        let mean = read_means[entry_node];
+        let (end_to_end, mean_by_formula) = if rps <= 0.0 {
+            (Err(NoLatency::NoLoad), None)
+        } else if !saturated.is_empty() {
+            (Err(NoLatency::Saturated(saturated)), None)
+        } else if options.walks == 0 {
+            (Err(NoLatency::NotComputed), Some(mean))
         } else {
-            let visits: f64 = (0..design.components.len())
-                .filter(|&id| topology.on_request_path[id])
-                .map(|id| loads[id].total() / entry_rps)
-                .sum();
-            (walker.quantiles(options.walks, options.seed, visits), mean)
-        }
-    };
+            let visits: f64 = ways
+                .reach_of(id)
+                .iter()
+                .map(|r| r.visits.total())
+                .sum::<f64>()
+                + 1.0;
+            match walker.sample(entry_node, options.walks, options.seed, visits) {
+                Ok(times) => {
+                    let summary = latency::summarise(times.clone());
+                    samples.push((rps, times));
+                    (Ok(summary), Some(mean))
+                }
+                Err(error) => (Err(error), Some(mean)),
+            }
+        };
+        let operation_availability =
+            availability::of_operation(ways.reach_of(id), &serving, &domains);
+        operations.push(OperationEstimate {
+            operation: id,
+            rps,
+            end_to_end,
+            mean_by_formula,
+            availability: operation_availability.availability,
+            costs: operation_availability.costs,
+        });
+    }
+
+    let (end_to_end, mean_by_formula) = overall_latency(&operations, samples, entry_rps);
+    let loaded: f64 = operations.iter().map(|o| o.rps).sum();
+    let availability = Availability::new(if loaded > 0.0 {
+        operations
+            .iter()
+            .map(|o| o.rps * o.availability.value)
+            .sum::<f64>()
+            / loaded
+    } else {
+        // No load: every operation counts alike.
+        operations.iter().map(|o| o.availability.value).sum::<f64>()
+            / operations.len().max(1) as f64
+    });
 
     Ok(Estimate {
         entry_rps,
         entry_source,
         entry_loads: entry,
         components,
+        operations,
         end_to_end,
         mean_by_formula,
         bottleneck: bottleneck.map(|(id, _)| id),
         max_entry_rps,
-        availability: Availability::new(path_availability),
+        availability,
         queues,
         failures: options.failures.clone(),
+        domains,
+        connections: connections::held(design, &live),
     })
 }
 
-/// Components in an order where every callee comes before its callers
-/// (along calls and cache misses, which have no cycle).
-fn callees_first(topology: &Topology) -> Vec<usize> {
-    let direct = EdgeFiltered::from_fn(&topology.graph, |edge| {
-        matches!(edge.weight(), EdgeKind::Call { .. } | EdgeKind::Backing)
-    });
-    let mut order: Vec<usize> = petgraph::algo::toposort(&direct, None)
-        .map(|nodes| nodes.into_iter().map(|n| n.index()).collect())
-        .unwrap_or_default();
-    order.reverse();
-    order
+/// All traffic's latency: the operations' walks mixed by their rates, or
+/// why there is none.
+fn overall_latency(
+    operations: &[OperationEstimate],
+    samples: Vec<(f64, Vec<f64>)>,
+    entry_rps: f64,
+) -> (Result<EndToEnd, NoLatency>, Option<f64>) {
+    if entry_rps <= 0.0 {
+        return (Err(NoLatency::NoLoad), None);
+    }
+    let loaded: Vec<&OperationEstimate> = operations.iter().filter(|o| o.rps > 0.0).collect();
+    let mut saturated: Vec<usize> = loaded
+        .iter()
+        .filter_map(|o| match &o.end_to_end {
+            Err(NoLatency::Saturated(components)) => Some(components.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    saturated.sort_unstable();
+    saturated.dedup();
+    if !saturated.is_empty() {
+        return (Err(NoLatency::Saturated(saturated)), None);
+    }
+    let total: f64 = loaded.iter().map(|o| o.rps).sum();
+    let mean = loaded
+        .iter()
+        .map(|o| o.mean_by_formula.map(|m| m * o.rps / total))
+        .sum::<Option<f64>>();
+    if let Some(error) = loaded.iter().find_map(|o| o.end_to_end.as_ref().err()) {
+        return (Err(error.clone()), mean);
+    }
+    if samples.is_empty() {
+        return (Err(NoLatency::NotComputed), mean);
+    }
+    (Ok(latency::summarise_mixture(samples)), mean)
 }
 
 /// The first single failure, in the order of the design's zones, that
@@ -470,10 +574,9 @@ mod tests {
     use super::*;
 
     fn run(yaml: &str, options: &Options) -> (Design, Estimate) {
-        let design = crate::design::load(yaml.as_bytes()).unwrap();
-        let topology = crate::topology::build(&design).unwrap();
-        let estimate = estimate(&design, &topology, options).unwrap();
-        (design, estimate)
+        let analysis = crate::analyse(yaml.as_bytes()).unwrap();
+        let estimate = estimate(&analysis.design, &analysis.ways, options).unwrap();
+        (analysis.design, estimate)
     }
 
     const SINGLE_STATION: &str = "version: 1
@@ -631,7 +734,153 @@ components:
   db: { kind: service }
 ";
         let (_, estimate) = run(yaml, &Options::default());
-        assert!((estimate.availability.value - 0.998_001).abs() < 1e-12);
+        // Two 99.9% components in series, in the one zone (99.95%) a
+        // design without zones runs in.
+        assert!((estimate.availability.value - 0.998_001 * 0.9995).abs() < 1e-12);
+    }
+
+    fn availability_of(yaml: &str, failures: Vec<Failure>) -> f64 {
+        let options = Options {
+            walks: 0,
+            failures,
+            ..Options::default()
+        };
+        run(yaml, &options).1.availability.value
+    }
+
+    /// Request-weighted availability (capacity-model.md, section 7): a
+    /// one-replica service that 0.1% of requests reach costs them 0.1% of
+    /// its 0.1% unavailability, not all of it. By hand, with zones and the
+    /// caller never down: 1 - 0.001 x 0.001.
+    #[test]
+    fn a_rarely_used_single_replica_costs_its_share() {
+        let yaml = "version: 1
+name: t
+requirements: { peak_rps: 100/s }
+zones: [a, b, c]
+zone_availability: 100%
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  api:
+    kind: service
+    replicas: 3
+    zones: [a, b, c]
+    availability: 100%
+    calls: [{ to: rare, per_request: 0.001 }]
+  rare: { kind: service, zones: [a] }
+";
+        let value = availability_of(yaml, Vec::new());
+        assert!((value - (1.0 - 0.001 * 0.001)).abs() < 1e-12, "{value}");
+    }
+
+    /// A keyed request reads one shard, so a quorum store is as available
+    /// with 1, 100 or 1,000 shards. By hand: each shard keeps one copy per
+    /// zone and reads need 2 of 3. All zones up (p0 = 0.9995^3):
+    /// 3a^2(1-a) + a^3; one zone down (p1 = 0.0005 x 0.9995^2, three ways):
+    /// a^2; two down: no quorum.
+    #[test]
+    fn a_quorum_store_does_not_lose_availability_to_its_shards() {
+        let design = |shards: u32| {
+            format!(
+                "version: 1
+name: t
+requirements: {{ peak_rps: 100/s }}
+zones: [a, b, c]
+components:
+  users: {{ kind: client, calls: [{{ to: api }}] }}
+  api: {{ kind: service, replicas: 3, zones: [a, b, c], availability: 100%, calls: [{{ to: db }}] }}
+  db:
+    kind: database
+    replicas: {}
+    zones: [a, b, c]
+    replication: {{ factor: 3, mode: quorum }}
+    sharding: {{ shards: {shards} }}
+",
+                shards * 3
+            )
+        };
+        let a: f64 = 0.999;
+        let p0 = 0.9995f64.powi(3);
+        let p1 = 0.0005 * 0.9995f64.powi(2);
+        let expected = p0 * (3.0 * a * a * (1.0 - a) + a.powi(3)) + 3.0 * p1 * a * a;
+        for shards in [1, 100, 1000] {
+            let value = availability_of(&design(shards), Vec::new());
+            assert!((value - expected).abs() < 1e-12, "{shards} shards: {value}");
+        }
+    }
+
+    /// A store whose nodes all sit in zone `a`, on the way of 30% of
+    /// requests: those requests fail while `a` is down (alone, or with one
+    /// other zone); everything else survives any one or two zones.
+    #[test]
+    fn a_store_in_one_zone_costs_its_share_of_that_zone() {
+        let yaml = "version: 1
+name: t
+requirements: { peak_rps: 100/s }
+zones: [a, b, c]
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  api:
+    kind: service
+    replicas: 3
+    zones: [a, b, c]
+    availability: 100%
+    calls: [{ to: db, per_request: 0.3 }]
+  db: { kind: database, replicas: 3, zones: [a], availability: 100% }
+";
+        let up = 0.9995f64;
+        let p0 = up.powi(3);
+        let p1 = (1.0 - up) * up * up;
+        let p2 = (1.0 - up) * (1.0 - up) * up;
+        let expected = p0 + 3.0 * p1 + 3.0 * p2 - 0.3 * (p1 + 2.0 * p2);
+        let value = availability_of(yaml, Vec::new());
+        assert!(
+            (value - expected).abs() < 1e-12,
+            "{value} against {expected}"
+        );
+        let (_, failed) = run(
+            yaml,
+            &Options {
+                walks: 0,
+                failures: vec![Failure::Zone("a".into())],
+                ..Options::default()
+            },
+        );
+        assert!(!failed.path_up());
+    }
+
+    /// k of n with a zone down: `api` needs 2 of its 3 replicas for its
+    /// load; with zone `a` failed, both others and both their zones must be
+    /// up: 0.9995^2 x 0.999^2.
+    #[test]
+    fn k_of_n_with_a_zone_down() {
+        let yaml = "version: 1
+name: t
+requirements: { peak_rps: 150/s }
+zones: [a, b, c]
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  api: { kind: service, replicas: 3, zones: [a, b, c], capacity: 100/s, latency: 1ms }
+";
+        let value = availability_of(yaml, vec![Failure::Zone("a".into())]);
+        let expected = 0.9995f64.powi(2) * 0.999f64.powi(2);
+        assert!((value - expected).abs() < 1e-12, "{value}");
+    }
+
+    /// Without zones every replica runs in one zone, so no request beats
+    /// the zone's availability however many replicas there are.
+    #[test]
+    fn a_design_without_zones_is_capped_by_its_zone() {
+        let yaml = "version: 1
+name: t
+requirements: { peak_rps: 100/s }
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  api: { kind: service, replicas: 10, availability: 100% }
+";
+        assert!((availability_of(yaml, Vec::new()) - 0.9995).abs() < 1e-12);
+        let custom = yaml.replace("requirements:", "zone_availability: 99.99%\nrequirements:");
+        assert!((availability_of(&custom, Vec::new()) - 0.9999).abs() < 1e-12);
     }
 
     proptest::proptest! {

@@ -211,7 +211,12 @@ fn store(component: &Component, load: Load, live: u32) -> ReplicaModel {
     }
     let hottest_share = hottest_shard_share(shards, hot_key_share);
     let shard_reads = hottest_share * load.reads;
-    let shard_writes = hottest_share * load.writes;
+    // Ranges over a growing key: the newest shard takes every write.
+    let shard_writes = if sharding.is_some_and(|s| s.writes_to_newest_shard()) {
+        load.writes
+    } else {
+        hottest_share * load.writes
+    };
     let spread_reads = replication.is_some_and(|r| r.read_from != ReadFrom::Primary);
     let reads_per_copy = if spread_reads {
         shard_reads / f64::from(live_copies)
@@ -308,6 +313,25 @@ mod tests {
             None,
         );
         assert!((replica.station.unwrap().arrival_rate - 325.0).abs() < 1e-9);
+    }
+
+    /// Ranges over a growing key (capacity-model.md, section 3): 4 shards,
+    /// 800 reads/s spread (200 on each), 400 writes/s all on the newest.
+    #[test]
+    fn a_growing_range_key_puts_every_write_on_the_newest_shard() {
+        let db = component(
+            "{ kind: database, replicas: 4, capacity: 1k/s, latency: 1ms, sharding: { key: created_at, strategy: range } }",
+        );
+        let replica = model(
+            &db,
+            Load {
+                reads: 800.0,
+                writes: 400.0,
+            },
+            4,
+            None,
+        );
+        assert!((replica.station.unwrap().arrival_rate - 600.0).abs() < 1e-9);
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn run(args: EstimateArgs) -> u8 {
         seed: args.seed,
         target_utilization: args.target_utilization,
     };
-    let estimate = match capacity::estimate(&analysis.design, &analysis.topology, &options) {
+    let estimate = match capacity::estimate(&analysis.design, &analysis.ways, &options) {
         Ok(estimate) => estimate,
         Err(EstimateError::Failure(message)) => return fail(message),
         Err(EstimateError::Unbounded(unbounded)) => {
@@ -88,8 +88,8 @@ pub fn run(args: EstimateArgs) -> u8 {
         }
     };
     match args.format {
-        Format::Table => print_stdout(&render_text(&analysis.design, &estimate, walks, args.seed)),
-        Format::Json => print_stdout(&render_json(&analysis.design, &estimate)),
+        Format::Table => print_stdout(&render_text(&analysis, &estimate, walks, args.seed)),
+        Format::Json => print_stdout(&render_json(&analysis, &estimate)),
     }
     SUCCESS
 }

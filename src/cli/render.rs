@@ -69,7 +69,7 @@ pub fn run(args: RenderArgs) -> u8 {
     };
     let estimate = match capacity::estimate(
         &analysis.design,
-        &analysis.topology,
+        &analysis.ways,
         &Options {
             walks: 0,
             ..Options::default()

@@ -149,7 +149,7 @@ pub fn run(args: SimulateArgs) -> u8 {
         seed: args.seed,
         ..capacity::Options::default()
     };
-    let estimate = match capacity::estimate(&analysis.design, &analysis.topology, &model_options) {
+    let estimate = match capacity::estimate(&analysis.design, &analysis.ways, &model_options) {
         Ok(estimate) => estimate,
         Err(EstimateError::Failure(message)) => return fail(message),
         Err(EstimateError::Unbounded(_)) => {

@@ -7,7 +7,7 @@ use crate::capacity::latency::NoLatency;
 use crate::capacity::{self, Estimate};
 use crate::design::Design;
 use crate::rules::redundancy::is_owned;
-use crate::topology::Topology;
+use crate::ways::Ways;
 
 /// End-to-end latency of a request entering at the clients.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -67,7 +67,7 @@ impl Metrics {
 }
 
 /// The figures of a design from its estimate (run with the Monte Carlo walk).
-pub fn measure(design: &Design, topology: &Topology, estimate: &Estimate) -> Metrics {
+pub fn measure(design: &Design, ways: &Ways, estimate: &Estimate) -> Metrics {
     let end_to_end = match &estimate.end_to_end {
         Ok(walked) => EndToEnd::Known {
             p50: walked.p50,
@@ -85,7 +85,7 @@ pub fn measure(design: &Design, topology: &Topology, estimate: &Estimate) -> Met
         end_to_end,
         availability: estimate.availability.value,
         nines: estimate.availability.nines,
-        fatal_failures: fatal_failures(design, topology, estimate),
+        fatal_failures: fatal_failures(design, ways, estimate),
     }
 }
 
@@ -93,7 +93,7 @@ pub fn measure(design: &Design, topology: &Topology, estimate: &Estimate) -> Met
 /// design lost in turn (every component at once, as `--fail zone:Z`), and
 /// one replica of each owned component the path needs that is placed in no
 /// zone (its own N+1 test, as BP103 runs it).
-fn fatal_failures(design: &Design, topology: &Topology, estimate: &Estimate) -> Vec<FatalFailure> {
+fn fatal_failures(design: &Design, ways: &Ways, estimate: &Estimate) -> Vec<FatalFailure> {
     let mut fatal = Vec::new();
     for zone in &design.zones {
         let options = capacity::Options {
@@ -103,7 +103,7 @@ fn fatal_failures(design: &Design, topology: &Topology, estimate: &Estimate) -> 
         };
         // The zone is the design's own and the load settled without it, so
         // the what-if cannot fail; if it did there would be nothing to say.
-        let Ok(what_if) = capacity::estimate(design, topology, &options) else {
+        let Ok(what_if) = capacity::estimate(design, ways, &options) else {
             continue;
         };
         if !what_if.path_up() {
@@ -137,11 +137,14 @@ mod tests {
     use super::*;
 
     fn metrics(yaml: &str) -> Metrics {
-        let design = crate::design::load(yaml.as_bytes()).unwrap();
-        let topology = crate::topology::build(&design).unwrap();
-        let estimate =
-            capacity::estimate(&design, &topology, &capacity::Options::default()).unwrap();
-        measure(&design, &topology, &estimate)
+        let analysis = crate::analyse(yaml.as_bytes()).unwrap();
+        let estimate = capacity::estimate(
+            &analysis.design,
+            &analysis.ways,
+            &capacity::Options::default(),
+        )
+        .unwrap();
+        measure(&analysis.design, &analysis.ways, &estimate)
     }
 
     /// 1,000 req/s on 800/s replicas: losing az1 leaves one replica at

@@ -42,7 +42,7 @@ pub fn assess(analysis: Analysis, options: &CheckOptions) -> Revision {
     let review = crate::review_with(&analysis, options, capacity::DEFAULT_WALKS);
     let metrics = review
         .estimate
-        .map(|estimate| metrics::measure(&analysis.design, &analysis.topology, &estimate));
+        .map(|estimate| metrics::measure(&analysis.design, &analysis.ways, &estimate));
     Revision {
         design: analysis.design,
         findings: review.findings,

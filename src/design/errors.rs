@@ -150,20 +150,28 @@ pub const SYNC_CYCLE: Code = Code {
     code: "BP005",
     name: "sync-cycle",
     severity: Severity::Error,
-    summary: "sync calls form a cycle (the cycle is printed)",
+    summary: "sync calls form a cycle, followed operation by operation (the cycle is printed)",
     docs: r#"## Why it matters
 If `a` waits for `b` and `b` waits for `a`, every request creates another,
 so the load never ends and no latency is finite. Such a design deadlocks
-under load in real life too. A loop through a queue is fine: the consumer
-picks the message up later, and nothing waits on it.
+under load in real life too.
+
+A loop through a queue or an async call is not one: nothing waits on it.
+It is still a problem when every trip round sends on at least as much as it
+received, since the traffic then grows without end: that is BP201.
 
 ## What fires it
-Calls that are not through a queue (sync calls, async calls straight to a
-service, and cache misses to their `backing`) that lead from a component back
-to itself. The message prints the cycle as `a -> b -> a`.
+Sync calls and cache misses (to a `backing`) that lead from a component back
+to itself *for the same request*. Calls are followed operation by operation:
+a call with `for: [send]` is only made for `send` requests, and a call with
+`as: deliver` hands the callee a `deliver` request. So a chat server that
+pushes a message back through the gateway `as: deliver` is not a cycle when
+the gateway makes no call for `deliver`. The message prints the cycle as
+`a (send) -> b (send) -> a (send)`.
 
 ## How to fix it
-Break the loop: make one of the calls go through a queue, or remove it.
+Break the loop: make one of the calls go through a queue, say which
+operations a call is for, or remove it.
 
 ```yaml
 # before
@@ -279,6 +287,50 @@ components:
 "#,
 };
 
+pub const UNKNOWN_OPERATION: Code = Code {
+    code: "BP011",
+    name: "unknown-operation",
+    severity: Severity::Error,
+    summary: "`for`, `as` or an operation's `client` names nothing declared, or a client's operation shares do not add up to 1",
+    docs: r#"## Why it matters
+Operations say which kind of request takes which way through the design. A
+misspelt operation name in a call's `for` would silently leave the call out
+of every request, and shares that do not add up would make load appear or
+vanish at the entry.
+
+## What fires it
+- a call's `for` or `as` names an operation that `operations:` does not
+  declare (the hint suggests the closest name);
+- an operation's `client` names no component of kind `client`, or the design
+  has several clients and the operation does not say which it enters at;
+- the `share`s of one client's operations do not add up to 1 (within 0.5%),
+  or one client's operations mix `share` and `rps`, or their `rps` disagree
+  with the client's own `rps`.
+
+## How to fix it
+Use a declared name, or declare the operation. Make the shares of each
+client's operations add up to 1:
+
+```yaml
+# before
+operations:
+  shorten: { share: 0.1 }
+  redirect: { share: 0.8 }
+components:
+  api: { kind: service, calls: [{ to: keygen, for: shortn }] }
+```
+
+```yaml
+# after
+operations:
+  shorten: { share: 0.1 }
+  redirect: { share: 0.9 }
+components:
+  api: { kind: service, calls: [{ to: keygen, for: shorten }] }
+```
+"#,
+};
+
 /// Every reader error, in code order.
 pub const ALL: &[&Code] = &[
     &INVALID_YAML,
@@ -289,4 +341,5 @@ pub const ALL: &[&Code] = &[
     &INCONSISTENT_CAPACITY,
     &UNKNOWN_ZONE,
     &DUPLICATE_KEY,
+    &UNKNOWN_OPERATION,
 ];

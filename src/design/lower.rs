@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use serde_saphyr::Spanned;
 
 use super::errors::{
-    INCONSISTENT_CAPACITY, INVALID_VALUE, UNKNOWN_COMPONENT, UNKNOWN_FIELD, UNKNOWN_ZONE,
+    INCONSISTENT_CAPACITY, INVALID_VALUE, UNKNOWN_COMPONENT, UNKNOWN_FIELD, UNKNOWN_OPERATION,
+    UNKNOWN_ZONE,
 };
 use super::model::*;
 use super::quantity::{self, QuantityError, QuantityKind};
@@ -34,6 +35,11 @@ fn span_of<T>(spanned: &Spanned<T>) -> Span {
 /// The kinds each kind-specific field belongs to.
 const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ("rps", &[Kind::Client]),
+    ("connections", &[Kind::Client]),
+    (
+        "max_connections",
+        &[Kind::LoadBalancer, Kind::Gateway, Kind::Service],
+    ),
     ("algorithm", &[Kind::LoadBalancer]),
     ("health_check", &[Kind::LoadBalancer, Kind::Gateway]),
     ("rate_limit", &[Kind::LoadBalancer, Kind::Gateway]),
@@ -48,7 +54,7 @@ const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ("consumer", &[Kind::Queue]),
     ("dead_letter", &[Kind::Queue]),
     ("delivery", &[Kind::Queue]),
-    ("idempotent", &[Kind::Worker, Kind::Service]),
+    ("idempotent", &[Kind::Worker, Kind::Service, Kind::External]),
     (
         "consistency",
         &[Kind::Database, Kind::Cache, Kind::Search, Kind::ObjectStore],
@@ -69,6 +75,8 @@ struct Lowering {
     component_kinds: Vec<Option<Kind>>,
     zones: HashMap<String, ZoneId>,
     zone_names: Vec<String>,
+    operations: HashMap<String, OperationId>,
+    operation_names: Vec<String>,
     /// Where the top of the design is, for errors about missing keys.
     top: Span,
     /// The component being lowered: errors inside it name it.
@@ -266,6 +274,43 @@ impl Lowering {
         None
     }
 
+    /// Resolves an operation named by `field` (`for` or `as`); `outer` is
+    /// the place of the whole value, for a name that has none of its own.
+    fn operation(
+        &mut self,
+        field: &str,
+        raw: &Spanned<String>,
+        outer: Span,
+    ) -> Option<Located<OperationId>> {
+        let own = span_of(raw);
+        let span = if own.line == 0 { outer } else { own };
+        if let Some(&id) = self.operations.get(&raw.value) {
+            return Some(Located::new(id, span));
+        }
+        let help = if self.operation_names.is_empty() {
+            format!(
+                "the design declares no operations; declare it, e.g. `operations: {{ {}: {{ share: 1 }} }}`",
+                raw.value
+            )
+        } else {
+            match did_you_mean(&raw.value, self.operation_names.iter().map(String::as_str)) {
+                Some(name) => format!("did you mean `{name}`?"),
+                None => format!("declared operations: {}", self.operation_names.join(", ")),
+            }
+        };
+        self.error(
+            UNKNOWN_OPERATION
+                .diagnostic(format!(
+                    "`{field}` names `{}`, which is not an operation of this design",
+                    raw.value
+                ))
+                .at(span)
+                .label("no operation of this name")
+                .help(help),
+        );
+        None
+    }
+
     fn zone(&mut self, raw: &Spanned<String>) -> Option<ZoneId> {
         if let Some(&id) = self.zones.get(&raw.value) {
             return Some(id);
@@ -355,6 +400,26 @@ impl Lowering {
             .as_ref()
             .map(|r| self.requirements(r))
             .unwrap_or_default();
+        let zone_availability = self
+            .quantity(
+                "zone_availability",
+                &raw.zone_availability,
+                QuantityKind::Percent,
+            )
+            .map_or(DEFAULT_ZONE_AVAILABILITY, |a| a.value);
+        let region_availability = self
+            .quantity(
+                "region_availability",
+                &raw.region_availability,
+                QuantityKind::Percent,
+            )
+            .map_or(DEFAULT_REGION_AVAILABILITY, |a| a.value);
+        for (name, _) in raw.operations.iter().flat_map(|o| &o.value.0) {
+            self.check_name("operation", name);
+            self.operations
+                .insert(name.value.clone(), self.operation_names.len());
+            self.operation_names.push(name.value.clone());
+        }
 
         let mut components = Vec::new();
         match &raw.components {
@@ -387,6 +452,10 @@ impl Lowering {
                 self.current = None;
             }
         }
+        let operations = match &raw.operations {
+            Some(map) => self.operations(map, &components),
+            None => Vec::new(),
+        };
         let allow = self.suppressions(&raw.allow);
         Design {
             name,
@@ -394,36 +463,271 @@ impl Lowering {
             requirements,
             zones,
             regions,
+            zone_availability,
+            region_availability,
+            operations,
             components,
             allow,
         }
     }
 
-    fn requirements(&mut self, raw: &Spanned<RawRequirements>) -> Requirements {
-        let requirements = &raw.value;
-        let mut latency_slo = Vec::new();
-        if let Some(slo) = &requirements.latency_slo {
-            let targets = [
-                (&slo.value.p50, 0.50, "p50"),
-                (&slo.value.p90, 0.90, "p90"),
-                (&slo.value.p95, 0.95, "p95"),
-                (&slo.value.p99, 0.99, "p99"),
-                (&slo.value.p999, 0.999, "p999"),
-            ];
-            for (value, quantile, label) in targets {
-                if let Some(seconds) = self.quantity(
-                    &format!("latency_slo.{label}"),
-                    value,
-                    QuantityKind::Duration,
-                ) {
-                    latency_slo.push(LatencyTarget {
-                        quantile,
-                        label,
-                        seconds,
-                    });
+    /// Names of components and operations: `[a-z0-9_-]+`.
+    fn check_name(&mut self, what: &str, name: &Spanned<String>) {
+        let text = name.value.as_str();
+        if text.is_empty()
+            || !text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        {
+            self.invalid(
+                span_of(name),
+                format!("{what} name `{text}` is not allowed"),
+                Some("names use lowercase letters, digits, `_` and `-` only".to_string()),
+            );
+        }
+    }
+
+    /// The operations, their clients resolved and their rates checked: the
+    /// shares of one client's operations add up to 1, or their `rps` to the
+    /// client's own `rps` when it has one.
+    fn operations(
+        &mut self,
+        map: &Spanned<NamedMap<Spanned<RawOperation>>>,
+        components: &[Component],
+    ) -> Vec<Operation> {
+        let clients: Vec<ComponentId> = components
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind() == Kind::Client)
+            .map(|(id, _)| id)
+            .collect();
+        let mut operations = Vec::with_capacity(map.value.0.len());
+        for (name, spanned) in &map.value.0 {
+            let raw = &spanned.value;
+            let share = self.fraction("share", &raw.share);
+            let rps = self.quantity("rps", &raw.rps, QuantityKind::Rate);
+            if let (Some(share), Some(_)) = (&share, &rps) {
+                self.error(
+                    UNKNOWN_OPERATION
+                        .diagnostic(format!(
+                            "operation `{}` gives both `share` and `rps`",
+                            name.value
+                        ))
+                        .at(share.span)
+                        .help("keep one: `share` is a part of its client's load, `rps` a rate of its own"),
+                );
+            }
+            let rate = match (share, rps) {
+                (Some(share), None) => {
+                    Some(Located::new(OperationRate::Share(share.value), share.span))
                 }
+                (None, Some(rps)) => Some(Located::new(OperationRate::Rps(rps.value), rps.span)),
+                _ => None,
+            };
+            let client = match raw.client.as_deref() {
+                Some(client) => self.operation_client(client, components),
+                None if rate.is_some() => {
+                    match clients[..] {
+                        [only] => Some(Located::new(only, span_of(name))),
+                        [] => {
+                            self.error(
+                            UNKNOWN_OPERATION
+                                .diagnostic(format!(
+                                    "operation `{}` has a rate but the design has no client for it to enter at",
+                                    name.value
+                                ))
+                                .at(span_of(name))
+                                .help("add a component of kind `client` that calls the entry of the design"),
+                        );
+                            None
+                        }
+                        _ => {
+                            let names: Vec<&str> =
+                                clients.iter().map(|&id| components[id].name()).collect();
+                            self.error(
+                            UNKNOWN_OPERATION
+                                .diagnostic(format!(
+                                    "operation `{}` does not say which client it enters at",
+                                    name.value
+                                ))
+                                .at(span_of(name))
+                                .help(format!("the design has several clients: add `client:` with one of {}", names.join(", "))),
+                        );
+                            None
+                        }
+                    }
+                }
+                None => None,
+            };
+            let latency_slo = raw
+                .latency_slo
+                .as_deref()
+                .map(|slo| self.latency_targets(slo))
+                .unwrap_or_default();
+            operations.push(Operation {
+                name: Located::new(name.value.clone(), span_of(name)),
+                client,
+                rate,
+                latency_slo,
+                availability_slo: self.quantity(
+                    "availability_slo",
+                    &raw.availability_slo,
+                    QuantityKind::Percent,
+                ),
+                description: raw.description.as_ref().map(|d| d.value.clone()),
+            });
+        }
+        for &client in &clients {
+            self.check_client_rates(client, &components[client], &operations, map);
+        }
+        operations
+    }
+
+    fn operation_client(
+        &mut self,
+        client: &Spanned<String>,
+        components: &[Component],
+    ) -> Option<Located<ComponentId>> {
+        let id = self.resolve("client", client)?;
+        if components[id.value].kind() == Kind::Client {
+            return Some(id);
+        }
+        self.error(
+            UNKNOWN_OPERATION
+                .diagnostic(format!(
+                    "`client` names `{}`, a {}, not a client",
+                    client.value,
+                    components[id.value].kind()
+                ))
+                .at(id.span)
+                .help("an operation enters at a component of kind `client`"),
+        );
+        None
+    }
+
+    /// The rates of the operations entering at one client agree: shares add
+    /// up to 1 (within 0.5%), or rates to the client's own `rps`.
+    fn check_client_rates(
+        &mut self,
+        client: ComponentId,
+        component: &Component,
+        operations: &[Operation],
+        map: &Spanned<NamedMap<Spanned<RawOperation>>>,
+    ) {
+        let entering: Vec<&Operation> = operations
+            .iter()
+            .filter(|o| o.client.as_ref().is_some_and(|c| c.value == client))
+            .collect();
+        let Some(first) = entering.first() else {
+            return;
+        };
+        let name = component.name();
+        let without_rate: Vec<&str> = entering
+            .iter()
+            .filter(|o| o.rate.is_none())
+            .map(|o| o.name.value.as_str())
+            .collect();
+        if !without_rate.is_empty() && entering.len() > 1 {
+            self.error(
+                UNKNOWN_OPERATION
+                    .diagnostic(format!(
+                        "{} of `{name}`'s operations ({}) {} no `share` or `rps`",
+                        without_rate.len(),
+                        without_rate.join(", "),
+                        if without_rate.len() == 1 { "has" } else { "have" }
+                    ))
+                    .at(first.name.span)
+                    .help("give every operation that enters at a client its `share` of the client's load (or its `rps`)"),
+            );
+            return;
+        }
+        let shares: Vec<f64> = entering
+            .iter()
+            .filter_map(|o| match o.rate.as_ref()?.value {
+                OperationRate::Share(share) => Some(share),
+                OperationRate::Rps(_) => None,
+            })
+            .collect();
+        let rates: Vec<f64> = entering
+            .iter()
+            .filter_map(|o| match o.rate.as_ref()?.value {
+                OperationRate::Rps(rps) => Some(rps),
+                OperationRate::Share(_) => None,
+            })
+            .collect();
+        let span = span_of(map);
+        let at = first.rate.as_ref().map_or(first.name.span, |r| r.span);
+        if !shares.is_empty() && !rates.is_empty() {
+            self.error(
+                UNKNOWN_OPERATION
+                    .diagnostic(format!("`{name}`'s operations mix `share` and `rps`"))
+                    .at(at)
+                    .help("give every operation of one client a `share`, or every one an `rps`"),
+            );
+        } else if !shares.is_empty() {
+            let total: f64 = shares.iter().sum();
+            if (total - 1.0).abs() > 0.005 {
+                self.error(
+                    UNKNOWN_OPERATION
+                        .diagnostic(format!(
+                            "the shares of `{name}`'s operations add up to {}, not 1",
+                            quantity::trim_number(total)
+                        ))
+                        .at(at)
+                        .related(span, "operations")
+                        .help("each share is a part of the client's load; together they make all of it"),
+                );
+            }
+        } else if let Some(own) = &component.rps {
+            let total: f64 = rates.iter().sum();
+            if (total - own.value).abs() > 0.005 * own.value {
+                self.error(
+                    UNKNOWN_OPERATION
+                        .diagnostic(format!(
+                            "the `rps` of `{name}`'s operations add up to {}, but `{name}` sends {}",
+                            quantity::format_rate(total),
+                            quantity::format_rate(own.value)
+                        ))
+                        .at(at)
+                        .related(own.span, "the client's rps")
+                        .help("leave out the client's `rps` (its operations' rates then make it), or make them agree"),
+                );
             }
         }
+    }
+
+    fn latency_targets(&mut self, slo: &Spanned<RawLatencySlo>) -> Vec<LatencyTarget> {
+        let targets = [
+            (&slo.value.p50, 0.50, "p50"),
+            (&slo.value.p90, 0.90, "p90"),
+            (&slo.value.p95, 0.95, "p95"),
+            (&slo.value.p99, 0.99, "p99"),
+            (&slo.value.p999, 0.999, "p999"),
+        ];
+        let mut latency_slo = Vec::new();
+        for (value, quantile, label) in targets {
+            if let Some(seconds) = self.quantity(
+                &format!("latency_slo.{label}"),
+                value,
+                QuantityKind::Duration,
+            ) {
+                latency_slo.push(LatencyTarget {
+                    quantile,
+                    label,
+                    seconds,
+                });
+            }
+        }
+        latency_slo
+    }
+
+    fn requirements(&mut self, raw: &Spanned<RawRequirements>) -> Requirements {
+        let requirements = &raw.value;
+        let latency_slo = requirements
+            .latency_slo
+            .as_deref()
+            .map(|slo| self.latency_targets(slo))
+            .unwrap_or_default();
         Requirements {
             peak_rps: self.quantity("peak_rps", &requirements.peak_rps, QuantityKind::Rate),
             workload: requirements
@@ -560,8 +864,13 @@ impl Lowering {
 
     /// Refuses kind-specific fields the component's kind does not have.
     fn check_kind_fields(&mut self, raw: &RawComponent, kind: Kind, name: &str) {
-        let given: [(&str, Option<Span>); 20] = [
+        let given: [(&str, Option<Span>); 22] = [
             ("rps", raw.rps.as_deref().map(span_of)),
+            ("connections", raw.connections.as_deref().map(span_of)),
+            (
+                "max_connections",
+                raw.max_connections.as_deref().map(span_of),
+            ),
             ("algorithm", raw.algorithm.as_deref().map(span_of)),
             ("health_check", raw.health_check.as_deref().map(span_of)),
             ("rate_limit", raw.rate_limit.as_deref().map(span_of)),
@@ -689,17 +998,7 @@ impl Lowering {
         let raw = &spanned.value;
         let name_span = span_of(name);
         let component_name = name.value.as_str();
-        if component_name.is_empty()
-            || !component_name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-        {
-            self.invalid(
-                name_span,
-                format!("component name `{component_name}` is not allowed"),
-                Some("names use lowercase letters, digits, `_` and `-` only".to_string()),
-            );
-        }
+        self.check_name("component", name);
         let whose = format!("component `{component_name}`");
         let kind = match self.required(&raw.kind, "kind", &whose, name_span) {
             Some(_) => self.keyword("kind", &raw.kind, Kind::NAMES, Kind::from_name),
@@ -758,6 +1057,12 @@ impl Lowering {
             allow: self.suppressions(&raw.allow),
             tags: raw.tags.iter().flatten().map(|t| t.value.clone()).collect(),
             rps: self.quantity("rps", &raw.rps, QuantityKind::Rate),
+            connections: self.quantity("connections", &raw.connections, QuantityKind::Count),
+            max_connections: self.quantity(
+                "max_connections",
+                &raw.max_connections,
+                QuantityKind::Count,
+            ),
             algorithm: self.keyword(
                 "algorithm",
                 &raw.algorithm,
@@ -826,6 +1131,23 @@ impl Lowering {
             .map_or(Op::Read, |o| o.value);
         let timeout = self.quantity("timeout", &raw.timeout, QuantityKind::Duration);
         let retries = self.integer("retries", &raw.retries, 0);
+        let for_operations = match raw.for_operations.as_deref() {
+            Some(names) => {
+                let outer = span_of(names);
+                names
+                    .value
+                    .0
+                    .iter()
+                    .filter_map(|name| self.operation("for", name, outer))
+                    .map(|o| o.value)
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let as_operation = raw
+            .as_operation
+            .as_deref()
+            .and_then(|name| self.operation("as", name, span_of(name)));
         let to = to?;
         let callee_is_queue = self.component_kinds[to.value] == Some(Kind::Queue);
         let default_mode = if callee_is_queue {
@@ -845,6 +1167,8 @@ impl Lowering {
             backoff: raw.backoff.as_ref().is_some_and(|b| b.value),
             circuit_breaker: raw.circuit_breaker.as_ref().is_some_and(|c| c.value),
             fallback: raw.fallback.as_ref().is_some_and(|f| f.value),
+            for_operations,
+            as_operation,
         })
     }
 

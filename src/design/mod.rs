@@ -9,6 +9,7 @@ pub mod quantity;
 pub mod raw;
 pub mod read;
 pub mod schema;
+pub mod shard_key;
 
 pub use model::*;
 

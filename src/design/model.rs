@@ -161,6 +161,13 @@ keywords!(Op { Read = "read", Write = "write" });
 pub type ComponentId = usize;
 /// Index of a zone in [`Design::zones`].
 pub type ZoneId = usize;
+/// Index of an operation in [`Design::operations`].
+pub type OperationId = usize;
+
+/// The chance that a zone is up unless the design says otherwise.
+pub const DEFAULT_ZONE_AVAILABILITY: f64 = 0.9995;
+/// The chance that a region is up unless the design says otherwise.
+pub const DEFAULT_REGION_AVAILABILITY: f64 = 0.9999;
 
 #[derive(Clone, Debug)]
 pub struct Design {
@@ -169,6 +176,13 @@ pub struct Design {
     pub requirements: Requirements,
     pub zones: Vec<Located<String>>,
     pub regions: Vec<Region>,
+    /// The chance that one zone is up.
+    pub zone_availability: f64,
+    /// The chance that one region is up.
+    pub region_availability: f64,
+    /// The operations the design declares, in file order (none when it
+    /// declares none: each client then has one implicit operation).
+    pub operations: Vec<Operation>,
     pub components: Vec<Component>,
     pub allow: Vec<Suppression>,
 }
@@ -177,6 +191,48 @@ impl Design {
     pub fn component_named(&self, name: &str) -> Option<ComponentId> {
         self.components.iter().position(|c| c.name.value == name)
     }
+
+    /// The load a client sends at peak when the design says so: its own
+    /// `rps`, or the sum of its operations' `rps`.
+    pub fn client_rps(&self, client: ComponentId) -> Option<f64> {
+        if let Some(rps) = &self.components[client].rps {
+            return Some(rps.value);
+        }
+        let mut total = None;
+        for operation in &self.operations {
+            if let (Some(entry), Some(rate)) = (&operation.client, &operation.rate)
+                && entry.value == client
+                && let OperationRate::Rps(rps) = rate.value
+            {
+                *total.get_or_insert(0.0) += rps;
+            }
+        }
+        total
+    }
+}
+
+/// How much load an operation takes at its client.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum OperationRate {
+    /// A fraction of the client's load.
+    Share(f64),
+    /// Requests per second.
+    Rps(f64),
+}
+
+/// A kind of request the system serves (design-format.md, Operations).
+#[derive(Clone, Debug)]
+pub struct Operation {
+    pub name: Located<String>,
+    /// Where it enters; none for an internal operation, reached only
+    /// through a call's `as:`.
+    pub client: Option<Located<ComponentId>>,
+    /// Its part of the client's load; none for an internal operation.
+    pub rate: Option<Located<OperationRate>>,
+    /// Its own targets; empty when it has none (the design's apply).
+    pub latency_slo: Vec<LatencyTarget>,
+    pub availability_slo: Option<Located<f64>>,
+    pub description: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -255,6 +311,10 @@ pub struct Component {
     pub allow: Vec<Suppression>,
     pub tags: Vec<String>,
     pub rps: Option<Located<f64>>,
+    /// Long-lived connections a client holds open at peak.
+    pub connections: Option<Located<f64>>,
+    /// The most open connections one replica holds.
+    pub max_connections: Option<Located<f64>>,
     pub algorithm: Option<Located<Algorithm>>,
     pub health_check: Option<Located<bool>>,
     pub tls: Option<Located<bool>>,
@@ -299,6 +359,27 @@ impl Component {
         self.zones.as_ref().map_or(&[], |z| &z.value)
     }
 
+    /// How many of the first `replicas` replicas run in each zone, spread
+    /// round-robin over `zones` (in the order first listed); empty when the
+    /// component names no zones. Work grows with the zones, not the replicas.
+    pub fn replicas_per_zone(&self, replicas: u32) -> Vec<(ZoneId, u32)> {
+        let zones = self.zone_ids();
+        let mut counts: Vec<(ZoneId, u32)> = Vec::with_capacity(zones.len());
+        if zones.is_empty() {
+            return counts;
+        }
+        let whole = replicas / zones.len() as u32;
+        let extra = replicas as usize % zones.len();
+        for (position, &zone) in zones.iter().enumerate() {
+            let count = whole + u32::from(position < extra);
+            match counts.iter_mut().find(|(z, _)| *z == zone) {
+                Some((_, total)) => *total += count,
+                None => counts.push((zone, count)),
+            }
+        }
+        counts
+    }
+
     /// The zone each replica runs in, spread round-robin over `zones`.
     pub fn replica_zones(&self) -> impl Iterator<Item = ZoneId> + '_ {
         let zones = self.zone_ids();
@@ -338,11 +419,22 @@ pub struct Call {
     pub backoff: bool,
     pub circuit_breaker: bool,
     pub fallback: bool,
+    /// The operations this call is made for; empty for every operation.
+    pub for_operations: Vec<OperationId>,
+    /// The operation the callee serves this call as, when not the caller's.
+    pub as_operation: Option<Located<OperationId>>,
 }
 
 impl Call {
     pub fn is_sync(&self) -> bool {
         self.mode == CallMode::Sync
+    }
+
+    /// Whether the caller makes this call for a request of `operation`
+    /// (none for an implicit operation, which only calls without `for` serve).
+    pub fn applies_to(&self, operation: Option<OperationId>) -> bool {
+        self.for_operations.is_empty()
+            || operation.is_some_and(|o| self.for_operations.contains(&o))
     }
 }
 
@@ -361,6 +453,20 @@ pub struct Sharding {
     pub key: Option<Located<String>>,
     pub strategy: Option<Located<ShardStrategy>>,
     pub hot_key_share: Option<Located<f64>>,
+}
+
+impl Sharding {
+    /// Ranges over a key that only grows: every new record, so every
+    /// write, lands on the newest shard.
+    pub fn writes_to_newest_shard(&self) -> bool {
+        self.strategy
+            .as_ref()
+            .is_some_and(|s| s.value == ShardStrategy::Range)
+            && self
+                .key
+                .as_ref()
+                .is_some_and(|k| super::shard_key::grows(&k.value))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -115,6 +115,12 @@ pub struct RawDesign {
     pub zones: Option<Vec<Spanned<String>>>,
     #[schemars(with = "Option<std::collections::BTreeMap<String, Vec<String>>>")]
     pub regions: Option<NamedMap<Vec<Spanned<String>>>>,
+    #[schemars(with = "Option<schema::Percent>")]
+    pub zone_availability: S<Scalar>,
+    #[schemars(with = "Option<schema::Percent>")]
+    pub region_availability: S<Scalar>,
+    #[schemars(with = "Option<std::collections::BTreeMap<String, RawOperation>>")]
+    pub operations: S<NamedMap<Spanned<RawOperation>>>,
     /// Boxed: a raw component is about 3 KB, and ten thousand of them
     /// would otherwise be copied each time the list grows.
     #[schemars(with = "Option<schema::Components>")]
@@ -134,6 +140,58 @@ pub struct RawRequirements {
     pub latency_slo: S<RawLatencySlo>,
     #[schemars(with = "Option<schema::Percent>")]
     pub availability_slo: S<Scalar>,
+}
+
+/// One kind of request the system serves.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOperation {
+    #[schemars(with = "Option<schema::ComponentName>")]
+    pub client: S<String>,
+    #[schemars(with = "Option<schema::Percent>")]
+    pub share: S<Scalar>,
+    #[schemars(with = "Option<schema::Rate>")]
+    pub rps: S<Scalar>,
+    #[schemars(with = "Option<RawLatencySlo>")]
+    pub latency_slo: S<RawLatencySlo>,
+    #[schemars(with = "Option<schema::Percent>")]
+    pub availability_slo: S<Scalar>,
+    #[schemars(with = "Option<String>")]
+    pub description: S<String>,
+}
+
+/// One name or a list of names (`for: send` or `for: [send, history]`).
+/// A single name has no place of its own: `lower` gives it the place of the
+/// whole value.
+#[derive(Debug, Default)]
+pub struct Names(pub Vec<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NamesVisitor;
+        impl<'de> Visitor<'de> for NamesVisitor {
+            type Value = Names;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a name or a list of names")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Names, E> {
+                let unknown = serde_saphyr::Location::UNKNOWN;
+                Ok(Names(vec![Spanned::new(
+                    value.to_string(),
+                    unknown,
+                    unknown,
+                )]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Names, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<Spanned<String>>()? {
+                    names.push(name);
+                }
+                Ok(Names(names))
+            }
+        }
+        deserializer.deserialize_any(NamesVisitor)
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -212,6 +270,11 @@ pub struct RawComponent {
     // client
     #[schemars(with = "Option<schema::Rate>")]
     pub rps: S<Scalar>,
+    #[schemars(with = "Option<schema::Count>")]
+    pub connections: S<Scalar>,
+    // load_balancer, gateway, service
+    #[schemars(with = "Option<schema::Count>")]
+    pub max_connections: S<Scalar>,
     // load_balancer
     #[schemars(with = "Option<Algorithm>")]
     pub algorithm: S<String>,
@@ -247,7 +310,7 @@ pub struct RawComponent {
     pub dead_letter: S<Scalar>,
     #[schemars(with = "Option<Delivery>")]
     pub delivery: S<String>,
-    // worker, service
+    // worker, service, external
     #[schemars(with = "Option<bool>")]
     pub idempotent: S<bool>,
     // stores
@@ -284,6 +347,12 @@ pub struct RawCall {
     pub circuit_breaker: S<bool>,
     #[schemars(with = "Option<bool>")]
     pub fallback: S<bool>,
+    #[serde(rename = "for")]
+    #[schemars(rename = "for", with = "Option<schema::OperationNames>")]
+    pub for_operations: S<Names>,
+    #[serde(rename = "as")]
+    #[schemars(rename = "as", with = "Option<String>")]
+    pub as_operation: S<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

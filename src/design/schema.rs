@@ -119,6 +119,22 @@ impl JsonSchema for ComponentName {
     }
 }
 
+/// The operations a call is made for: one name or a list of names.
+pub struct OperationNames;
+impl JsonSchema for OperationNames {
+    fn schema_name() -> Cow<'static, str> {
+        "OperationNames".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                { "type": "string", "pattern": "^[a-z0-9_-]+$" },
+                { "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9_-]+$" } }
+            ]
+        })
+    }
+}
+
 /// A date, `YYYY-MM-DD`.
 pub struct Date;
 impl JsonSchema for Date {

@@ -173,7 +173,7 @@ pub fn targets(scenario: &Scenario) -> Result<Targets, String> {
         walks: 0,
         ..capacity::Options::default()
     };
-    let peak_rps = capacity::estimate(&starter.design, &starter.topology, &options)
+    let peak_rps = capacity::estimate(&starter.design, &starter.ways, &options)
         .map_err(|_| broken("the starter design cannot be estimated"))?
         .entry_rps;
     let availability = requirements
@@ -209,7 +209,7 @@ pub fn grade(scenario: &Scenario, analysis: &Analysis) -> Result<Grade, String> 
         target_utilization: Some(targets.max_utilization),
         ..capacity::Options::default()
     };
-    let criteria = match capacity::estimate(&analysis.design, &analysis.topology, &options) {
+    let criteria = match capacity::estimate(&analysis.design, &analysis.ways, &options) {
         Err(EstimateError::Unbounded(unbounded)) => {
             let names: Vec<String> = unbounded
                 .components
@@ -243,6 +243,7 @@ pub fn grade(scenario: &Scenario, analysis: &Analysis) -> Result<Grade, String> 
             let evidence = Evidence {
                 design: &analysis.design,
                 topology: &analysis.topology,
+                ways: &analysis.ways,
                 estimate: &estimate,
             };
             for need in &scenario.rubric.needs {
@@ -323,9 +324,7 @@ fn capacity_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Target
         .iter()
         .enumerate()
         .filter(|(id, c)| {
-            analysis.topology.on_request_path[*id]
-                && c.kind() != Kind::Client
-                && c.service.is_none()
+            analysis.ways.on_request_path[*id] && c.kind() != Kind::Client && c.service.is_none()
         })
         .map(|(_, c)| c.name())
         .collect();
@@ -467,7 +466,7 @@ fn latency_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targets
         .components
         .iter()
         .enumerate()
-        .filter(|(id, _)| analysis.topology.on_request_path[*id])
+        .filter(|(id, _)| analysis.ways.on_request_path[*id])
         .filter_map(|(id, c)| Some((id, c.latency?.p99)))
         .collect();
     slowest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -570,7 +569,7 @@ fn zone_loss_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targe
             walks: 0,
             ..capacity::Options::default()
         };
-        let failed = match capacity::estimate(design, &analysis.topology, &options) {
+        let failed = match capacity::estimate(design, &analysis.ways, &options) {
             Ok(failed) => failed,
             Err(_) => {
                 broken.push(format!("losing {} cannot be estimated", zone_name(zone)));
@@ -869,7 +868,7 @@ mod tests {
         assert!(
             grade.criteria[0]
                 .reason
-                .starts_with("the loop through `w`, `q` never settles"),
+                .starts_with("the loop through `q`, `w` never settles"),
             "{}",
             grade.criteria[0].reason
         );

@@ -6,6 +6,7 @@ use crate::capacity::Estimate;
 use crate::design::quantity::{format_rate, trim_number};
 use crate::design::{Component, Consistency, Design, Kind, Op, ReplicationMode};
 use crate::topology::Topology;
+use crate::ways::Ways;
 
 use super::scenario::Check;
 
@@ -14,6 +15,7 @@ use super::scenario::Check;
 pub struct Evidence<'a> {
     pub design: &'a Design,
     pub topology: &'a Topology,
+    pub ways: &'a Ways,
     pub estimate: &'a Estimate,
 }
 
@@ -44,7 +46,7 @@ impl Evidence<'_> {
     }
 
     fn on_path(&self, id: usize) -> bool {
-        self.topology.on_request_path[id]
+        self.ways.on_request_path[id]
     }
 
     /// Databases that take writes from the request path, in design order.
@@ -446,12 +448,13 @@ mod tests {
             walks: 0,
             ..Options::default()
         };
-        let estimate = capacity::estimate(&analysis.design, &analysis.topology, &options).unwrap();
+        let estimate = capacity::estimate(&analysis.design, &analysis.ways, &options).unwrap();
         evaluate(
             &check,
             &Evidence {
                 design: &analysis.design,
                 topology: &analysis.topology,
+                ways: &analysis.ways,
                 estimate: &estimate,
             },
         )

@@ -7,10 +7,15 @@ use std::fmt::Write;
 use comfy_table::{CellAlignment, Table, presets};
 use serde::Serialize;
 
+use crate::Analysis;
+use crate::capacity::availability::{Availability, describe_costs};
 use crate::capacity::latency::{EndToEnd, NoLatency};
-use crate::capacity::{EntrySource, Estimate, Latency};
-use crate::design::Design;
-use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
+use crate::capacity::{EntrySource, Estimate, Latency, OperationEstimate};
+use crate::design::quantity::{
+    format_count, format_duration, format_percent, format_rate, trim_number,
+};
+use crate::design::{Design, LatencyTarget};
+use crate::ways::Ways;
 
 pub fn percent(fraction: f64) -> String {
     format!("{}%", trim_number(fraction * 100.0))
@@ -33,7 +38,9 @@ pub fn entry_source(source: EntrySource) -> &'static str {
 }
 
 /// The tables and summary lines for people.
-pub fn render_text(design: &Design, estimate: &Estimate, walks: usize, seed: u64) -> String {
+pub fn render_text(analysis: &Analysis, estimate: &Estimate, walks: usize, seed: u64) -> String {
+    let design = &analysis.design;
+    let ways = &analysis.ways;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -42,6 +49,9 @@ pub fn render_text(design: &Design, estimate: &Estimate, walks: usize, seed: u64
         format_rate(estimate.entry_rps),
         entry_source(estimate.entry_source)
     );
+    if let Some(split) = entry_split(design, ways, estimate) {
+        let _ = writeln!(out, "{split}");
+    }
     if !estimate.failures.is_empty() {
         let failures: Vec<String> = estimate.failures.iter().map(|f| f.to_string()).collect();
         let _ = writeln!(out, "with failed: {}", failures.join(", "));
@@ -49,9 +59,145 @@ pub fn render_text(design: &Design, estimate: &Estimate, walks: usize, seed: u64
     out.push('\n');
     out.push_str(&components_table(design, estimate).to_string());
     out.push_str("\n\n");
-    out.push_str(&end_to_end_text(design, estimate, walks, seed));
-    out.push_str(&summary_text(design, estimate));
+    if ways.declared() || estimate.operations.len() > 1 {
+        out.push_str(&operations_text(design, ways, estimate, walks, seed));
+        out.push_str(&summary_text(design, ways, estimate));
+    } else {
+        out.push_str(&end_to_end_text(design, ways, estimate, walks, seed));
+        out.push_str(&summary_text(design, ways, estimate));
+    }
     out
+}
+
+/// Where the entry load goes, when more than one client or operation takes
+/// it: `web 1k/s (browse 90%, buy 10%), api 500/s`.
+pub fn entry_split(design: &Design, ways: &Ways, estimate: &Estimate) -> Option<String> {
+    let mut clients: Vec<usize> = ways.entering().filter_map(|(_, o)| o.entry).collect();
+    clients.sort_unstable();
+    clients.dedup();
+    if clients.len() <= 1 && !ways.declared() {
+        return None;
+    }
+    let parts: Vec<String> = clients
+        .iter()
+        .map(|&client| {
+            let operations: Vec<String> = ways
+                .entering()
+                .filter(|(_, o)| o.entry == Some(client) && o.declared.is_some())
+                .map(|(_, o)| format!("{} {}", o.name, percent(o.share)))
+                .collect();
+            let rate = format_rate(estimate.entry_loads[client]);
+            let name = design.components[client].name();
+            if operations.is_empty() {
+                format!("{name} {rate}")
+            } else {
+                format!("{name} {rate} ({})", operations.join(", "))
+            }
+        })
+        .collect();
+    Some(format!("  into {}", parts.join("; ")))
+}
+
+/// The operations' own figures: one row each (rate, p50, p99 and p999
+/// against its targets, availability against its target), then what costs
+/// each its availability.
+fn operations_text(
+    design: &Design,
+    ways: &Ways,
+    estimate: &Estimate,
+    walks: usize,
+    seed: u64,
+) -> String {
+    let mut table = table();
+    table.set_header(operation_header());
+    for operation in &estimate.operations {
+        table.add_row(operation_row(ways, operation));
+    }
+    for column in 1..table.column_count() {
+        if let Some(column) = table.column_mut(column) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let walked = estimate.operations.iter().any(|o| o.end_to_end.is_ok());
+    let mut out = if walked {
+        format!("Operations ({walks} walks each, seed {seed}):\n{table}\n")
+    } else {
+        format!("Operations:\n{table}\n")
+    };
+    for operation in &estimate.operations {
+        let name = &ways.operations[operation.operation].name;
+        if let Err(reason) = &operation.end_to_end
+            && let Some(line) = no_latency_sentence(design, estimate, reason)
+        {
+            let _ = writeln!(out, "{name}: {line}");
+        }
+        let costs = costs_line(design, estimate, operation);
+        if !costs.is_empty() {
+            let _ = writeln!(out, "{name}: what costs it most: {costs}.");
+        }
+    }
+    out
+}
+
+/// The columns of the operations table.
+pub fn operation_header() -> [&'static str; 6] {
+    ["operation", "rate", "p50", "p99", "p999", "availability"]
+}
+
+/// One row of the operations table, matching [`operation_header`].
+pub fn operation_row(ways: &Ways, operation: &OperationEstimate) -> [String; 6] {
+    let named = &ways.operations[operation.operation];
+    let quantile = |q: f64| match &operation.end_to_end {
+        Ok(end_to_end) => {
+            let value = end_to_end.quantile(q);
+            match named
+                .latency_slo
+                .iter()
+                .find(|t| (t.quantile - q).abs() < 1e-9)
+            {
+                Some(t) if value <= t.seconds.value => format!(
+                    "{} ≤ {}",
+                    format_duration(value),
+                    format_duration(t.seconds.value)
+                ),
+                Some(t) => format!(
+                    "{} > {} MISSED",
+                    format_duration(value),
+                    format_duration(t.seconds.value)
+                ),
+                None => format_duration(value),
+            }
+        }
+        Err(NoLatency::Saturated(_)) => "unbounded".to_string(),
+        Err(_) => "-".to_string(),
+    };
+    [
+        named.name.clone(),
+        format_rate(operation.rps),
+        quantile(0.5),
+        quantile(0.99),
+        quantile(0.999),
+        availability_cell(
+            operation.availability,
+            named.availability_slo.as_ref().map(|t| t.value),
+        ),
+    ]
+}
+
+fn availability_cell(availability: Availability, target: Option<f64>) -> String {
+    let value = format_percent(availability.value);
+    match target {
+        Some(target) if availability.value >= target => {
+            format!("{value} ≥ {}", format_percent(target))
+        }
+        Some(target) => format!("{value} < {} MISSED", format_percent(target)),
+        None => value,
+    }
+}
+
+/// What costs an operation its availability, the largest three.
+pub fn costs_line(design: &Design, estimate: &Estimate, operation: &OperationEstimate) -> String {
+    describe_costs(design, &estimate.domains, &operation.costs, 3)
 }
 
 /// The columns of the capacity table; `needed` only when the estimate was
@@ -156,14 +302,14 @@ fn components_table(design: &Design, estimate: &Estimate) -> Table {
     table
 }
 
-/// The end-to-end figures against the design's latency targets: rows of
-/// (figure, estimate, target, `met`/`MISSED`), the mean first.
+/// End-to-end figures against latency targets: rows of (figure, estimate,
+/// target, `met`/`MISSED`), the mean (by formula when there is one) first.
 pub fn end_to_end_rows(
-    design: &Design,
-    estimate: &Estimate,
+    targets: &[LatencyTarget],
+    mean_by_formula: Option<f64>,
     end_to_end: &EndToEnd,
 ) -> Vec<[String; 4]> {
-    let mean = estimate.mean_by_formula.unwrap_or(end_to_end.mean);
+    let mean = mean_by_formula.unwrap_or(end_to_end.mean);
     let mut rows = vec![[
         "mean".to_string(),
         format_duration(mean),
@@ -171,9 +317,7 @@ pub fn end_to_end_rows(
         String::new(),
     ]];
     for (label, quantile, value) in quantiles(end_to_end) {
-        let target = design
-            .requirements
-            .latency_slo
+        let target = targets
             .iter()
             .find(|t| (t.quantile - quantile).abs() < 1e-9);
         let (target_text, verdict) = match target {
@@ -195,8 +339,18 @@ pub fn end_to_end_rows(
 /// one or it was not asked for.
 pub fn end_to_end_missing(design: &Design, estimate: &Estimate) -> Option<String> {
     match &estimate.end_to_end {
-        Ok(_) | Err(NoLatency::NotComputed) => None,
-        Err(NoLatency::Saturated(components)) => {
+        Ok(_) => None,
+        Err(reason) => {
+            no_latency_sentence(design, estimate, reason).map(|s| format!("End to end: {s}"))
+        }
+    }
+}
+
+/// Why there is no latency figure, in a sentence.
+fn no_latency_sentence(design: &Design, estimate: &Estimate, reason: &NoLatency) -> Option<String> {
+    match reason {
+        NoLatency::NotComputed => None,
+        NoLatency::Saturated(components) => {
             let names: Vec<String> = components
                 .iter()
                 .map(|&id| {
@@ -207,26 +361,35 @@ pub fn end_to_end_missing(design: &Design, estimate: &Estimate) -> Option<String
                 })
                 .collect();
             Some(format!(
-                "End to end: no bound, because requests wait on {}.",
+                "no bound, because requests wait on {}.",
                 names.join(", ")
             ))
         }
-        Err(NoLatency::NoLoad) => Some(
-            "End to end: no load enters the design (give requirements.peak_rps, a workload, or --rps)."
-                .to_string(),
-        ),
-        Err(NoLatency::TooLarge(visits)) => Some(format!(
-            "End to end: the call tree is too large to walk ({} stages per request).",
+        NoLatency::NoLoad => {
+            Some("no load enters (give requirements.peak_rps, a workload, or --rps).".to_string())
+        }
+        NoLatency::TooLarge(visits) => Some(format!(
+            "the call tree is too large to walk ({} stages per request).",
             trim_number(*visits)
         )),
     }
 }
 
-fn end_to_end_text(design: &Design, estimate: &Estimate, walks: usize, seed: u64) -> String {
+fn end_to_end_text(
+    design: &Design,
+    ways: &Ways,
+    estimate: &Estimate,
+    walks: usize,
+    seed: u64,
+) -> String {
     if let Ok(end_to_end) = &estimate.end_to_end {
+        let targets = estimate
+            .operations
+            .first()
+            .map_or(&[][..], |o| &ways.operations[o.operation].latency_slo[..]);
         let mut table = table();
         table.set_header(["", "estimate", "target", ""]);
-        for row in end_to_end_rows(design, estimate, end_to_end) {
+        for row in end_to_end_rows(targets, estimate.mean_by_formula, end_to_end) {
             table.add_row(row);
         }
         format!("End to end ({walks} walks, seed {seed}):\n{table}\n")
@@ -245,10 +408,11 @@ fn quantiles(end_to_end: &EndToEnd) -> [(&'static str, f64, f64); 5] {
     ]
 }
 
-fn summary_text(design: &Design, estimate: &Estimate) -> String {
+fn summary_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     let mut lines: Vec<String> = bottleneck_line(design, estimate).into_iter().collect();
-    lines.push(availability_line(design, estimate));
+    lines.push(availability_line(design, ways, estimate));
     lines.extend(queue_lines(design, estimate));
+    lines.extend(connection_lines(design, estimate));
     if !estimate.failures.is_empty() {
         lines.push(format!("What breaks: {}.", what_breaks(design, estimate)));
         lines.push(format!(
@@ -278,17 +442,26 @@ pub fn bottleneck_line(design: &Design, estimate: &Estimate) -> Option<String> {
     })
 }
 
-/// Availability with nines, downtime and the verdict against the target.
-pub fn availability_line(design: &Design, estimate: &Estimate) -> String {
+/// Availability of all traffic with nines, downtime and, when one
+/// operation takes it all, the verdict against its target and what costs
+/// it most.
+pub fn availability_line(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     let availability = estimate.availability;
+    let several = estimate.operations.len() > 1 || ways.declared();
     let mut line = format!(
-        "Availability: {} ({} nines): {} down a year, {} a month",
+        "Availability{}: {} ({} nines): {} down a year, {} a month",
+        if several { " of all traffic" } else { "" },
         format_percent(availability.value),
         trim_number(availability.nines),
         format_duration(availability.downtime_per_year_s),
         format_duration(availability.downtime_per_month_s)
     );
-    if let Some(target) = &design.requirements.availability_slo {
+    let only = match &estimate.operations[..] {
+        [only] if !several => Some(only),
+        _ => None,
+    };
+    let target = only.and_then(|o| ways.operations[o.operation].availability_slo.as_ref());
+    if let Some(target) = target {
         let verdict = if availability.value >= target.value {
             "met"
         } else {
@@ -298,6 +471,12 @@ pub fn availability_line(design: &Design, estimate: &Estimate) -> String {
             "; target {} {verdict}",
             format_percent(target.value)
         ));
+    }
+    if let Some(only) = only {
+        let costs = costs_line(design, estimate, only);
+        if !costs.is_empty() {
+            line.push_str(&format!("; what costs it most: {costs}"));
+        }
     }
     line.push('.');
     line
@@ -326,6 +505,41 @@ pub fn queue_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
                     format_rate(queue.inflow)
                 )
             }
+        })
+        .collect()
+}
+
+/// One sentence per component holding clients' connections: per replica
+/// with everything up, and per survivor after the worst single loss.
+pub fn connection_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
+    estimate
+        .connections
+        .iter()
+        .map(|held| {
+            let component = &design.components[held.component];
+            let count = format_count;
+            let mut line = format!(
+                "Connections: {} holds {}",
+                component.name(),
+                count(held.connections)
+            );
+            match held.per_replica() {
+                Some(each) => line.push_str(&format!(", {} per replica", count(each))),
+                None => line.push_str(", but no replica is up"),
+            }
+            if let Some((lost, _)) = &held.worst_loss {
+                match held.per_survivor() {
+                    Some(each) => {
+                        line.push_str(&format!("; {} each with {lost} lost", count(each)))
+                    }
+                    None => line.push_str(&format!("; none left with {lost} lost")),
+                }
+            }
+            if let Some(max) = &component.max_connections {
+                line.push_str(&format!(" (max {})", count(max.value)));
+            }
+            line.push('.');
+            line
         })
         .collect()
 }
@@ -365,6 +579,49 @@ struct Output<'a> {
     downtime_per_month_s: f64,
     path_up: bool,
     queues: Vec<QueueOutput<'a>>,
+    operations: Vec<OperationOutput<'a>>,
+    connections: Vec<ConnectionOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct ConnectionOutput<'a> {
+    name: &'a str,
+    connections: f64,
+    per_replica: Option<f64>,
+    /// What the worst single loss is (`zone az1`, `one replica`).
+    worst_loss: Option<String>,
+    per_replica_after_loss: Option<f64>,
+    max_connections: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct OperationOutput<'a> {
+    name: &'a str,
+    /// Declared in the design, or implicit (one per client).
+    declared: bool,
+    client: Option<&'a str>,
+    rps: f64,
+    end_to_end_s: Option<EndToEnd>,
+    mean_by_formula_s: Option<f64>,
+    availability: f64,
+    nines: f64,
+    downtime_per_year_s: f64,
+    latency_slo: Vec<TargetOutput>,
+    availability_slo: Option<f64>,
+    costs: Vec<CostOutput>,
+}
+
+#[derive(Serialize)]
+struct TargetOutput {
+    quantile: &'static str,
+    target_s: f64,
+}
+
+#[derive(Serialize)]
+struct CostOutput {
+    /// A component's name, or a domain's (`zone az1`).
+    what: String,
+    unavailability: f64,
 }
 
 #[derive(Serialize)]
@@ -395,13 +652,30 @@ struct QueueOutput<'a> {
     lag_after_hour: f64,
 }
 
+fn unavailable_reason(design: &Design, reason: &NoLatency) -> String {
+    match reason {
+        NoLatency::NoLoad => "no load".to_string(),
+        NoLatency::Saturated(ids) => format!(
+            "saturated: {}",
+            ids.iter()
+                .map(|&id| design.components[id].name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        NoLatency::TooLarge(_) => "too large to walk".to_string(),
+        NoLatency::NotComputed => "not computed".to_string(),
+    }
+}
+
 /// JSON numbers cannot be infinite: a component with no replica left has
 /// no utilisation figure, only `broken: "down"`.
 fn finite(value: Option<f64>) -> Option<f64> {
     value.filter(|v| v.is_finite())
 }
 
-pub fn render_json(design: &Design, estimate: &Estimate) -> String {
+pub fn render_json(analysis: &Analysis, estimate: &Estimate) -> String {
+    let design = &analysis.design;
+    let ways = &analysis.ways;
     let name_of = |id: usize| design.components[id].name();
     let output = Output {
         version: 1,
@@ -440,18 +714,7 @@ pub fn render_json(design: &Design, estimate: &Estimate) -> String {
             .end_to_end
             .as_ref()
             .err()
-            .map(|reason| match reason {
-                NoLatency::NoLoad => "no load".to_string(),
-                NoLatency::Saturated(ids) => format!(
-                    "saturated: {}",
-                    ids.iter()
-                        .map(|&id| name_of(id))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                NoLatency::TooLarge(_) => "too large to walk".to_string(),
-                NoLatency::NotComputed => "not computed".to_string(),
-            }),
+            .map(|reason| unavailable_reason(design, reason)),
         bottleneck: estimate.bottleneck.map(name_of),
         max_entry_rps: estimate.max_entry_rps,
         headroom: estimate.headroom(),
@@ -470,6 +733,60 @@ pub fn render_json(design: &Design, estimate: &Estimate) -> String {
                 drain_rps: q.drain,
                 backlog_growth_rps: q.backlog_growth,
                 lag_after_hour: q.lag_after_hour(),
+            })
+            .collect(),
+        operations: estimate
+            .operations
+            .iter()
+            .map(|o| {
+                let named = &ways.operations[o.operation];
+                OperationOutput {
+                    name: &named.name,
+                    declared: named.declared.is_some(),
+                    client: named.entry.map(name_of),
+                    rps: o.rps,
+                    end_to_end_s: o.end_to_end.as_ref().ok().copied(),
+                    mean_by_formula_s: o.mean_by_formula,
+                    availability: o.availability.value,
+                    nines: o.availability.nines,
+                    downtime_per_year_s: o.availability.downtime_per_year_s,
+                    latency_slo: named
+                        .latency_slo
+                        .iter()
+                        .map(|t| TargetOutput {
+                            quantile: t.label,
+                            target_s: t.seconds.value,
+                        })
+                        .collect(),
+                    availability_slo: named.availability_slo.as_ref().map(|t| t.value),
+                    costs: o
+                        .costs
+                        .iter()
+                        .map(|c| CostOutput {
+                            what: c
+                                .culprit
+                                .describe(design, &estimate.domains)
+                                .trim_matches('`')
+                                .to_string(),
+                            unavailability: c.unavailability,
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+        connections: estimate
+            .connections
+            .iter()
+            .map(|held| ConnectionOutput {
+                name: name_of(held.component),
+                connections: held.connections,
+                per_replica: held.per_replica(),
+                worst_loss: held.worst_loss.as_ref().map(|(lost, _)| lost.clone()),
+                per_replica_after_loss: held.per_survivor(),
+                max_connections: design.components[held.component]
+                    .max_connections
+                    .as_ref()
+                    .map(|m| m.value),
             })
             .collect(),
     };

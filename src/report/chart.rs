@@ -43,8 +43,7 @@ pub fn bottleneck(analysis: &Analysis, estimate: &Estimate) -> Option<Chart> {
                 walks: 0,
                 ..capacity::Options::default()
             };
-            let at_load =
-                capacity::estimate(&analysis.design, &analysis.topology, &options).ok()?;
+            let at_load = capacity::estimate(&analysis.design, &analysis.ways, &options).ok()?;
             let latency = at_load.components[bottleneck].latency?;
             Some(Point {
                 fraction,
@@ -164,7 +163,7 @@ components:
         )
         .unwrap();
         let estimate =
-            capacity::estimate(&analysis.design, &analysis.topology, &Default::default()).unwrap();
+            capacity::estimate(&analysis.design, &analysis.ways, &Default::default()).unwrap();
         let chart = bottleneck(&analysis, &estimate).expect("api limits the load");
         assert_eq!(chart.component, "api");
         assert_eq!(chart.points[0], ["10%", "10/s", "7.7ms", "51.2ms"]);
@@ -177,7 +176,7 @@ components:
     fn chart_of_a_bundled_design_rises_with_load() {
         let analysis = crate::analyse(include_bytes!("../../designs/url-shortener.yaml")).unwrap();
         let estimate =
-            capacity::estimate(&analysis.design, &analysis.topology, &Default::default()).unwrap();
+            capacity::estimate(&analysis.design, &analysis.ways, &Default::default()).unwrap();
         let chart = bottleneck(&analysis, &estimate).expect("a bottleneck");
         assert_eq!(chart.points.len(), STEPS);
         assert_eq!(chart.points[0][0], "10%");

@@ -316,7 +316,13 @@ fn numbers(analysis: &Analysis, estimate: &Estimate, hot_utilization: f64) -> Nu
         end_to_end: estimate
             .end_to_end
             .as_ref()
-            .map(|end_to_end| figures::end_to_end_rows(design, estimate, end_to_end))
+            .map(|end_to_end| {
+                figures::end_to_end_rows(
+                    &design.requirements.latency_slo,
+                    estimate.mean_by_formula,
+                    end_to_end,
+                )
+            })
             .unwrap_or_default(),
         end_to_end_missing: figures::end_to_end_missing(design, estimate),
         bottleneck: figures::bottleneck_line(design, estimate),
@@ -354,7 +360,7 @@ fn zone_loss(analysis: &Analysis, estimate: &Estimate) -> ZoneLoss {
                 walks: 0,
                 ..capacity::Options::default()
             };
-            match capacity::estimate(design, &analysis.topology, &options) {
+            match capacity::estimate(design, &analysis.ways, &options) {
                 Ok(failed) => zone_what_if(analysis, &zone.value, &failed),
                 Err(_) => ZoneWhatIf {
                     zone: zone.value.clone(),

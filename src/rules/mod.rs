@@ -15,11 +15,13 @@ use crate::design::Design;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::suggest::did_you_mean;
 use crate::topology::Topology;
+use crate::ways::Ways;
 
 /// What a rule reads. Rules never parse, print or re-run a model.
 pub struct Context<'a> {
     pub design: &'a Design,
     pub topology: &'a Topology,
+    pub ways: &'a Ways,
     pub estimate: &'a Estimate,
     pub settings: &'a Settings,
 }
@@ -52,6 +54,7 @@ pub const RULES: &[&Rule] = &[
     &redundancy::not_n_plus_one::RULE,
     &redundancy::no_health_check::RULE,
     &redundancy::cut_vertex::RULE,
+    &redundancy::reconnect_storm::RULE,
     &scaling::saturated::RULE,
     &scaling::hot::RULE,
     &scaling::latency_slo::RULE,
@@ -88,11 +91,14 @@ pub const RULES: &[&Rule] = &[
 /// Every code `explain` knows: the reader's errors, the suppression
 /// engine's, then the rules.
 pub fn all_codes() -> impl Iterator<Item = &'static Code> {
-    crate::design::errors::ALL
+    let mut codes: Vec<&'static Code> = crate::design::errors::ALL
         .iter()
         .copied()
         .chain([&suppression::UNEXPLAINED, &suppression::UNUSED])
         .chain(RULES.iter().map(|rule| &rule.code))
+        .collect();
+    codes.sort_by_key(|code| code.code);
+    codes.into_iter()
 }
 
 /// The code with exactly this code string (`BP101`).
@@ -183,12 +189,13 @@ pub struct Options {
 }
 
 impl Options {
-    fn severity_of(&self, code: &Code) -> Severity {
+    /// The severity configured for a rule, if any.
+    fn severity_of(&self, code: &Code) -> Option<Severity> {
         self.severities
             .iter()
             .rev()
             .find(|(selector, _)| matches(code, selector))
-            .map_or(code.severity, |(_, severity)| *severity)
+            .map(|(_, severity)| *severity)
     }
 }
 
@@ -202,9 +209,12 @@ pub fn run(context: &Context, options: &Options) -> Vec<Diagnostic> {
     {
         let first = findings.len();
         (rule.check)(context, &mut findings);
-        let severity = options.severity_of(&rule.code);
-        for finding in &mut findings[first..] {
-            finding.severity = severity;
+        // A rule may lower a finding below its default (BP407 on a call
+        // with a fallback); a configured severity applies to all of them.
+        if let Some(severity) = options.severity_of(&rule.code) {
+            for finding in &mut findings[first..] {
+                finding.severity = severity;
+            }
         }
     }
     suppression::apply(

@@ -36,10 +36,14 @@ impl Run {
 }
 
 fn simulate(yaml: &str, options: &Options) -> Run {
-    let design = crate::design::load(yaml.as_bytes()).expect("valid design");
-    let topology = crate::topology::build(&design).expect("valid graph");
-    let estimate = capacity::estimate(&design, &topology, &capacity::Options::default())
-        .expect("the model settles");
+    let analysis = crate::analyse(yaml.as_bytes()).expect("valid design");
+    let estimate = capacity::estimate(
+        &analysis.design,
+        &analysis.ways,
+        &capacity::Options::default(),
+    )
+    .expect("the model settles");
+    let design = analysis.design;
     let simulation =
         run(&design, &estimate, options, &Progress::default()).expect("the simulation runs");
     Run {
@@ -482,14 +486,15 @@ fn failures_without_recovery_and_unknown_targets() {
     assert_eq!(errors_between(&run.simulation, 0.0, 10.0), 0.0);
     assert!(run.simulation.series[15].errors_per_s > 100.0);
 
-    let design = crate::design::load(MM1.as_bytes()).unwrap();
-    let topology = crate::topology::build(&design).unwrap();
-    let estimate = capacity::estimate(&design, &topology, &capacity::Options::default()).unwrap();
+    let analysis = crate::analyse(MM1.as_bytes()).unwrap();
+    let design = &analysis.design;
+    let estimate =
+        capacity::estimate(design, &analysis.ways, &capacity::Options::default()).unwrap();
     let unknown = Options {
         failures: vec![TimedFailure::parse("servr@1s").unwrap()],
         ..Options::default()
     };
-    let error = super::run(&design, &estimate, &unknown, &Progress::default()).unwrap_err();
+    let error = super::run(design, &estimate, &unknown, &Progress::default()).unwrap_err();
     assert!(
         error.to_string().contains("did you mean `server`"),
         "{error}"

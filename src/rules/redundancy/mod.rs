@@ -3,6 +3,7 @@
 pub mod cut_vertex;
 pub mod no_health_check;
 pub mod not_n_plus_one;
+pub mod reconnect_storm;
 pub mod single_replica;
 pub mod single_zone;
 

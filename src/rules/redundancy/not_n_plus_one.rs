@@ -10,7 +10,7 @@ pub const RULE: Rule = Rule {
         code: "BP103",
         name: "not-n-plus-one",
         severity: Severity::Warning,
-        summary: "losing one zone (or, with no zones, one replica) of a component leaves it unable to carry peak load",
+        summary: "losing one zone (or, with no zones, one replica) of a component leaves it unable to carry peak load that it carries with everything up",
         docs: r#"## Why it matters
 Replicas that are all needed to carry the peak are not redundancy: when one
 of them (or the zone it runs in) fails, the rest are pushed past saturation
@@ -21,7 +21,8 @@ all. N+1 means the design still carries its peak with any one zone gone.
 For a component with two or more replicas: taking away the replicas in one
 of its zones (or, when it lists no zones, one replica) leaves it at or above
 100% utilisation at peak load, with no replica left, or without the quorum
-its writes need. The message names the zone and the utilisation left.
+its writes need. The message names the zone and the utilisation left. A
+component that is already saturated with everything up is left to BP201.
 
 ## How to fix it
 Add replicas until the survivors of any one zone carry the peak, or spread
@@ -43,7 +44,12 @@ them over more zones so that each zone holds a smaller share.
 
 fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
     for (id, component) in context.design.components.iter().enumerate() {
-        if !is_owned(component) || component.replica_count() < 2 {
+        // A component saturated with everything up is BP201's: losing a
+        // zone changes nothing it does not already say.
+        if !is_owned(component)
+            || component.replica_count() < 2
+            || context.estimate.components[id].replica.is_saturated()
+        {
             continue;
         }
         let Some(failure) = &context.estimate.components[id].breaks_on else {

@@ -51,9 +51,7 @@ driver, a consensus protocol for stores).
 
 fn check(context: &Context, findings: &mut Vec<crate::diagnostic::Diagnostic>) {
     for (id, component) in context.design.components.iter().enumerate() {
-        if context.topology.on_request_path[id]
-            && is_owned(component)
-            && component.replica_count() == 1
+        if context.ways.on_request_path[id] && is_owned(component) && component.replica_count() == 1
         {
             findings.push(
                 RULE.code

@@ -3,13 +3,14 @@
 use crate::design::quantity::format_duration;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
+use crate::ways::{Via, Wait};
 
 pub const RULE: Rule = Rule {
     code: Code {
         code: "BP407",
         name: "timeout-budget",
         severity: Severity::Warning,
-        summary: "a caller's `timeout` is shorter than its callee's estimated p99, or than the sum of the callee's own call timeouts",
+        summary: "a caller's `timeout` is shorter than its callee's estimated p99 (for a cache, a miss), or than the longest chain of timeouts one operation can take below it; info where the call has a `fallback`",
         docs: r#"## Why it matters
 A timeout shorter than the callee's normal tail turns slow-but-fine answers
 into errors (and, with retries, into more load). A timeout shorter than
@@ -18,9 +19,19 @@ the caller gives up while the callee is still working: the work is wasted,
 and the callee's timeouts never get the chance to produce a clean error.
 
 ## What fires it
-A sync call with a `timeout` that is below the callee's estimated p99
-response time (one replica at peak, from the capacity model), or below the
-sum over the callee's own sync calls of `timeout x (retries + 1)`.
+A sync call with a `timeout` that is below
+- the callee's estimated p99 response time (one replica at peak, from the
+  capacity model); for a cache or CDN, the p99 of a miss (the cache's and
+  its backing's together), since a miss must fit in the timeout too; or
+- the longest chain of timeouts one request can take below the callee: the
+  sum over the calls the callee makes for that operation of
+  `timeout x (retries + 1)` (a call without a timeout counts at the chain
+  below it). Calls made for different operations (`for:`) are different
+  routes and never add up: a gateway that sends each request to one of
+  three services waits on one of them, not on all three.
+
+When the call has `fallback: true`, the caller answers without the callee
+anyway, so the finding is only informative.
 
 ## How to fix it
 Budget timeouts from the edge inwards: each caller's timeout covers the
@@ -42,56 +53,138 @@ callee's own time plus its calls' timeouts and retries.
     check,
 };
 
+/// For every node, the longest time its calls may keep it waiting by their
+/// timeouts and retries: the chain of timeouts below it.
+fn budgets(context: &Context) -> Vec<f64> {
+    let ways = context.ways;
+    let design = context.design;
+    let mut budget = vec![0.0; ways.nodes.len()];
+    for &node in &ways.callees_first {
+        let component = &design.components[ways.nodes[node].component];
+        let mut total = 0.0;
+        for edge in ways.edges_from(node) {
+            if edge.wait != Wait::Waits {
+                continue;
+            }
+            total += match edge.via {
+                Via::Call(index) => {
+                    let call = &component.calls[index];
+                    let once = match &call.timeout {
+                        Some(timeout) => {
+                            timeout.value
+                                * f64::from(call.retries.as_ref().map_or(0, |r| r.value) + 1)
+                        }
+                        None => budget[edge.to],
+                    };
+                    let times = if call.parallel {
+                        1.0
+                    } else {
+                        call.per_request.ceil().max(1.0)
+                    };
+                    once * times
+                }
+                _ => budget[edge.to],
+            };
+        }
+        budget[node] = total;
+    }
+    budget
+}
+
+/// The p99 a call's timeout must cover: the callee's, or for a cache or
+/// CDN with a backing, a miss (the cache's and its backing's together).
+fn p99_to_cover(context: &Context, callee: usize) -> Option<(f64, String)> {
+    let design = context.design;
+    let estimate = context.estimate;
+    let component = &design.components[callee];
+    let own = estimate.components[callee].latency?.p99;
+    let name = component.name();
+    if let Some(backing) = &component.backing {
+        let behind = estimate.components[backing.value].latency?.p99;
+        return Some((
+            own + behind,
+            format!(
+                "a miss through `{name}` to `{}` ({} at p99)",
+                design.components[backing.value].name(),
+                format_duration(own + behind)
+            ),
+        ));
+    }
+    Some((
+        own,
+        format!("`{name}`'s estimated p99 of {}", format_duration(own)),
+    ))
+}
+
 fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
     let design = context.design;
-    for (caller_id, caller) in design.components.iter().enumerate() {
-        for call in caller.calls.iter().filter(|c| c.is_sync()) {
-            let Some(timeout) = &call.timeout else {
+    let ways = context.ways;
+    let budget = budgets(context);
+    // A call serves several operations: judge it on its worst, once.
+    let mut worst: Vec<((usize, usize), f64, usize)> = Vec::new();
+    for (node, n) in ways.nodes.iter().enumerate() {
+        for edge in ways.edges_from(node) {
+            let Via::Call(index) = edge.via else {
                 continue;
             };
-            let callee = &design.components[call.to.value];
-            let below: f64 = callee
-                .calls
-                .iter()
-                .filter(|c| c.is_sync())
-                .filter_map(|c| {
-                    c.timeout
-                        .as_ref()
-                        .map(|t| t.value * f64::from(c.retries.as_ref().map_or(0, |r| r.value) + 1))
-                })
-                .sum();
-            let p99 = context.estimate.components[call.to.value]
-                .latency
-                .map(|l| l.p99);
-            let reason = if let Some(p99) = p99.filter(|p99| timeout.value < *p99) {
-                format!(
-                    "`{}`'s estimated p99 of {}",
-                    callee.name(),
-                    format_duration(p99)
-                )
-            } else if timeout.value < below {
-                format!(
-                    "the {} that `{}`'s own calls may take with their timeouts and retries",
-                    format_duration(below),
-                    callee.name()
-                )
-            } else {
+            if edge.wait != Wait::Waits {
                 continue;
-            };
-            findings.push(
-                RULE.code
-                    .diagnostic(format!(
-                        "the {} timeout of `{}` -> `{}` is shorter than {reason}",
-                        format_duration(timeout.value),
-                        caller.name(),
-                        callee.name()
-                    ))
-                    .at(timeout.span)
-                    .component(design.components[caller_id].name())
-                    .label("gives up while the callee is still working")
-                    .help("budget timeouts from the edge inwards: cover the callee's p99 and its own calls' timeouts and retries"),
-            );
+            }
+            let key = (n.component, index);
+            match worst.iter_mut().find(|(k, _, _)| *k == key) {
+                Some(entry) if entry.1 >= budget[edge.to] => {}
+                Some(entry) => {
+                    entry.1 = budget[edge.to];
+                    entry.2 = edge.to;
+                }
+                None => worst.push((key, budget[edge.to], edge.to)),
+            }
         }
+    }
+    worst.sort_by_key(|(key, _, _)| *key);
+    for ((caller_id, index), below, below_node) in worst {
+        let caller = &design.components[caller_id];
+        let call = &caller.calls[index];
+        let Some(timeout) = &call.timeout else {
+            continue;
+        };
+        let callee = &design.components[call.to.value];
+        let reason = if let Some((_, text)) =
+            p99_to_cover(context, call.to.value).filter(|(p99, _)| timeout.value < *p99)
+        {
+            text
+        } else if timeout.value < below {
+            let operation = ways.nodes[below_node].operation;
+            let route = if ways.declared() {
+                format!(" for `{}`", ways.operations[operation].name)
+            } else {
+                String::new()
+            };
+            format!(
+                "the {} that `{}`'s own calls may take{route} with their timeouts and retries",
+                format_duration(below),
+                callee.name()
+            )
+        } else {
+            continue;
+        };
+        let mut finding = RULE
+            .code
+            .diagnostic(format!(
+                "the {} timeout of `{}` -> `{}` is shorter than {reason}",
+                format_duration(timeout.value),
+                caller.name(),
+                callee.name()
+            ))
+            .at(timeout.span)
+            .component(caller.name())
+            .label("gives up while the callee is still working")
+            .help("budget timeouts from the edge inwards: cover the callee's p99 and its own calls' timeouts and retries");
+        if call.fallback {
+            finding.severity = Severity::Info;
+            finding = finding.label("gives up early, then answers with its fallback");
+        }
+        findings.push(finding);
     }
 }
 
@@ -124,6 +217,77 @@ components:
   slow: { kind: service, replicas: 2, capacity: 100/s, latency: 40ms }
 ";
         assert_eq!(places(&findings(yaml, "BP407")).len(), 1);
+    }
+
+    /// A gateway sends each request to one of three services: the routes
+    /// of different operations are never added up.
+    const ROUTES: &str = "version: 1
+name: t
+operations:
+  home: { share: 0.5 }
+  play: { share: 0.3 }
+  search: { share: 0.2 }
+components:
+  users: { kind: client, calls: [{ to: gw }] }
+  gw: { kind: gateway, replicas: 2, calls: [{ to: router, timeout: TIMEOUT }] }
+  router:
+    kind: service
+    replicas: 2
+    calls:
+      - { to: home_svc, for: home, timeout: 1.5s }
+      - { to: play_svc, for: play, timeout: 1.2s }
+      - { to: search_svc, for: search, timeout: 1.2s }
+  home_svc: { kind: service, replicas: 2 }
+  play_svc: { kind: service, replicas: 2 }
+  search_svc: { kind: service, replicas: 2 }
+";
+
+    #[test]
+    fn exclusive_routes_are_not_added() {
+        assert!(findings(&ROUTES.replace("TIMEOUT", "2s"), "BP407").is_empty());
+        let found = findings(&ROUTES.replace("TIMEOUT", "1s"), "BP407");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .message
+                .contains("the 1.5s that `router`'s own calls may take for `home`"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_cache_call_must_cover_a_miss() {
+        let yaml = "version: 1
+name: t
+requirements: { peak_rps: 100/s }
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  api: { kind: service, replicas: 2, capacity: 1k/s, latency: 1ms, calls: [{ to: cache, timeout: 10ms }] }
+  cache: { kind: cache, replicas: 2, capacity: 10k/s, latency: 0.5ms, hit_ratio: 0.9, backing: db }
+  db: { kind: database, replicas: 2, capacity: 500/s, latency: 20ms }
+";
+        let found = findings(yaml, "BP407");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("a miss through `cache` to `db`"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_call_with_a_fallback_gets_info() {
+        let yaml = "version: 1
+name: t
+components:
+  api: { kind: service, replicas: 2, calls: [{ to: orders, timeout: 100ms, fallback: true }] }
+  orders: { kind: service, replicas: 2, calls: [{ to: db, timeout: 80ms, retries: 2 }] }
+  db: { kind: database, replicas: 3 }
+";
+        let found = findings(yaml, "BP407");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, crate::diagnostic::Severity::Info);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! BP204 availability-slo.
 
+use crate::capacity::availability::describe_costs;
 use crate::design::quantity::{format_duration, format_percent, trim_number};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
@@ -9,35 +10,42 @@ pub const RULE: Rule = Rule {
         code: "BP204",
         name: "availability-slo",
         severity: Severity::Error,
-        summary: "the request path's availability is below `requirements.availability_slo`",
+        summary: "an operation's availability is below its `availability_slo` (or the design's); names the operation and what costs it most",
         docs: r#"## Why it matters
-Components a request needs are in series: the path is up only while all of
-them are, so availabilities multiply. Ten components at 99.9% give 99.0%,
-about 3.6 days of downtime a year. A target is met only if the product of
-the path is above it.
+An availability target counts requests: the share that succeed. A request
+fails when any component it needs cannot serve it, so every component on an
+operation's way takes its bite, in proportion to how many of the
+operation's requests reach it. A zone that goes down takes every replica
+placed in it, so replicas that share a zone fail together.
 
 ## What fires it
-The availability of the request path (the product over every component a
-request waits on and has no `fallback` for, each computed from its replicas:
-k of n replicas up for stateless ones, a quorum of copies in every shard
-for stores) is below `requirements.availability_slo`.
+An operation's availability (capacity-model.md, section 7) is below its own
+`availability_slo`, or the design's. It is weighed over the states of the
+zones and regions (each zone up `zone_availability` of the time, 99.95% by
+default; a design without zones is one zone) and the replicas (k of n up,
+or for a store, the copies of the one shard a request's key lives on). A
+component that only a share of the requests reach costs about that share
+of its unavailability; calls with `fallback: true`, async calls and work
+behind a queue cost nothing. The message names the operation and what
+costs it most.
 
 ## How to fix it
-Replicate the weakest components on the path (the message names them), add
-a `fallback` where the caller can answer without the callee, or move a call
-off the request path through a queue.
+Replicate the components the message names, spread them over zones, add a
+`fallback` where the caller can answer without the callee, or move the
+work off the request path through a queue.
 
 ```yaml
-# before: one 99.9% node on the path
+# before: one 99.9% node on the way of every order
   orders_db: { kind: database, engine: postgres }
 ```
 
 ```yaml
-# after: a quorum of three copies
+# after: a quorum of three copies in three zones
   orders_db:
     kind: database
     engine: postgres
     replicas: 3
+    zones: [az1, az2, az3]
     replication: { factor: 3, mode: quorum }
 ```
 "#,
@@ -46,38 +54,43 @@ off the request path through a queue.
 };
 
 fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
-    let Some(target) = &context.design.requirements.availability_slo else {
-        return;
-    };
-    let estimate = context.estimate;
-    let availability = estimate.availability;
-    if availability.value >= target.value {
-        return;
-    }
-    let names: Vec<String> = estimate
-        .weakest_on_path(3)
-        .iter()
-        .map(|(id, a)| {
+    for estimate in &context.estimate.operations {
+        let operation = &context.ways.operations[estimate.operation];
+        let Some(target) = &operation.availability_slo else {
+            continue;
+        };
+        let availability = estimate.availability;
+        if availability.value >= target.value {
+            continue;
+        }
+        let costs = describe_costs(
+            context.design,
+            &context.estimate.domains,
+            &estimate.costs,
+            3,
+        );
+        let help = if costs.is_empty() {
+            "replicate the components on its way or add a `fallback`".to_string()
+        } else {
             format!(
-                "`{}` {}",
-                context.design.components[*id].name(),
-                format_percent(*a)
+                "what costs it most: {costs}; replicate them, spread them over zones, or add a `fallback`"
             )
-        })
-        .collect();
-    findings.push(
-        RULE.code
-            .diagnostic(format!(
-                "the request path is up {} of the time ({} nines, {} down a year), below the {} target",
-                format_percent(availability.value),
-                trim_number(availability.nines),
-                format_duration(availability.downtime_per_year_s),
-                format_percent(target.value)
-            ))
-            .at(target.span)
-            .label("not met by the components in series")
-            .help(format!("weakest on the path: {}; replicate them or add a `fallback`", names.join(", "))),
-    );
+        };
+        findings.push(
+            RULE.code
+                .diagnostic(format!(
+                    "{} is up {} of the time ({} nines, {} down a year), below the {} target",
+                    context.ways.describe(estimate.operation),
+                    format_percent(availability.value),
+                    trim_number(availability.nines),
+                    format_duration(availability.downtime_per_year_s),
+                    format_percent(target.value)
+                ))
+                .at(target.span)
+                .label("not met by the components on its way")
+                .help(help),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -100,7 +113,54 @@ components:
         let found = findings(&DESIGN.replace("TARGET", "99.95%"), "BP204");
         assert_eq!(places(&found), [(String::new(), 5, 21)]);
         assert!(
-            found[0].help.as_deref().unwrap().contains("`db` 99.9%"),
+            found[0]
+                .message
+                .starts_with("the request path is up 99.85%"),
+            "{}",
+            found[0].message
+        );
+        // db's one replica, then the one zone the design runs in.
+        let help = found[0].help.as_deref().unwrap();
+        assert!(
+            help.contains("`db` 0.1% (8.76h a year), the design's one zone 0.0499%"),
+            "{help}"
+        );
+    }
+
+    /// Each operation is judged on its own target: the rare `export`, on a
+    /// single replica, misses its 99.95%; `browse` never reaches it and
+    /// meets the design's.
+    #[test]
+    fn judges_each_operation_on_its_own_target() {
+        let yaml = "version: 1
+name: t
+requirements: { peak_rps: 100/s, availability_slo: 99.9% }
+zones: [a, b, c]
+operations:
+  browse: { share: 0.99 }
+  export: { share: 0.01, availability_slo: 99.95% }
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  api:
+    kind: service
+    replicas: 3
+    zones: [a, b, c]
+    calls: [{ to: exporter, for: export }]
+  exporter: { kind: service, zones: [a] }
+";
+        let found = findings(yaml, "BP204");
+        assert_eq!(places(&found), [(String::new(), 7, 44)]);
+        assert!(
+            found[0].message.starts_with("operation `export` is up"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("`exporter` 0.1%"),
             "{:?}",
             found[0].help
         );

@@ -1,12 +1,11 @@
 //! BP211 backing-overload.
 
-use crate::capacity::load::carried;
 use crate::capacity::replicas;
 use crate::design::Kind;
 use crate::design::quantity::{format_rate, trim_number};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
-use crate::topology::EdgeKind;
+use crate::ways::{Via, carried};
 
 pub const RULE: Rule = Rule {
     code: Code {
@@ -68,7 +67,7 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
         let misses = carried(
             design,
             id,
-            EdgeKind::Backing,
+            Via::Backing,
             context.estimate.components[id].load,
         );
         let store = &design.components[backing.value];

@@ -2,6 +2,7 @@
 
 use crate::design::ShardStrategy;
 use crate::design::quantity::trim_number;
+use crate::design::shard_key;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
@@ -46,62 +47,14 @@ random or hashed prefix to a monotonic key; split a hot key's traffic
     check,
 };
 
-/// Words that make a key monotonic: its new values always sort last.
-const MONOTONIC: &[&str] = &[
-    "time",
-    "timestamp",
-    "ts",
-    "date",
-    "datetime",
-    "created",
-    "updated",
-    "at",
-    "seq",
-    "sequence",
-    "serial",
-    "increment",
-    "autoincrement",
-];
-/// Words of fields with few distinct values.
-const LOW_CARDINALITY: &[&str] = &[
-    "country", "region", "status", "state", "type", "kind", "category", "language", "lang",
-    "locale", "currency", "gender", "flag", "bool", "enabled", "active", "tier", "level",
-];
-
-fn words(key: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    for c in key.chars() {
-        let boundary = c == '_' || c == '-' || c == '.' || c.is_uppercase();
-        if boundary && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        if c.is_alphanumeric() {
-            current.push(c.to_ascii_lowercase());
-        }
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
 /// Why `key` makes a hot shard under `strategy`, if it does.
 fn key_problem(key: &str, strategy: Option<ShardStrategy>) -> Option<String> {
-    let words = words(key);
-    let is_id_only = words == ["id"] || words.iter().any(|w| w.starts_with("auto"));
-    if strategy == Some(ShardStrategy::Range)
-        && (is_id_only || words.iter().any(|w| MONOTONIC.contains(&w.as_str())))
-    {
+    if strategy == Some(ShardStrategy::Range) && shard_key::grows(key) {
         return Some(format!(
             "`{key}` only grows, so with `range` every new record lands on the last shard"
         ));
     }
-    if words
-        .iter()
-        .any(|w| LOW_CARDINALITY.contains(&w.as_str()) || w.starts_with("is"))
-        && words.len() <= 2
-    {
+    if shard_key::few_values(key) {
         return Some(format!(
             "`{key}` has few distinct values, so its most common value becomes a hot shard"
         ));

@@ -10,7 +10,7 @@ pub const RULE: Rule = Rule {
         code: "BP205",
         name: "stateful-scale-out",
         severity: Severity::Warning,
-        summary: "a `stateful` service or gateway has several replicas behind a balancer without `ip_hash`",
+        summary: "a `stateful` service or gateway has several replicas behind a balancer without `ip_hash` (not one that holds clients' long-lived connections: BP106)",
         docs: r#"## Why it matters
 A replica that keeps per-user state in memory (a session, a WebSocket, an
 upload in progress) can only serve the users whose state it holds. A load
@@ -21,6 +21,12 @@ fetch state it does not have.
 ## What fires it
 A `service` or `gateway` with `stateful: true` and two or more replicas that
 a `load_balancer` without `algorithm: ip_hash` calls.
+
+A component that holds clients' long-lived connections (a WebSocket
+gateway behind a client with `connections`) is left alone: requests on a
+connection stay on the replica that holds it, so it is sticky by nature,
+and `ip_hash` would be wrong behind carrier NAT anyway. What matters for
+it is whether the others can take a dead replica's connections: BP106.
 
 ## How to fix it
 Make the balancer sticky, or better, move the state out of the replicas (a
@@ -45,9 +51,15 @@ session cache) and drop `stateful`.
 fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
     let design = context.design;
     for (id, component) in design.components.iter().enumerate() {
+        let holds_connections = context
+            .estimate
+            .connections
+            .iter()
+            .any(|held| held.component == id);
         let candidate = matches!(component.kind(), Kind::Service | Kind::Gateway)
             && component.stateful
-            && component.replica_count() >= 2;
+            && component.replica_count() >= 2
+            && !holds_connections;
         if !candidate {
             continue;
         }
@@ -125,5 +137,21 @@ components:
   ws: { kind: service, replicas: 6 }
 ";
         assert!(findings(stateless, "BP205").is_empty());
+    }
+
+    /// A WebSocket gateway holding the phones' connections is sticky by
+    /// nature; BP106 looks after it instead.
+    #[test]
+    fn quiet_on_a_component_holding_connections() {
+        let yaml = "version: 1
+name: t
+components:
+  phones: { kind: client, connections: 1M, calls: [{ to: lb }] }
+  lb: { kind: load_balancer, replicas: 2, calls: [{ to: ws }] }
+  ws: { kind: gateway, replicas: 6, stateful: true }
+";
+        assert!(findings(yaml, "BP205").is_empty());
+        let without = yaml.replace("connections: 1M, ", "");
+        assert_eq!(findings(&without, "BP205").len(), 1);
     }
 }

@@ -39,7 +39,7 @@ saturate). For an external API, its documented latency and rate limit.
 
 fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
     for (id, component) in context.design.components.iter().enumerate() {
-        if !context.topology.on_request_path[id]
+        if !context.ways.on_request_path[id]
             || component.kind() == Kind::Client
             || component.service.is_some()
         {
