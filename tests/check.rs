@@ -381,7 +381,7 @@ fn sarif_validates_against_the_official_schema() {
     let region = &single["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),
-        (Some(150), Some(15))
+        (Some(159), Some(15))
     );
     assert_eq!(
         single["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -544,7 +544,7 @@ fn junit_parses_back_with_one_case_per_rule() {
         failure
             .text()
             .unwrap()
-            .contains("designs/checkout.yaml:150:15")
+            .contains("designs/checkout.yaml:159:15")
     );
     let chat = suites
         .iter()

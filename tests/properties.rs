@@ -285,7 +285,7 @@ proptest! {
             failures: vec![TimedFailure::parse(&format!("zone:{zone}@0.5s..1.5s")).unwrap()],
             ..Options::default()
         };
-        let simulation = simulate::run(&analysis.design, &estimate, &options, &Progress::default()).unwrap();
+        let simulation = simulate::run(&analysis, &estimate, &options, &Progress::default()).unwrap();
         prop_assert!(simulation.customers > 0);
         prop_assert!(simulation.errors <= simulation.customers);
         prop_assert!(simulation.dropped <= simulation.errors);

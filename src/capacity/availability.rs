@@ -45,32 +45,44 @@ pub struct ComponentServe {
     pub states: Vec<(usize, Serve)>,
     /// In a zone of its own: down `1 - zone_up` of the time, alone.
     own_zone: Option<f64>,
-    /// A keyed request reaches one shard of it.
-    sharded: bool,
+    /// A keyed request reaches one of this many shards (a store), or none
+    /// (a component whose replicas all serve every request).
+    shards: Option<u32>,
 }
 
 impl ComponentServe {
     /// The chance that it serves a request with `visits` of it per request
     /// (reads and writes), given how it serves: a request that reaches it
-    /// with probability `t` costs `t` times its unavailability; a store is
-    /// reached one shard per visit.
+    /// with probability `t` costs `t` times its unavailability. A store is
+    /// reached one shard per key: `k` visits to `s` shards touch
+    /// `s (1 - (1 - 1/s)^k)` distinct shards on average, each of which
+    /// must serve.
     fn factor(&self, serve: Serve, visits: Load) -> f64 {
         let reached = |v: f64, up: f64| {
             if v <= 0.0 {
                 return 1.0;
             }
             let t = v.min(1.0);
-            let up = if self.sharded { up.powf(v / t) } else { up };
+            let up = match self.shards {
+                Some(shards) => {
+                    let shards = f64::from(shards.max(1));
+                    let keys = v / t;
+                    let distinct = shards * (1.0 - (1.0 - 1.0 / shards).powf(keys));
+                    up.powf(distinct.max(1.0))
+                }
+                None => up,
+            };
             1.0 - t * (1.0 - up)
         };
-        let in_zone = if self.sharded {
+        let sharded = self.shards.is_some();
+        let in_zone = if sharded {
             reached(visits.reads, serve.read) * reached(visits.writes, serve.write)
         } else {
             reached(visits.total(), serve.mixed(visits))
         };
         match self.own_zone {
             Some(zone_up) => {
-                let zone_down = if self.sharded {
+                let zone_down = if sharded {
                     reached(visits.reads, 0.0) * reached(visits.writes, 0.0)
                 } else {
                     reached(visits.total(), 0.0)
@@ -112,7 +124,7 @@ pub fn serving(
                     .map(|s| (s, serve_when(&domains.states[s].down_zones)))
                     .collect(),
                 own_zone: matches!(placement, Placement::Own(_)).then_some(domains.zone_up),
-                sharded: replicas[id].copies.is_some(),
+                shards: replicas[id].copies.map(|c| c.shards),
             }
         })
         .collect()
@@ -164,7 +176,7 @@ fn serve_store(
     up: f64,
 ) -> Serve {
     let zones: Vec<usize> = match (placement, domains.implicit_zone) {
-        (Placement::Own(_), _) => Vec::new(),
+        (Placement::Own(_) | Placement::Elsewhere(_), _) => Vec::new(),
         (Placement::Zoned(_), Some(zone)) => vec![zone],
         (Placement::Zoned(_), None) => component.zone_ids().to_vec(),
     };
