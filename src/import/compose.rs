@@ -221,7 +221,7 @@ fn inventory(source: &Source, file: &Value, services: &[(String, Value)]) -> Inv
         read: format!(
             "{count} service{} in {}",
             if count == 1 { "" } else { "s" },
-            source.path
+            super::shown_path(&source.path)
         ),
         parts,
         entries,

@@ -150,49 +150,89 @@ fn pod(object: &Object) -> Pod<'_> {
     }
 }
 
-/// Whether a label selector (`matchLabels` and `matchExpressions`, or a
-/// Service's plain map) selects these labels. An empty selector selects
-/// nothing here: it would mean every pod.
-fn selects(selector: &Value, labels: &[(String, String)], plain: bool) -> bool {
-    let label = |key: &str| labels.iter().find(|(k, _)| k == key).map(|(_, v)| v);
-    let (match_labels, expressions) = if plain {
-        (selector.string_map(), &[][..])
-    } else {
-        (
-            selector
-                .get("matchLabels")
-                .map(Value::string_map)
-                .unwrap_or_default(),
-            selector
-                .get("matchExpressions")
-                .map(Value::items)
-                .unwrap_or_default(),
-        )
-    };
-    if match_labels.is_empty() && expressions.is_empty() {
-        return false;
+/// A label selector, read once: a Service's plain map, or a workload
+/// selector's `matchLabels` and `matchExpressions`.
+struct Selector {
+    labels: Labels,
+    /// (key, operator, values)
+    expressions: Vec<(String, String, Vec<String>)>,
+}
+
+impl Selector {
+    fn plain(selector: &Value) -> Selector {
+        Selector {
+            labels: selector.string_map(),
+            expressions: Vec::new(),
+        }
     }
-    let labels_match = match_labels
-        .iter()
-        .all(|(key, value)| label(key) == Some(value));
-    let expressions_match = expressions.iter().all(|expression| {
-        let key = expression.text_at(&["key"]).unwrap_or_default();
-        let values: Vec<String> = expression
-            .get("values")
+
+    fn of(selector: &Value) -> Selector {
+        let expressions = selector
+            .get("matchExpressions")
             .map(Value::items)
             .unwrap_or_default()
             .iter()
-            .filter_map(Value::scalar)
+            .map(|expression| {
+                let text = |key: &str| expression.text_at(&[key]).unwrap_or_default().to_string();
+                let values = expression
+                    .get("values")
+                    .map(Value::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Value::scalar)
+                    .collect();
+                (text("key"), text("operator"), values)
+            })
             .collect();
-        match expression.text_at(&["operator"]).unwrap_or_default() {
-            "In" => label(key).is_some_and(|v| values.contains(v)),
-            "NotIn" => label(key).is_none_or(|v| !values.contains(v)),
-            "Exists" => label(key).is_some(),
-            "DoesNotExist" => label(key).is_none(),
-            _ => false,
+        Selector {
+            labels: selector
+                .get("matchLabels")
+                .map(Value::string_map)
+                .unwrap_or_default(),
+            expressions,
         }
-    });
-    labels_match && expressions_match
+    }
+
+    /// Whether it selects a pod with these labels. An empty selector
+    /// selects nothing here: it would mean every pod.
+    fn selects(&self, labels: &[(String, String)]) -> bool {
+        let label = |key: &str| labels.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        if self.labels.is_empty() && self.expressions.is_empty() {
+            return false;
+        }
+        self.labels
+            .iter()
+            .all(|(key, value)| label(key) == Some(value))
+            && self
+                .expressions
+                .iter()
+                .all(|(key, operator, values)| match operator.as_str() {
+                    "In" => label(key).is_some_and(|v| values.contains(v)),
+                    "NotIn" => label(key).is_none_or(|v| !values.contains(v)),
+                    "Exists" => label(key).is_some(),
+                    "DoesNotExist" => label(key).is_none(),
+                    _ => false,
+                })
+    }
+}
+
+/// Selector matches and references the import works through at most:
+/// far beyond any real cluster, and a bound on what a hostile file can
+/// make it do (a thousand Services that each select every workload).
+const MAX_WORK: usize = 1_000_000;
+
+struct Work(usize);
+
+impl Work {
+    fn spend(&mut self, amount: usize) -> Result<(), ImportError> {
+        self.0 = self.0.saturating_add(amount);
+        if self.0 > MAX_WORK {
+            return Err(ImportError::Refused(format!(
+                "the manifests make more than {MAX_WORK} selector matches and references; import fewer objects at once"
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// A Service: what it selects and how it is exposed.
@@ -248,6 +288,7 @@ fn inventory(
                 .push(position);
         }
     }
+    let mut work = Work(0);
     let mut services: Vec<ServiceInfo> = Vec::new();
     for object in sorted.iter().filter(|o| o.kind == "Service") {
         let kind = object
@@ -266,17 +307,23 @@ fn inventory(
             targets.push(parts.len());
             parts.push(part);
         } else if let Some(selector) = object.spec().and_then(|s| s.get("selector")) {
-            let first = selector.string_map().into_iter().next();
-            let candidates = match &first {
-                Some((key, value)) => labelled
-                    .get(&(object.namespace.as_str(), key.as_str(), value.as_str()))
-                    .map_or(&[][..], Vec::as_slice),
-                None => &[],
-            };
+            // The workloads that carry the selector's rarest label.
+            let selector = Selector::plain(selector);
+            let candidates = selector
+                .labels
+                .iter()
+                .map(|(key, value)| {
+                    labelled
+                        .get(&(object.namespace.as_str(), key.as_str(), value.as_str()))
+                        .map_or(&[][..], Vec::as_slice)
+                })
+                .min_by_key(|candidates| candidates.len())
+                .unwrap_or_default();
+            work.spend(candidates.len())?;
             targets = candidates
                 .iter()
                 .map(|&position| &workloads[position])
-                .filter(|(_, _, labels)| selects(selector, labels, true))
+                .filter(|(_, _, labels)| selector.selects(labels))
                 .map(|&(index, _, _)| index)
                 .collect();
         }
@@ -350,6 +397,7 @@ fn inventory(
                 }
                 continue;
             }
+            work.spend(targets.len())?;
             for to in targets {
                 parts[index].links.push(Link {
                     to,
@@ -387,6 +435,7 @@ fn inventory(
                     object.describe()
                 ));
             }
+            work.spend(targets.len())?;
             for to in targets {
                 entries.push(Link {
                     to,
@@ -397,6 +446,15 @@ fn inventory(
     }
 
     // Autoscalers and disruption budgets.
+    let by_identity: BTreeMap<(&str, &str, &str), usize> = workloads
+        .iter()
+        .map(|(index, w, _)| {
+            (
+                (w.namespace.as_str(), w.kind.as_str(), w.name.as_str()),
+                *index,
+            )
+        })
+        .collect();
     for object in sorted
         .iter()
         .filter(|o| o.kind == "HorizontalPodAutoscaler")
@@ -409,10 +467,9 @@ fn inventory(
             .and_then(|s| s.at(&["scaleTargetRef", "name"]))
             .and_then(Value::scalar)
             .unwrap_or_default();
-        let target = workloads.iter().find(|(_, w, _)| {
-            w.kind == target_kind && w.name == target_name && w.namespace == object.namespace
-        });
-        let Some(&(index, _, _)) = target else {
+        let target =
+            by_identity.get(&(object.namespace.as_str(), target_kind, target_name.as_str()));
+        let Some(&index) = target else {
             notes.push(format!(
                 "{} scales {target_kind} `{target_name}`, which these manifests do not define",
                 object.describe()
@@ -454,11 +511,12 @@ fn inventory(
                     .map(|value| format!("{key} {value}"))
             })
             .unwrap_or_else(|| "no budget given".to_string());
-        let selector = spec.and_then(|s| s.get("selector"));
+        let selector = spec.and_then(|s| s.get("selector")).map(Selector::of);
         let mut matched = false;
+        work.spend(workloads.len())?;
         for (index, workload, labels) in &workloads {
             if workload.namespace == object.namespace
-                && selector.is_some_and(|s| selects(s, labels, false))
+                && selector.as_ref().is_some_and(|s| s.selects(labels))
             {
                 parts[*index]
                     .notes

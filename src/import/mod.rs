@@ -85,13 +85,15 @@ fn helm_action(text: &str) -> Option<usize> {
         "include ",
         "toYaml",
     ];
+    // Actions do not nest: each one is looked at once, so this stays
+    // linear however many braces a hostile file holds.
     let mut from = 0;
     while let Some(start) = text[from..].find("{{").map(|i| from + i) {
-        let end = text[start..].find("}}").map_or(text.len(), |i| start + i);
+        let end = start + text[start..].find("}}")?;
         if HELM.iter().any(|word| text[start..end].contains(word)) {
             return Some(start);
         }
-        from = start + 2;
+        from = end + 2;
     }
     None
 }
@@ -453,7 +455,11 @@ pub(crate) fn assemble(inventory: Inventory) -> Starter {
     components.extend(rest);
 
     let shown = sources.len().min(4);
-    let mut from = sources[..shown].join(", ");
+    let named: Vec<&str> = sources[..shown]
+        .iter()
+        .map(|path| shown_path(path))
+        .collect();
+    let mut from = named.join(", ");
     if sources.len() > shown {
         from.push_str(&format!(" and {} more", sources.len() - shown));
     }
@@ -468,6 +474,11 @@ pub(crate) fn assemble(inventory: Inventory) -> Starter {
         components,
         notes,
     }
+}
+
+/// A path as the user gave it, standard input by name.
+pub(crate) fn shown_path(path: &str) -> &str {
+    if path == "-" { "standard input" } else { path }
 }
 
 fn sorted_calls(mut calls: Vec<Call>) -> Vec<Call> {
