@@ -6,6 +6,7 @@ mod completions;
 mod diff;
 mod envelope;
 mod estimate;
+mod import;
 mod init;
 mod man;
 mod practice;
@@ -103,6 +104,11 @@ enum Command {
         after_help = "Examples:\n  blueprint init --list\n  blueprint init --template web-app                 writes web-app.yaml\n  blueprint init --template api-with-cache api.yaml\n  blueprint init --template event-pipeline designs/\n  blueprint init --template chat -                  to standard output\n\nAn existing file is never overwritten."
     )]
     Init(init::InitArgs),
+    /// Write a starter design from Kubernetes manifests or a Docker Compose file
+    #[command(
+        after_help = "Examples:\n  blueprint import k8s kubernetes-manifests/ -o shop.yaml\n  blueprint import k8s deployment.yaml service.yaml ingress.yaml\n  kubectl get deploy,sts,ds,svc,ing,hpa,pdb,cm -o yaml | blueprint import k8s -\n  blueprint import compose docker-compose.yml -o shop.yaml\n\nWhat the files cannot say (capacity, latency, timeouts, operations, requirements)\nis left as `# TODO` lines; `blueprint check` of the result lists what is missing.\nAn existing file is never overwritten."
+    )]
+    Import(import::ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(
         after_help = "Examples:\n  blueprint completions bash > ~/.local/share/bash-completion/completions/blueprint\n  blueprint completions zsh > ~/.zfunc/_blueprint\n  blueprint completions fish > ~/.config/fish/completions/blueprint.fish\n  blueprint completions powershell >> $PROFILE"
@@ -128,6 +134,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Explain(args) => rules::run_explain(args),
         Command::Diff(args) => diff::run(args),
         Command::Init(args) => init::run(args),
+        Command::Import(args) => import::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Schema => {
@@ -203,6 +210,16 @@ pub fn read_design_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
         Ok(bytes)
     } else {
         blueprint::files::read_limited(path, MAX_FILE_BYTES)
+    }
+}
+
+/// A path as one word for a hint to run next, quoted when it has spaces.
+pub fn shell_word(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if text.contains(char::is_whitespace) {
+        format!("'{text}'")
+    } else {
+        text.into_owned()
     }
 }
 
