@@ -163,10 +163,17 @@ fn serve(
     }
 }
 
-/// A store: shard `s` keeps copy `j` on node `s * f + j`, so its copies sit
-/// in consecutive zones of the component's list (different zones where it
-/// has that many). The pattern repeats every `zones / gcd(f, zones)` shards,
-/// so the work grows with the zones, never with the shards.
+/// Shard classes weighed at most, for a store whose placement pattern
+/// repeats only after more shards than this: they are sampled evenly.
+const MAX_SHARD_CLASSES: u32 = 4096;
+
+/// A store: shard `s` keeps copy `j` on node `(s f + j) mod N`, and node
+/// `n` runs in the component's zone `n mod Z` (round-robin), so a shard's
+/// copies sit in different zones where it has that many. A shard serves
+/// while the copies a read (or write) needs are up, averaged over the
+/// shards; the pattern repeats, so the work grows with the zones (or, when
+/// the nodes are not a multiple of them, with the nodes, sampled beyond
+/// `MAX_SHARD_CLASSES`), never with the shards.
 fn serve_store(
     component: &Component,
     copies: &Copies,
@@ -180,36 +187,49 @@ fn serve_store(
         (Placement::Zoned(_), Some(zone)) => vec![zone],
         (Placement::Zoned(_), None) => component.zone_ids().to_vec(),
     };
+    let nodes = component.replica_count().max(1);
     let factor = copies.factor.max(1);
     let shards = copies.shards.max(1);
-    let period = if zones.is_empty() {
-        1
-    } else {
-        let z = zones.len() as u32;
+    // With fewer nodes than copies, every node holds some copies of every
+    // shard: a read needs the share of the nodes that holds its copies.
+    let holders = factor.min(nodes);
+    let scaled =
+        |count: u32| (u64::from(count) * u64::from(holders)).div_ceil(u64::from(factor)) as u32;
+    let read_needed = scaled(copies.read_needed.max(1));
+    let write_needed = scaled(copies.write_needed.max(1));
+    // Copies a `--fail` already took from the worst-hit shard.
+    let failed = scaled(factor - copies.live.min(factor)).min(holders);
+    let z = zones.len().max(1) as u32;
+    let period = if nodes % z == 0 {
         z / gcd(factor % z, z)
-    };
-    let mut read = 0.0;
-    let mut write = 0.0;
-    for class in 0..period.min(shards) {
+    } else {
+        nodes / gcd(factor % nodes, nodes)
+    }
+    .min(shards);
+    let step = period.div_ceil(MAX_SHARD_CLASSES).max(1);
+    let (mut read, mut write, mut weight) = (0.0, 0.0, 0.0);
+    for class in (0..period).step_by(step as usize) {
         let members = f64::from((shards - class).div_ceil(period));
         let lost = if zones.is_empty() {
             0
         } else {
-            (0..factor)
+            (0..holders)
                 .filter(|copy| {
-                    let position = (u64::from(class) * u64::from(factor) + u64::from(*copy))
-                        % zones.len() as u64;
-                    down_zones.binary_search(&zones[position as usize]).is_ok()
+                    let node = (u64::from(class) * u64::from(factor) + u64::from(*copy))
+                        % u64::from(nodes);
+                    let zone = zones[(node % zones.len() as u64) as usize];
+                    down_zones.binary_search(&zone).is_ok()
                 })
                 .count() as u32
         };
-        let live = copies.live.saturating_sub(lost);
-        read += members * binomial_tail(live, copies.read_needed.max(1), up);
-        write += members * binomial_tail(live, copies.write_needed.max(1), up);
+        let live = holders.saturating_sub(failed).saturating_sub(lost);
+        read += members * binomial_tail(live, read_needed, up);
+        write += members * binomial_tail(live, write_needed, up);
+        weight += members;
     }
     Serve {
-        read: read / f64::from(shards),
-        write: write / f64::from(shards),
+        read: read / weight,
+        write: write / weight,
     }
 }
 
