@@ -200,7 +200,7 @@ fn serve_store(
     // Copies a `--fail` already took from the worst-hit shard.
     let failed = scaled(factor - copies.live.min(factor)).min(holders);
     let z = zones.len().max(1) as u32;
-    let period = if nodes % z == 0 {
+    let period = if nodes.is_multiple_of(z) {
         z / gcd(factor % z, z)
     } else {
         nodes / gcd(factor % nodes, nodes)
