@@ -61,9 +61,9 @@ enum Command {
         after_help = "Examples:\n  blueprint envelope designs/timeline.yaml\n  blueprint envelope designs/paste-service.yaml --format json"
     )]
     Envelope(envelope::EnvelopeArgs),
-    /// Draw the design: SVG (default), Mermaid or Graphviz DOT
+    /// Draw the design: SVG (default), Mermaid, Graphviz DOT, D2 or LikeC4
     #[command(
-        after_help = "Examples:\n  blueprint render designs/chat.yaml -o chat.svg\n  blueprint render designs/chat.yaml --annotate --direction lr -o chat.svg\n  blueprint render designs/chat.yaml --format mermaid\n  blueprint render designs/chat.yaml --format dot | dot -Tpng -o chat.png"
+        after_help = "Examples:\n  blueprint render designs/chat.yaml -o chat.svg\n  blueprint render designs/chat.yaml --annotate --direction lr -o chat.svg\n  blueprint render designs/chat.yaml --format mermaid\n  blueprint render designs/chat.yaml --format dot | dot -Tpng -o chat.png\n  blueprint render designs/chat.yaml --format d2 -o chat.d2 && d2 chat.d2 chat.svg\n  blueprint render designs/chat.yaml --format likec4 -o model/chat.c4 && likec4 start model"
     )]
     Render(render::RenderArgs),
     /// Write a review document: verdict, diagram, findings, capacity, latency, availability
