@@ -43,7 +43,7 @@ use std::process::{Command as Process, Output};
 use assert_cmd::Command;
 use blueprint::render::diagram::{self, Diagram, Direction};
 
-const INSTALL: &str = "tests/run (or bash tests/consumers/install.sh)";
+const INSTALL: &str = "tests/run";
 
 /// The bundled designs every renderer is checked on, and the fixtures
 /// (free text that tries to break out of each format, and names that are
