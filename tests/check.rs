@@ -846,3 +846,43 @@ components:
         "did you mean `deliver`?"
     );
 }
+
+/// The reader goes on past an unknown field or a bad value: every mistake
+/// of the file is reported in one run, each at its line and column.
+#[test]
+fn every_reader_error_at_once() {
+    let (value, code) = json_of(&["check", "tests/fixtures/many-typos.yaml"]);
+    assert_eq!(code, 2);
+    let found: Vec<(String, u64, u64)> = findings(&value)
+        .into_iter()
+        .map(|(code, _, line, column)| (code, line, column))
+        .collect();
+    let expected = [
+        ("BP002", 7, 45),
+        ("BP002", 10, 5),
+        ("BP003", 11, 14),
+        ("BP002", 13, 19),
+        ("BP002", 15, 9),
+        ("BP002", 17, 25),
+        ("BP004", 18, 42),
+    ];
+    assert_eq!(
+        found,
+        expected.map(|(code, line, column)| (code.to_string(), line, column))
+    );
+}
+
+/// A repeated key is reported with the unknown fields after it.
+#[test]
+fn a_repeated_key_does_not_hide_later_errors() {
+    let yaml = "version: 1\nname: t\ncomponents:\n  api: { kind: service, replicas: 2, replicas: 3 }\n  db: { kind: database, colour: red }\n";
+    let output = blueprint()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(yaml)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<String> = findings(&value).into_iter().map(|f| f.0).collect();
+    assert_eq!(codes, ["BP008", "BP002"]);
+}

@@ -450,6 +450,9 @@ proptest! {
             .filter(|(_, c)| !matches!(c.kind(), blueprint::design::Kind::Client | blueprint::design::Kind::Database))
             .map(|(id, _)| id)
             .collect();
+        if candidates.is_empty() {
+            return Ok(());
+        }
         let id = candidates[pick % candidates.len()];
         let name = analysis.design.components[id].name().to_string();
         let replicas = analysis.design.components[id].replica_count();

@@ -33,7 +33,7 @@ fn span_of<T>(spanned: &Spanned<T>) -> Span {
 }
 
 /// The kinds each kind-specific field belongs to.
-const KIND_FIELDS: &[(&str, &[Kind])] = &[
+pub const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ("rps", &[Kind::Client]),
     ("connections", &[Kind::Client]),
     (

@@ -19,7 +19,18 @@ use crate::diagnostic::Diagnostic;
 /// or the checked design.
 pub fn load(bytes: &[u8]) -> Result<Design, Vec<Diagnostic>> {
     let source = read::decode(bytes)?;
-    let raw = read::parse(source)?;
+    let (raw, mut errors) = read::parse_recovering(source);
+    let Some(raw) = raw else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        // The reader went on past its errors: the names and values it could
+        // read are checked in the same run.
+        if let Err(more) = lower::lower(&raw) {
+            errors.extend(more);
+        }
+        return Err(errors);
+    }
     let design = lower::lower(&raw);
     // Freeing a large raw tree takes milliseconds that nothing waits for.
     rayon::spawn(move || drop(raw));

@@ -5,8 +5,8 @@
 #   - Node packages, one folder beside this script per checker, installed
 #     with `npm ci` from its committed package-lock.json: Mermaid's parser
 #     (mermaid/), playwright-core driving Debian's Chromium (browser/),
-#     D2's WASM build (d2/), the LikeC4 CLI (likec4/). No browser is ever
-#     downloaded.
+#     D2's WASM build (d2/), the LikeC4 CLI (likec4/), yaml-language-server
+#     (yaml/). No browser is ever downloaded.
 #
 # Adding a consumer:
 #   - a Debian package: one line in `apt_consumers` below, "PACKAGE COMMAND
@@ -40,7 +40,7 @@ apt_consumers=(
     "chromium /usr/bin/chromium --version"
 )
 # Folders beside this script with a package.json and a package-lock.json.
-node_folders=(mermaid browser d2 likec4)
+node_folders=(mermaid browser d2 likec4 yaml)
 # jsdom 29 (mermaid/) and likec4 1.46 need node ^20.19 (or >= 22.18).
 min_node_major=20
 min_node_minor=19
