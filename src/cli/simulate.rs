@@ -35,7 +35,7 @@ pub struct SimulateArgs {
     /// Service time distribution around each component's latency: exp, det or lognormal:CV
     #[arg(long, value_name = "DIST", default_value = "exp", value_parser = ServiceTime::parse)]
     service: ServiceTime,
-    /// Thread-per-request servers: a replica's server waits for its callees
+    /// Thread-per-request services and workers: a server waits for its callees (balancers, gateways and CDNs stay event-driven)
     #[arg(long)]
     blocking: bool,
     /// Take down NAME, NAME:K or zone:Z at a time after the warm-up, until another (TARGET@60s..3m); repeatable
