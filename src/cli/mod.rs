@@ -7,6 +7,7 @@ mod diff;
 mod envelope;
 mod estimate;
 mod init;
+mod lsp;
 mod man;
 mod practice;
 mod render;
@@ -103,6 +104,11 @@ enum Command {
         after_help = "Examples:\n  blueprint init --list\n  blueprint init --template web-app                 writes web-app.yaml\n  blueprint init --template api-with-cache api.yaml\n  blueprint init --template event-pipeline designs/\n  blueprint init --template chat -                  to standard output\n\nAn existing file is never overwritten."
     )]
     Init(init::InitArgs),
+    /// Run the language server for editors: diagnostics, hover, completion, navigation (LSP over stdio)
+    #[command(
+        after_help = "An editor starts it and talks to it over standard input and output; see the README's\n\"Editors\" section for VS Code, Neovim and Helix.\n\nExamples:\n  blueprint lsp\n  blueprint lsp --today 2026-03-31"
+    )]
+    Lsp(lsp::LspArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(
         after_help = "Examples:\n  blueprint completions bash > ~/.local/share/bash-completion/completions/blueprint\n  blueprint completions zsh > ~/.zfunc/_blueprint\n  blueprint completions fish > ~/.config/fish/completions/blueprint.fish\n  blueprint completions powershell >> $PROFILE"
@@ -128,6 +134,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Explain(args) => rules::run_explain(args),
         Command::Diff(args) => diff::run(args),
         Command::Init(args) => init::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Schema => {

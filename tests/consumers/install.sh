@@ -26,11 +26,12 @@ trap 'echo "install.sh: ERROR: command failed (exit $?) at line $LINENO: $BASH_C
 # Node folders with a package.json and a committed package-lock.json.
 node_folders=(mermaid browser)
 # Debian packages and the command each one must provide.
-apt_packages=(graphviz libxml2-utils chromium)
+apt_packages=(graphviz libxml2-utils chromium neovim)
 declare -A provides=(
     [graphviz]=dot
     [libxml2-utils]=xmllint
     [chromium]=/usr/bin/chromium
+    [neovim]=nvim
 )
 # jsdom 29 needs node ^20.19 (or >= 22.13).
 min_node_major=20
