@@ -48,6 +48,8 @@ struct Client {
     notifications: Vec<Notification>,
     /// The result of `initialize`.
     capabilities: Value,
+    /// The version the next whole-text change gets.
+    next_version: i32,
 }
 
 impl Client {
@@ -79,6 +81,7 @@ impl Client {
             next_id: 0,
             notifications: Vec::new(),
             capabilities: Value::Null,
+            next_version: 100,
         };
         let mut capabilities = json!({
             "textDocument": { "hover": { "contentFormat": ["markdown"] } }
@@ -109,7 +112,11 @@ impl Client {
     fn call(&mut self, method: &str, params: Value) -> Response {
         self.next_id += 1;
         let id = RequestId::from(self.next_id);
-        self.send(Message::Request(Request::new(id.clone(), method.to_string(), params)));
+        self.send(Message::Request(Request::new(
+            id.clone(),
+            method.to_string(),
+            params,
+        )));
         loop {
             match self.next(method) {
                 Message::Response(response) if response.id == id => return response,
@@ -121,9 +128,10 @@ impl Client {
 
     /// The result of a request that must succeed.
     fn request(&mut self, method: &str, params: Value) -> Value {
-        let response = self.call(method, params);
-        assert!(response.error.is_none(), "{method}: {:?}", response.error);
-        response.result.unwrap_or(Value::Null)
+        match self.call(method, params).response_result {
+            Ok(result) => result,
+            Err(error) => panic!("{method}: {error:?}"),
+        }
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -145,6 +153,14 @@ impl Client {
             "textDocument/didChange",
             json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": changes }),
         );
+    }
+
+    /// Replaces the whole text of `uri` with a new version, as a client that
+    /// does not send edits does.
+    fn replace(&mut self, uri: &str, text: &str) {
+        self.next_version += 1;
+        let version = self.next_version;
+        self.change(uri, version, json!([{ "text": text }]));
     }
 
     /// Waits for the diagnostics of `version` of `uri`; returns them and
@@ -295,7 +311,10 @@ fn every_bundled_design_gets_checks_findings_at_their_places() {
         for diagnostic in &diagnostics {
             assert_eq!(diagnostic["source"], "blueprint");
             let code = diagnostic["code"].as_str().unwrap();
-            assert_eq!(diagnostic["data"]["explain"], format!("blueprint explain {code}"));
+            assert_eq!(
+                diagnostic["data"]["explain"],
+                format!("blueprint explain {code}")
+            );
         }
     }
     assert!(with_findings >= 2, "some bundled designs have findings");
@@ -313,7 +332,10 @@ fn columns_are_utf16_unless_the_client_offers_utf8() {
         (&["utf-32", "utf-8", "utf-16"][..], "utf-8"),
     ] {
         let mut client = Client::start(offered);
-        assert_eq!(client.capabilities["capabilities"]["positionEncoding"], expected);
+        assert_eq!(
+            client.capabilities["capabilities"]["positionEncoding"],
+            expected
+        );
         let uri = "file:///nowhere/non-ascii.yaml";
         client.open(uri, NON_ASCII);
         let (diagnostics, _) = client.diagnostics(uri, 1);
@@ -327,11 +349,23 @@ fn columns_are_utf16_unless_the_client_offers_utf8() {
             "utf-8" => before.len(),
             _ => before.encode_utf16().count(),
         };
-        assert_eq!(bad["range"]["start"], json!({ "line": 5, "character": start }));
-        assert_eq!(bad["range"]["end"], json!({ "line": 5, "character": start + 4 }));
-        // A hover at the same place speaks the same columns back.
-        let hover = client.request("textDocument/hover", Client::position(uri, 4, 25));
-        assert!(hover["contents"]["value"].as_str().unwrap().contains("1,000 per second"));
+        assert_eq!(
+            bad["range"]["start"],
+            json!({ "line": 5, "character": start })
+        );
+        assert_eq!(
+            bad["range"]["end"],
+            json!({ "line": 5, "character": start + 4 })
+        );
+        // A hover on a quantity, in the same columns.
+        let (line, column) = find(NON_ASCII, "1k/s", 1);
+        let hover = client.request("textDocument/hover", Client::position(uri, line, column));
+        assert!(
+            hover["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .contains("1,000 per second")
+        );
         client.stop();
     }
 }
@@ -363,14 +397,20 @@ fn edits_are_applied_and_reviewed_once_typing_rests() {
         );
     }
     let (after, earlier) = client.diagnostics(&uri, version);
-    assert!(earlier < 5, "{earlier} reviews published for 6 quick changes");
+    assert!(
+        earlier < 5,
+        "{earlier} reviews published for 6 quick changes"
+    );
     let misspelt = after
         .iter()
         .find(|d| d["code"] == "BP003")
         .expect("the misspelt kind is found");
     assert_eq!(misspelt["range"]["start"]["line"], line);
     assert!(
-        misspelt["message"].as_str().unwrap().contains("did you mean `cache`"),
+        misspelt["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `cache`"),
         "{misspelt}"
     );
     // A whole-text change puts it back.
@@ -379,7 +419,10 @@ fn edits_are_applied_and_reviewed_once_typing_rests() {
     let (restored, _) = client.diagnostics(&uri, version);
     assert_eq!(codes(&restored), codes(&before));
     // Closing clears the findings.
-    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
     let cleared = loop {
         let notification = match client.next("publishDiagnostics") {
             Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => n,
@@ -418,13 +461,22 @@ fn blueprint_toml_is_honoured_as_check_honours_it() {
     expected.sort();
     assert_eq!(sorted, expected);
     let unguarded = diagnostics.iter().find(|d| d["code"] == "BP404").unwrap();
-    assert_eq!(unguarded["severity"], 1, "BP404 is an error by the configuration");
+    assert_eq!(
+        unguarded["severity"], 1,
+        "BP404 is an error by the configuration"
+    );
     // A broken configuration is said at the top, and the default rules run.
     std::fs::write(folder.path().join("blueprint.toml"), "selct = []\n").unwrap();
-    client.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } }));
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri } }),
+    );
     let (diagnostics, _) = client.diagnostics(&uri, 1);
     assert!(
-        diagnostics[0]["message"].as_str().unwrap().contains("blueprint.toml: 1:1"),
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("blueprint.toml: 1:1"),
         "{}",
         diagnostics[0]
     );
@@ -463,11 +515,19 @@ fn hover_on_components_codes_and_quantities() {
     let (line, column) = find(&text, "rule: BP204", 8);
     let rule = client.request("textDocument/hover", Client::position(&uri, line, column));
     let page = rule["contents"]["value"].as_str().unwrap();
-    assert!(page.starts_with("# BP204 availability-slo (error)"), "{page}");
+    assert!(
+        page.starts_with("# BP204 availability-slo (error)"),
+        "{page}"
+    );
     assert!(page.contains("## How to fix it"));
     let (line, column) = find(&text, "see BP101", 5);
     let in_comment = client.request("textDocument/hover", Client::position(&uri, line, column));
-    assert!(in_comment["contents"]["value"].as_str().unwrap().starts_with("# BP101 single-replica"));
+    assert!(
+        in_comment["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("# BP101 single-replica")
+    );
 
     for (needle, skip, expected) in [
         ("capacity: 5k/s", 11, "`5k/s` = 5,000 per second"),
@@ -496,7 +556,7 @@ fn completion_of_keys_kinds_values_and_names() {
     client.open(uri, text);
     client.diagnostics(uri, 1);
     let complete = |client: &mut Client, text: &str, line: usize, column: usize| {
-        client.change(uri, 2, json!([{ "text": text }]));
+        client.replace(uri, text);
         labels(&client.request(
             "textDocument/completion",
             Client::position(uri, line, column),
@@ -506,14 +566,26 @@ fn completion_of_keys_kinds_values_and_names() {
     // Keys for a cache: its own and everyone's, less those given.
     let typing = text.replace("    hit_ratio: 0.9\n", "    hit_ratio: 0.9\n    ba\n");
     let keys = complete(&mut client, &typing, 17, 6);
-    for key in ["backing", "ttl", "eviction", "replicas", "zones", "calls", "allow"] {
+    for key in [
+        "backing", "ttl", "eviction", "replicas", "zones", "calls", "allow",
+    ] {
         assert!(keys.contains(&key.to_string()), "no {key} in {keys:?}");
     }
-    for key in ["hit_ratio", "kind", "rps", "algorithm", "replication", "auth"] {
+    for key in [
+        "hit_ratio",
+        "kind",
+        "rps",
+        "algorithm",
+        "replication",
+        "auth",
+    ] {
         assert!(!keys.contains(&key.to_string()), "{key} in {keys:?}");
     }
     // Keys of a database's replication, in a flow mapping.
-    let typing = text.replace("    replicas: 3\n", "    replicas: 3\n    replication: { factor: 3, mo\n");
+    let typing = text.replace(
+        "    replicas: 3\n",
+        "    replicas: 3\n    replication: { factor: 3, mo\n",
+    );
     let keys = complete(&mut client, &typing, 14, 31);
     assert!(keys.contains(&"mode".to_string()) && keys.contains(&"read_quorum".to_string()));
     assert!(!keys.contains(&"factor".to_string()), "{keys:?}");
@@ -525,7 +597,13 @@ fn completion_of_keys_kinds_values_and_names() {
     let values = complete(&mut client, &typing, 14, 17);
     assert_eq!(
         values,
-        ["strong", "bounded_staleness", "session", "read_your_writes", "eventual"]
+        [
+            "strong",
+            "bounded_staleness",
+            "session",
+            "read_your_writes",
+            "eventual"
+        ]
     );
 
     // Component names where a component is named, block and flow.
@@ -533,7 +611,10 @@ fn completion_of_keys_kinds_values_and_names() {
     assert_eq!(names, ["web", "api", "store", "sessions"]);
     let names = complete(&mut client, text, 6, 20);
     assert_eq!(names, ["web", "api", "store", "sessions"]);
-    let typing = text.replace("    hit_ratio: 0.9\n", "    hit_ratio: 0.9\n    backing: st\n");
+    let typing = text.replace(
+        "    hit_ratio: 0.9\n",
+        "    hit_ratio: 0.9\n    backing: st\n",
+    );
     assert_eq!(
         complete(&mut client, &typing, 17, 15),
         ["web", "api", "store", "sessions"]
@@ -550,10 +631,153 @@ fn completion_of_keys_kinds_values_and_names() {
 
     // After `key:` with no space, the value brings its own.
     let typing = text.replace("kind: cache", "kind:");
-    client.change(uri, 3, json!([{ "text": typing }]));
+    client.replace(uri, &typing);
     let completion = client.request("textDocument/completion", Client::position(uri, 15, 9));
     let items = completion.as_array().unwrap();
     assert_eq!(items[0]["textEdit"]["newText"], " client");
+    client.stop();
+}
+
+/// A design that declares its operations.
+const OPERATIONS: &str = "version: 1
+name: shortener
+requirements:
+  peak_rps: 10k/s
+  latency_slo: { p99: 100ms }
+zones: [az1, az2]
+operations:
+  shorten: { client: users, share: 0.1 }
+  redirect: { client: users, share: 0.9 }
+  audit: {}
+components:
+  users:
+    kind: client
+    calls: [{ to: api }]
+  api:
+    kind: service
+    replicas: 4
+    zones: [az1, az2]
+    capacity: 5k/s
+    latency: 2ms
+    calls:
+      - { to: db, for: shorten, op: write, timeout: 50ms }
+      - { to: cache, for: [redirect], timeout: 20ms }
+      - { to: auditor, for: shorten, as: audit, mode: async }
+  cache:
+    kind: cache
+    replicas: 2
+    zones: [az1, az2]
+    capacity: 50k/s
+    latency: 0.5ms
+    hit_ratio: 0.9
+    backing: db
+  db:
+    kind: database
+    replicas: 3
+    zones: [az1, az2]
+    capacity: 5k/s
+    latency: 4ms
+  auditor:
+    kind: worker
+    replicas: 2
+    zones: [az1, az2]
+    capacity: 1k/s
+    latency: 5ms
+";
+
+#[test]
+fn operations_are_hovered_completed_and_found() {
+    let mut client = Client::start(&[]);
+    let uri = "file:///nowhere/operations.yaml";
+    client.open(uri, OPERATIONS);
+    let (diagnostics, _) = client.diagnostics(uri, 1);
+    assert!(
+        !codes(&diagnostics).iter().any(|c| c.starts_with("BP0")),
+        "the design reads: {diagnostics:?}"
+    );
+    let hover = |client: &mut Client, needle: &str, skip: usize| {
+        let (line, column) = find(OPERATIONS, needle, skip);
+        let hover = client.request("textDocument/hover", Client::position(uri, line, column));
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let api = hover(&mut client, "  api:\n", 3);
+    assert!(api.contains("- operations: shorten, redirect\n"), "{api}");
+    let shorten = hover(&mut client, "  shorten:", 3);
+    for fact in [
+        "**shorten** (operation)",
+        "- rate: 1000/s",
+        "- p99: ",
+        "- availability: ",
+    ] {
+        assert!(shorten.contains(fact), "no `{fact}` in {shorten}");
+    }
+    let audit = hover(&mut client, "as: audit", 5);
+    assert!(
+        audit.contains("internal") && audit.contains("served by: auditor"),
+        "{audit}"
+    );
+
+    let complete = |client: &mut Client, text: &str, needle: &str, skip: usize| {
+        client.replace(uri, text);
+        let (line, column) = find(text, needle, skip);
+        labels(&client.request(
+            "textDocument/completion",
+            Client::position(uri, line, column),
+        ))
+    };
+    let operations = ["shorten", "redirect", "audit"];
+    assert_eq!(
+        complete(&mut client, OPERATIONS, "for: [redirect]", 7),
+        operations
+    );
+    assert_eq!(
+        complete(&mut client, OPERATIONS, "as: audit", 5),
+        operations
+    );
+    let typing = OPERATIONS.replace("as: audit, ", "as: ");
+    assert_eq!(
+        complete(&mut client, &typing, "shorten, as: ", 13),
+        operations
+    );
+    assert_eq!(
+        complete(&mut client, OPERATIONS, "client: users, share: 0.1", 9),
+        ["users"]
+    );
+
+    let (line, column) = find(OPERATIONS, "for: shorten, op", 6);
+    let definition = client.request(
+        "textDocument/definition",
+        Client::position(uri, line, column),
+    );
+    let (defined, _) = find(OPERATIONS, "  shorten:", 2);
+    assert_eq!(
+        definition["range"]["start"],
+        json!({ "line": defined, "character": 2 })
+    );
+    let mut params = Client::position(uri, line, column);
+    params["context"] = json!({ "includeDeclaration": true });
+    let references = client.request("textDocument/references", params);
+    assert_eq!(references.as_array().unwrap().len(), 3, "{references}");
+
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "shorten", "redirect", "audit", "users", "api", "cache", "db", "auditor"
+        ]
+    );
     client.stop();
 }
 
@@ -567,11 +791,20 @@ fn definitions_references_and_symbols() {
     client.diagnostics(&uri, 1);
 
     let (line, column) = find(&text, "backing: cart_db", 12);
-    let definition = client.request("textDocument/definition", Client::position(&uri, line, column));
+    let definition = client.request(
+        "textDocument/definition",
+        Client::position(&uri, line, column),
+    );
     let (defined, _) = find(&text, "  cart_db:\n", 2);
     assert_eq!(definition["uri"], uri);
-    assert_eq!(definition["range"]["start"], json!({ "line": defined, "character": 2 }));
-    assert_eq!(definition["range"]["end"], json!({ "line": defined, "character": 9 }));
+    assert_eq!(
+        definition["range"]["start"],
+        json!({ "line": defined, "character": 2 })
+    );
+    assert_eq!(
+        definition["range"]["end"],
+        json!({ "line": defined, "character": 9 })
+    );
 
     let references = |client: &mut Client, declaration: bool| {
         let mut params = Client::position(&uri, line, column);
@@ -590,7 +823,10 @@ fn definitions_references_and_symbols() {
         params["context"] = json!({ "includeDeclaration": true });
         params
     });
-    assert!(zone.as_array().unwrap().len() > 5, "az1 is used by most components");
+    assert!(
+        zone.as_array().unwrap().len() > 5,
+        "az1 is used by most components"
+    );
 
     let symbols = client.request(
         "textDocument/documentSymbol",
@@ -603,7 +839,12 @@ fn definitions_references_and_symbols() {
         .map(|s| s["name"].as_str().unwrap())
         .collect();
     assert_eq!(&names[..3], ["shoppers", "edge", "api_gw"]);
-    let cart_db = symbols.as_array().unwrap().iter().find(|s| s["name"] == "cart_db").unwrap();
+    let cart_db = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "cart_db")
+        .unwrap();
     assert_eq!(cart_db["detail"], "database");
     assert_eq!(cart_db["range"]["start"]["line"], defined);
     assert_eq!(cart_db["range"]["end"]["line"], defined + 10, "{cart_db}");
@@ -647,6 +888,8 @@ fn apply(text: &str, edit: &Value) -> String {
 fn a_code_action_allows_a_finding_where_it_belongs() {
     let mut client = Client::start(&[]);
     let (uri, text) = bundled("checkout.yaml");
+    // A target the design misses: a finding of the design as a whole.
+    let text = text.replace("  availability_slo: 99.9%", "  availability_slo: 99.99%");
     client.open(&uri, &text);
     let (diagnostics, _) = client.diagnostics(&uri, 1);
     let mut version = 1;
@@ -662,11 +905,19 @@ fn a_code_action_allows_a_finding_where_it_belongs() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|a| a["title"].as_str().unwrap().starts_with(&format!("Allow {code}")))
+            .find(|a| {
+                a["title"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("Allow {code}"))
+            })
             .unwrap_or_else(|| panic!("no action for {code} in {actions}"));
         assert_eq!(action["kind"], "quickfix");
         let place = component.map_or("the design".to_string(), |c| format!("`{c}`"));
-        assert!(action["title"].as_str().unwrap().ends_with(&place), "{action}");
+        assert!(
+            action["title"].as_str().unwrap().ends_with(&place),
+            "{action}"
+        );
         current = apply(&current, &action["edit"]);
         assert!(current.contains(&format!("rule: {code}\n")), "{current}");
         assert!(current.contains("reason: TODO say why this finding is accepted"));
@@ -674,8 +925,16 @@ fn a_code_action_allows_a_finding_where_it_belongs() {
         client.change(&uri, version, json!([{ "text": current }]));
         let (after, _) = client.diagnostics(&uri, version);
         let found = codes(&after);
-        assert!(!found.contains(&code.to_string()), "{code} still live: {found:?}");
-        assert!(!found.iter().any(|c| c == "BP009" || c == "BP010" || c.starts_with("BP00")), "{found:?}");
+        assert!(
+            !found.contains(&code.to_string()),
+            "{code} still live: {found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|c| c == "BP009" || c == "BP010" || c.starts_with("BP00")),
+            "{found:?}"
+        );
     }
     client.stop();
 }
@@ -684,9 +943,9 @@ fn a_code_action_allows_a_finding_where_it_belongs() {
 fn bad_requests_get_errors_and_the_server_goes_on() {
     let mut client = Client::start(&[]);
     let unknown = client.call("textDocument/formatting", json!({}));
-    assert_eq!(unknown.error.unwrap().code, -32601);
+    assert_eq!(unknown.response_result.unwrap_err().code, -32601);
     let invalid = client.call("textDocument/hover", json!({ "textDocument": 3 }));
-    assert_eq!(invalid.error.unwrap().code, -32602);
+    assert_eq!(invalid.response_result.unwrap_err().code, -32602);
     let closed = client.request(
         "textDocument/hover",
         Client::position("file:///not/open.yaml", 0, 0),
@@ -702,7 +961,10 @@ fn bad_requests_get_errors_and_the_server_goes_on() {
     );
     let (diagnostics, _) = client.diagnostics(uri, 2);
     assert!(
-        diagnostics[0]["message"].as_str().unwrap().contains("no `components`"),
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no `components`"),
         "{diagnostics:?}"
     );
     client.stop();
@@ -712,13 +974,70 @@ fn bad_requests_get_errors_and_the_server_goes_on() {
 fn yaml_that_is_not_a_design_gets_no_findings() {
     let mut client = Client::start(&[]);
     let uri = "file:///nowhere/deployment.yaml";
-    client.open(uri, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n");
+    client.open(
+        uri,
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+    );
     let (diagnostics, _) = client.diagnostics(uri, 1);
     assert_eq!(diagnostics, Vec::<Value>::new());
     // Once it has `components:` at the top, it is a design.
-    client.change(uri, 2, json!([{ "text": "components:\n  web: { kind: servce }\n" }]));
+    client.change(
+        uri,
+        2,
+        json!([{ "text": "components:\n  web: { kind: servce }\n" }]),
+    );
     let (diagnostics, _) = client.diagnostics(uri, 2);
-    assert!(codes(&diagnostics).contains(&"BP003".to_string()), "{diagnostics:?}");
+    assert!(
+        codes(&diagnostics).contains(&"BP003".to_string()),
+        "{diagnostics:?}"
+    );
+    client.stop();
+}
+
+// ----- speed ------------------------------------------------------------
+
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+/// How long the server waits for the text to rest (`src/cli/lsp.rs`).
+const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// On a design of 1,000 components, how long after a change its findings
+/// come, less the debounce the server waits on purpose. A measurement, not
+/// a check of the debug build: `cargo test --release --test lsp --
+/// --ignored --nocapture thousand`.
+#[test]
+#[ignore = "a measurement: run it with --release"]
+fn thousand_components_are_reviewed_quickly_after_a_change() {
+    let text = support::design(1000);
+    let uri = "file:///nowhere/generated.yaml";
+    let mut client = Client::start(&[]);
+    client.open(uri, &text);
+    client.diagnostics(uri, 1);
+    let (line, column) = find(&text, "replicas: 6", 10);
+    let mut times = Vec::new();
+    for version in 2..=21 {
+        let value = if version % 2 == 0 { "7" } else { "6" };
+        let start = std::time::Instant::now();
+        client.change(
+            uri,
+            version,
+            json!([{ "range": { "start": { "line": line, "character": column }, "end": { "line": line, "character": column + 1 } }, "text": value }]),
+        );
+        client.diagnostics(uri, version);
+        times.push(start.elapsed().saturating_sub(DEBOUNCE));
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    let slowest = times[times.len() - 1];
+    println!(
+        "1,000 components ({} lines): a change is reviewed and published {median:?} after the debounce (median of {}), {slowest:?} at most",
+        text.lines().count(),
+        times.len()
+    );
+    if !cfg!(debug_assertions) {
+        assert!(median < Duration::from_millis(200), "{median:?}");
+    }
     client.stop();
 }
 
@@ -766,7 +1085,9 @@ fn neovim_sees_findings_hovers_completes_and_edits() {
     let mut seen: HashMap<&str, Vec<Vec<&str>>> = HashMap::new();
     for line in lines.lines() {
         let fields: Vec<&str> = line.split('\t').collect();
-        seen.entry(fields[0]).or_default().push(fields[1..].to_vec());
+        seen.entry(fields[0])
+            .or_default()
+            .push(fields[1..].to_vec());
     }
     let field = |name: &str| seen.get(name).and_then(|v| v.first()).map(|f| f.join("\t"));
 
@@ -788,16 +1109,31 @@ fn neovim_sees_findings_hovers_completes_and_edits() {
     assert_eq!(orders_db[2], "1", "BP101 points at `replicas: 1`");
 
     let hover = field("hover-component").unwrap();
-    assert!(hover.contains("**api_gw** (gateway)") && hover.contains("utilisation"), "{hover}");
-    assert_eq!(field("hover-quantity").unwrap(), "`5k/s` = 5,000 per second");
+    assert!(
+        hover.contains("**api_gw** (gateway)") && hover.contains("utilisation"),
+        "{hover}"
+    );
+    assert_eq!(
+        field("hover-quantity").unwrap(),
+        "`5k/s` = 5,000 per second"
+    );
     let kinds = field("complete-kind").unwrap();
-    assert!(kinds.contains("load_balancer") && kinds.contains("object_store"), "{kinds}");
+    assert!(
+        kinds.contains("load_balancer") && kinds.contains("object_store"),
+        "{kinds}"
+    );
     let names = field("complete-to").unwrap();
-    assert!(names.starts_with("shoppers edge api_gw cart_svc"), "{names}");
+    assert!(
+        names.starts_with("shoppers edge api_gw cart_svc"),
+        "{names}"
+    );
 
     // Edits: the misspelt kind, then a bad value after text that is not
     // ASCII (Neovim turned the UTF-16 columns back into the right bytes).
-    assert_eq!(field("after-edit").unwrap().split('\t').nth(2), Some("cahce"));
+    assert_eq!(
+        field("after-edit").unwrap().split('\t').nth(2),
+        Some("cahce")
+    );
     assert_eq!(
         field("after-second-edit").unwrap().split('\t').nth(2),
         Some("zéro")

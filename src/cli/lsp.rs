@@ -7,7 +7,7 @@ use clap::Args;
 use lsp_server::Connection;
 
 use super::check::{date, today_utc};
-use super::{SUCCESS, fail};
+use super::{SUCCESS, fail, print_stderr};
 
 /// How long the text must rest after a change before it is reviewed: long
 /// enough to skip the keystrokes of a word, short enough to feel immediate.
@@ -39,6 +39,11 @@ pub fn run(args: LspArgs) -> u8 {
             }
         }
         // The reader may still wait on standard input: do not wait for it.
-        Err(error) => fail(format!("lsp: {error}")),
+        // The protocol asks for exit code 1 when the client did not say
+        // `shutdown` before `exit`.
+        Err(error) => {
+            print_stderr(&format!("error: lsp: {error}\n"));
+            1
+        }
     }
 }

@@ -224,7 +224,8 @@ mod tests {
             allow(text, None, "BP204"),
             "version: 1\ncomponents:\n  api: { kind: service }\nallow:\n  - rule: BP204\n    reason: TODO say why this finding is accepted\n"
         );
-        let listed = "allow:\n  - rule: BP101\n    reason: x\ncomponents:\n  api: { kind: service }\n";
+        let listed =
+            "allow:\n  - rule: BP101\n    reason: x\ncomponents:\n  api: { kind: service }\n";
         assert!(allow(listed, None, "BP204").starts_with("allow:\n  - rule: BP204\n"));
     }
 }

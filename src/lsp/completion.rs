@@ -1,7 +1,9 @@
 //! Completion: the keys the format allows where the cursor is (only those
 //! a component of its kind takes, less those already given), keyword
-//! values, component names where a component is named, zone names in a
-//! component's `zones`, and rule codes and names in `allow:` entries.
+//! values, component names where a component is named (clients for an
+//! operation's `client`), operation names in a call's `for` and `as`, zone
+//! names in a component's `zones`, and rule codes and names in `allow:`
+//! entries.
 
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, TextEdit};
 
@@ -21,8 +23,8 @@ pub fn complete(view: &View, offset: usize) -> Vec<CompletionItem> {
         Place::Value { key } => values(view, &context.path, key),
     };
     // After `key:` with no space yet, a value needs one before it.
-    let spaced = matches!(context.place, Place::Value { .. })
-        && text[..context.word.start].ends_with(':');
+    let spaced =
+        matches!(context.place, Place::Value { .. }) && text[..context.word.start].ends_with(':');
     let range = view.document.range(context.word.clone(), view.encoding);
     candidates
         .into_iter()
@@ -129,11 +131,24 @@ fn values(view: &View, path: &[Step], key: &str) -> Vec<Candidate> {
     };
     let mut candidates = Vec::new();
     let names = view.names;
+    let in_calls = path.contains(&Step::Key("calls".to_string()));
     if vocabulary::names_component(node) {
+        // An operation enters at a client.
+        let clients_only = key == "client";
         candidates.extend(names.into_iter().flat_map(|index| {
-            index.components.iter().map(|c| {
-                Candidate::value(&c.name, CompletionItemKind::REFERENCE, c.kind.clone())
-            })
+            index
+                .components
+                .iter()
+                .filter(move |c| !clients_only || c.kind.as_deref() == Some("client"))
+                .map(|c| Candidate::value(&c.name, CompletionItemKind::REFERENCE, c.kind.clone()))
+        }));
+    }
+    if in_calls && (key == "for" || key == "as") {
+        candidates.extend(names.into_iter().flat_map(|index| {
+            index
+                .operations
+                .iter()
+                .map(|o| Candidate::value(&o.name, CompletionItemKind::EVENT, None))
         }));
     }
     if key == "zones" && !path.is_empty() {
@@ -144,13 +159,12 @@ fn values(view: &View, path: &[Step], key: &str) -> Vec<Candidate> {
                 .map(|zone| Candidate::value(zone, CompletionItemKind::ENUM_MEMBER, None))
         }));
     }
-    if key == "rule" && path.iter().any(|step| *step == Step::Key("allow".to_string())) {
+    if key == "rule" && path.contains(&Step::Key("allow".to_string())) {
         for rule in rules::RULES {
-            let summary = Some(format!("{}: {}", rule.code.name, rule.code.summary));
             candidates.push(Candidate::value(
                 rule.code.code,
                 CompletionItemKind::CONSTANT,
-                summary.clone(),
+                Some(format!("{}: {}", rule.code.name, rule.code.summary)),
             ));
             candidates.push(Candidate::value(
                 rule.code.name,

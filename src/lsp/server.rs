@@ -18,8 +18,8 @@ use lsp_types::notification::{
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
-    References, Request as _,
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References,
+    Request as _,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
@@ -28,17 +28,17 @@ use lsp_types::{
     DidSaveTextDocumentParams, DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams,
     GotoDefinitionResponse, HoverParams, HoverProviderCapability, InitializeParams,
     InitializeResult, OneOf, PositionEncodingKind, PublishDiagnosticsParams, ReferenceParams,
-    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::analysis::{Analysed, review_document};
-use crate::files::has_components_key;
 use super::document::{Document, Encoding};
 use super::index::Index;
 use super::{View, actions, completion, diagnostics, hover, navigation};
+use crate::files::has_components_key;
 
 /// How the server runs.
 pub struct Settings {
@@ -78,6 +78,7 @@ pub fn run(connection: &Connection, settings: Settings) -> Result<(), String> {
         encoding,
         debounce: settings.debounce,
         documents: BTreeMap::new(),
+        openings: 0,
         jobs,
         shutting_down: false,
     };
@@ -143,6 +144,9 @@ fn send(connection: &Connection, message: impl Into<Message>) -> Result<(), Stri
 /// A review to run: one version of one document.
 struct Job {
     uri: Uri,
+    /// Which opening of the document (a document closed and opened again
+    /// starts its versions again).
+    opening: u64,
     version: i32,
     text: String,
     path: Option<PathBuf>,
@@ -150,25 +154,25 @@ struct Job {
 
 struct Outcome {
     uri: Uri,
-    analysed: Analysed,
+    opening: u64,
+    /// `None` when the review panicked (a bug): the document keeps its last
+    /// findings rather than the server going down.
+    analysed: Option<Analysed>,
 }
 
 /// The worker: reviews documents one after another until the server goes.
 fn review_jobs(jobs: &Receiver<Job>, results: &Sender<Outcome>, today: &dyn Fn() -> String) {
     for job in jobs {
-        let reviewed = catch_unwind(AssertUnwindSafe(|| {
+        let analysed = catch_unwind(AssertUnwindSafe(|| {
             review_document(&job.text, job.version, job.path.as_deref(), today())
-        }));
-        // A review that panicked is a bug; the document keeps its last
-        // findings rather than taking the server down.
-        if let Ok(analysed) = reviewed
-            && results
-                .send(Outcome {
-                    uri: job.uri,
-                    analysed,
-                })
-                .is_err()
-        {
+        }))
+        .ok();
+        let outcome = Outcome {
+            uri: job.uri,
+            opening: job.opening,
+            analysed,
+        };
+        if results.send(outcome).is_err() {
             return;
         }
     }
@@ -177,6 +181,7 @@ fn review_jobs(jobs: &Receiver<Job>, results: &Sender<Outcome>, today: &dyn Fn()
 /// One open document and what its reviews left.
 struct Open {
     uri: Uri,
+    opening: u64,
     document: Document,
     path: Option<PathBuf>,
     /// The most recent review, of whichever version.
@@ -215,6 +220,8 @@ struct Server<'a> {
     encoding: Encoding,
     debounce: Duration,
     documents: BTreeMap<String, Open>,
+    /// How many documents have been opened.
+    openings: u64,
     jobs: Sender<Job>,
     shutting_down: bool,
 }
@@ -261,6 +268,7 @@ impl Server<'_> {
             }
             let job = Job {
                 uri: open.uri.clone(),
+                opening: open.opening,
                 version: open.document.version,
                 text: open.document.text.clone(),
                 path: open.path.clone(),
@@ -275,11 +283,18 @@ impl Server<'_> {
     /// Keeps a review and, when it is of the current text, publishes its
     /// findings.
     fn reviewed(&mut self, outcome: Outcome) -> Result<(), String> {
-        let Some(open) = self.documents.get_mut(outcome.uri.as_str()) else {
+        let Some(open) = self
+            .documents
+            .get_mut(outcome.uri.as_str())
+            .filter(|open| open.opening == outcome.opening)
+        else {
             return Ok(());
         };
         open.reviewing = false;
-        let analysed = Arc::new(outcome.analysed);
+        let Some(analysed) = outcome.analysed else {
+            return Ok(());
+        };
+        let analysed = Arc::new(analysed);
         if analysed.index.is_some() {
             open.last_read = Some(analysed.clone());
         }
@@ -344,11 +359,13 @@ impl Server<'_> {
                     return;
                 };
                 let document = params.text_document;
+                self.openings += 1;
                 self.documents.insert(
                     document.uri.as_str().to_string(),
                     Open {
                         path: file_path(&document.uri),
                         uri: document.uri,
+                        opening: self.openings,
                         document: Document::new(document.text, document.version),
                         latest: None,
                         last_read: None,
@@ -499,7 +516,10 @@ fn with_view<R>(
     let open = &*open;
     let index = match open.current() {
         Some(current) => current.index.as_ref(),
-        None => open.fresh_index.as_ref().and_then(|(_, index)| index.as_ref()),
+        None => open
+            .fresh_index
+            .as_ref()
+            .and_then(|(_, index)| index.as_ref()),
     };
     let view = View {
         uri: &open.uri,
@@ -558,14 +578,16 @@ mod tests {
 
     #[test]
     fn file_uris_become_paths() {
-        let uri: Uri = "file:///home/ann/my%20designs/caf%C3%A9.yaml".parse().unwrap();
+        let uri: Uri = "file:///home/ann/my%20designs/caf%C3%A9.yaml"
+            .parse()
+            .unwrap();
         assert_eq!(
             file_path(&uri),
             Some(PathBuf::from("/home/ann/my designs/café.yaml"))
         );
         let untitled: Uri = "untitled:Untitled-1".parse().unwrap();
         assert_eq!(file_path(&untitled), None);
-        let broken: Uri = "file:///a%2".parse().unwrap();
-        assert_eq!(file_path(&broken), None);
+        let not_utf8: Uri = "file:///a%C3.yaml".parse().unwrap();
+        assert_eq!(file_path(&not_utf8), None);
     }
 }

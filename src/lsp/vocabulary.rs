@@ -14,21 +14,20 @@ use crate::design::quantity::QuantityKind;
 /// The format's schema, parsed once.
 pub fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        serde_json::from_str(&crate::design::schema::json()).unwrap_or(Value::Null)
-    })
+    SCHEMA
+        .get_or_init(|| serde_json::from_str(&crate::design::schema::json()).unwrap_or(Value::Null))
 }
 
-/// The schema of the value at `path`, or `None` where the format has
-/// nothing (a key it does not define).
+/// The schema of the value at `path` as the format writes it (its `$ref`
+/// kept, which names quantities), or `None` where the format has nothing
+/// (a key it does not define).
 pub fn node(path: &[Step]) -> Option<&'static Value> {
-    let mut node = resolve(schema());
+    let mut node = schema();
     for step in path {
         node = match step {
             Step::Key(key) => child(node, key)?,
             Step::Item => variants(node).into_iter().find_map(|v| v.get("items"))?,
         };
-        node = resolve(node);
     }
     Some(node)
 }
@@ -40,7 +39,7 @@ pub fn keys(node: &'static Value) -> Vec<(&'static str, &'static Value)> {
         .into_iter()
         .filter_map(|v| v.get("properties").and_then(Value::as_object))
         .flatten()
-        .map(|(key, value)| (key.as_str(), resolve(value)))
+        .map(|(key, value)| (key.as_str(), value))
         .collect()
 }
 
@@ -115,48 +114,43 @@ fn definition(name: &str) -> Option<&'static Value> {
     schema().get("definitions")?.get(name)
 }
 
-/// Follows `$ref`s, and unwraps the `anyOf` of an optional value (the value
-/// or null) when only one choice is left.
+/// Follows a chain of `$ref`s to the definition.
 fn resolve(mut node: &'static Value) -> &'static Value {
     for _ in 0..16 {
-        if let Some(target) = node
+        match node
             .get("$ref")
             .and_then(Value::as_str)
             .and_then(|r| r.strip_prefix("#/definitions/"))
             .and_then(definition)
         {
-            node = target;
-            continue;
-        }
-        let choices: Vec<&Value> = node
-            .get("anyOf")
-            .or_else(|| node.get("oneOf"))
-            .and_then(Value::as_array)
-            .map(|choices| choices.iter().filter(|c| !is_null(c)).collect())
-            .unwrap_or_default();
-        match choices[..] {
-            [only] => node = only,
-            _ => return node,
+            Some(target) => node = target,
+            None => break,
         }
     }
     node
 }
 
-/// The choices of a node: its `anyOf`/`oneOf` variants (resolved), or the
-/// node itself.
+/// The choices a value may be, each resolved: the non-null variants of its
+/// `anyOf`/`oneOf` (an optional value is its value or null), or itself.
 fn variants(node: &'static Value) -> Vec<&'static Value> {
-    match node
-        .get("anyOf")
-        .or_else(|| node.get("oneOf"))
-        .and_then(Value::as_array)
-    {
-        Some(choices) => choices
-            .iter()
-            .filter(|c| !is_null(c))
-            .map(resolve)
-            .collect(),
-        None => vec![node],
+    let mut found = Vec::new();
+    let mut pending = vec![node];
+    while let Some(node) = pending.pop() {
+        if found.len() > 32 {
+            break;
+        }
+        let node = resolve(node);
+        match node
+            .get("anyOf")
+            .or_else(|| node.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            Some(choices) => pending.extend(choices.iter().rev().filter(|c| !is_null(c))),
+            None if !is_null(node) => found.push(node),
+            None => {}
+        }
     }
+    found
 }
 
 /// The definitions a node refers to, by name, through its variants.
@@ -176,7 +170,12 @@ fn references(node: &'static Value) -> Vec<&'static str> {
             pending.extend(definition(name));
         }
         for key in ["anyOf", "oneOf"] {
-            pending.extend(node.get(key).and_then(Value::as_array).into_iter().flatten());
+            pending.extend(
+                node.get(key)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
         }
     }
     names

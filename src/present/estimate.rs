@@ -240,7 +240,11 @@ pub fn capacity_rows(design: &Design, estimate: &Estimate) -> Vec<Vec<String>> {
 
 /// The capacity table's row of one component; `sizing` adds the `needed`
 /// column.
-pub fn capacity_row(component: &Component, figures: &ComponentEstimate, sizing: bool) -> Vec<String> {
+pub fn capacity_row(
+    component: &Component,
+    figures: &ComponentEstimate,
+    sizing: bool,
+) -> Vec<String> {
     let replica = &figures.replica;
     let total = component.replica_count();
     let replicas = if replica.live < total {
