@@ -73,8 +73,12 @@ fn insertion(text: &str, index: &Index, finding: &Diagnostic) -> Option<(usize, 
         Some(component) => &component.allow,
         None => &index.allow,
     };
-    if let Some(&first) = existing.first() {
-        return before_entry(text, first, code);
+    match existing.as_deref() {
+        Some([first, ..]) => return before_entry(text, *first, code),
+        // `allow: []`: a list with no entry to stand beside; a second
+        // `allow:` would be a duplicate key.
+        Some([]) => return None,
+        None => {}
     }
     match component {
         None => {
@@ -88,9 +92,9 @@ fn insertion(text: &str, index: &Index, finding: &Diagnostic) -> Option<(usize, 
                 format!("{newline}allow:\n  - rule: {code}\n    reason: {REASON_PLACEHOLDER}\n"),
             ))
         }
-        Some(component) if text[component.value_start..].starts_with('{') => {
+        Some(component) if text.get(component.value_start..)?.starts_with('{') => {
             let close = closing_brace(text, component.value_start)?;
-            let end = text[..close].trim_end().len();
+            let end = text.get(..close)?.trim_end().len();
             Some((
                 end,
                 format!(", allow: [{{ rule: {code}, reason: {REASON_PLACEHOLDER} }}]"),
@@ -99,7 +103,7 @@ fn insertion(text: &str, index: &Index, finding: &Diagnostic) -> Option<(usize, 
         Some(component) => {
             let name = component.name_bytes.start;
             let end = block_end(text, name);
-            let name_column = name - text[..name].rfind('\n').map_or(0, |i| i + 1);
+            let name_column = name - text.get(..name)?.rfind('\n').map_or(0, |i| i + 1);
             let indent = child_indent(text, name).unwrap_or(name_column + 2);
             let pad = " ".repeat(indent);
             Some((
@@ -116,7 +120,7 @@ fn insertion(text: &str, index: &Index, finding: &Diagnostic) -> Option<(usize, 
 /// list's style: a block item (`- rule: ...`) or a flow mapping.
 fn before_entry(text: &str, first: usize, code: &str) -> Option<(usize, String)> {
     let mut start = first;
-    let mut before = text[..start].trim_end_matches([' ', '\t']);
+    let mut before = text.get(..start)?.trim_end_matches([' ', '\t']);
     if before.ends_with('{') {
         start = before.len() - 1;
         before = text[..start].trim_end_matches([' ', '\t']);
@@ -144,7 +148,7 @@ fn before_entry(text: &str, first: usize, code: &str) -> Option<(usize, String)>
 fn closing_brace(text: &str, open: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut quote = None;
-    for (index, c) in text[open..].char_indices() {
+    for (index, c) in text.get(open..)?.char_indices() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
@@ -164,7 +168,7 @@ fn closing_brace(text: &str, open: usize) -> Option<usize> {
 
 /// The indentation of the first key under the line of `name`.
 fn child_indent(text: &str, name: usize) -> Option<usize> {
-    let line_end = text[name..].find('\n').map_or(text.len(), |i| name + i);
+    let line_end = text.get(name..)?.find('\n').map_or(text.len(), |i| name + i);
     text.get(line_end + 1..)?
         .lines()
         .map(|line| (line, line.trim_start_matches(' ')))
@@ -215,6 +219,15 @@ mod tests {
         assert!(api.contains("  api: { kind: service, calls: [{ to: db }], allow: [{ rule: BP101, reason: TODO say why this finding is accepted }] }\n"), "{api}");
         let db = allow(text, Some("db"), "BP101");
         assert!(db.contains("allow: [{ rule: BP101, reason: TODO say why this finding is accepted }, { rule: BP102, reason: x }]"), "{db}");
+    }
+
+    #[test]
+    fn no_second_allow_key_beside_an_empty_list() {
+        let text = "components:\n  api:\n    kind: service\n    allow: []\n";
+        let index = Index::read(text).unwrap();
+        let mut finding = Diagnostic::new("BP101", "name", crate::diagnostic::Severity::Warning, "m");
+        finding.component = Some("api".to_string());
+        assert_eq!(insertion(text, &index, &finding), None);
     }
 
     #[test]

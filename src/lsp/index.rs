@@ -41,8 +41,8 @@ pub struct ComponentEntry {
     pub kind: Option<String>,
     /// Where the component's value starts: a `{` for a flow mapping.
     pub value_start: usize,
-    /// Where each of its `allow:` entries starts.
-    pub allow: Vec<usize>,
+    /// Where each of its `allow:` entries starts; `None` without `allow:`.
+    pub allow: Option<Vec<usize>>,
 }
 
 /// An operation as written.
@@ -63,8 +63,8 @@ pub struct Index {
     pub operations: Vec<OperationEntry>,
     /// Declared zones, in order, each once.
     pub zones: Vec<String>,
-    /// Where each top-level `allow:` entry starts.
-    pub allow: Vec<usize>,
+    /// Where each top-level `allow:` entry starts; `None` without `allow:`.
+    pub allow: Option<Vec<usize>>,
 }
 
 fn bytes<T>(spanned: &Spanned<T>) -> Range<usize> {
@@ -72,12 +72,10 @@ fn bytes<T>(spanned: &Spanned<T>) -> Range<usize> {
     span.start..span.end
 }
 
-fn allow_starts(allow: &Option<Vec<Spanned<RawSuppression>>>) -> Vec<usize> {
+fn allow_starts(allow: &Option<Vec<Spanned<RawSuppression>>>) -> Option<Vec<usize>> {
     allow
-        .iter()
-        .flatten()
-        .map(|entry| bytes(entry).start)
-        .collect()
+        .as_ref()
+        .map(|entries| entries.iter().map(|entry| bytes(entry).start).collect())
 }
 
 impl Index {
@@ -290,8 +288,10 @@ mod tests {
         assert_eq!(&DESIGN[cache.value_start..cache.value_start + 1], "{");
         assert_eq!(cache.kind.as_deref(), Some("cache"));
         let api = index.component("api").unwrap();
-        assert_eq!(api.allow.len(), 1);
-        assert!(DESIGN[api.allow[0]..].starts_with("rule: BP101"));
+        let allow = api.allow.as_ref().unwrap();
+        assert_eq!(allow.len(), 1);
+        assert!(DESIGN[allow[0]..].starts_with("rule: BP101"));
+        assert_eq!(cache.allow, None);
         let at = index.at(DESIGN.find("to: cache").unwrap() + 6).unwrap();
         assert_eq!((at.name.as_str(), at.definition), ("cache", false));
     }
