@@ -25,7 +25,7 @@ fn simulate_design(c: &mut Criterion, name: &str, yaml: &str, duration: f64) {
         replications: 4,
         ..Options::default()
     };
-    let customers = simulate::run(&analysis.design, &estimate, &options, &Progress::default())
+    let customers = simulate::run(&analysis, &estimate, &options, &Progress::default())
         .expect("the simulation runs")
         .customers;
     let mut group = c.benchmark_group("simulate");
@@ -33,7 +33,7 @@ fn simulate_design(c: &mut Criterion, name: &str, yaml: &str, duration: f64) {
     group.throughput(Throughput::Elements(customers));
     group.bench_function(name, |b| {
         b.iter(|| {
-            simulate::run(&analysis.design, &estimate, &options, &Progress::default())
+            simulate::run(&analysis, &estimate, &options, &Progress::default())
                 .expect("the simulation runs")
         })
     });

@@ -1,5 +1,6 @@
 //! Finding design files: the paths given, and inside folders every
-//! `*.yaml`/`*.yml` file with `components:` at the top, in sorted order.
+//! `*.yaml`/`*.yml` file with `components:` at the top, in sorted order
+//! (or, for `import`, every YAML file).
 
 use std::fs;
 use std::io;
@@ -8,11 +9,21 @@ use std::path::{Path, PathBuf};
 /// The design files named by `paths`: files as given, folders searched
 /// recursively (hidden folders and `target` skipped).
 pub fn discover(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
+    find(paths, &is_design_file)
+}
+
+/// The YAML files named by `paths`, for `import`: files as given, folders
+/// searched recursively for every `*.yaml`/`*.yml` file.
+pub fn yaml_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
+    find(paths, &is_yaml_file)
+}
+
+fn find(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool) -> io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for path in paths {
         if path.is_dir() {
             let mut in_folder = Vec::new();
-            walk(path, &mut in_folder)?;
+            walk(path, wanted, &mut in_folder)?;
             in_folder.sort();
             found.extend(in_folder);
         } else {
@@ -22,7 +33,7 @@ pub fn discover(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-fn walk(folder: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+fn walk(folder: &Path, wanted: &dyn Fn(&Path) -> bool, found: &mut Vec<PathBuf>) -> io::Result<()> {
     for entry in fs::read_dir(folder)? {
         let path = entry?.path();
         let name = path
@@ -33,22 +44,26 @@ fn walk(folder: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
             continue;
         }
         if path.is_dir() {
-            walk(&path, found)?;
-        } else if is_design_file(&path) {
+            walk(&path, wanted, found)?;
+        } else if wanted(&path) {
             found.push(path);
         }
     }
     Ok(())
 }
 
-fn is_design_file(path: &Path) -> bool {
-    let yaml = matches!(
+fn is_yaml_file(path: &Path) -> bool {
+    matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
-    );
-    yaml && fs::read(path)
-        .map(|bytes| has_components_key(&String::from_utf8_lossy(&bytes)))
-        .unwrap_or(false)
+    )
+}
+
+fn is_design_file(path: &Path) -> bool {
+    is_yaml_file(path)
+        && fs::read(path)
+            .map(|bytes| has_components_key(&String::from_utf8_lossy(&bytes)))
+            .unwrap_or(false)
 }
 
 /// True when a top-level `components:` key starts one of the lines.

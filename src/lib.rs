@@ -15,6 +15,7 @@ pub mod config;
 pub mod design;
 pub mod diagnostic;
 pub mod files;
+pub mod import;
 pub mod init;
 pub mod lsp;
 pub mod practice;

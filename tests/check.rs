@@ -381,7 +381,7 @@ fn sarif_validates_against_the_official_schema() {
     let region = &single["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),
-        (Some(150), Some(15))
+        (Some(159), Some(15))
     );
     assert_eq!(
         single["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -544,7 +544,7 @@ fn junit_parses_back_with_one_case_per_rule() {
         failure
             .text()
             .unwrap()
-            .contains("designs/checkout.yaml:150:15")
+            .contains("designs/checkout.yaml:159:15")
     );
     let chat = suites
         .iter()
@@ -762,4 +762,87 @@ fn watch_needs_files() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not standard input"));
+}
+
+/// BP011: operations that name nothing, or whose shares do not add up, are
+/// refused at their place with exit 2 and say what would have been right.
+#[test]
+fn operations_that_do_not_add_up_are_refused() {
+    let base = "version: 1
+name: t
+operations:
+OPERATIONS
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  web: { kind: client, rps: 10/s, calls: [{ to: api }] }
+  api: { kind: service, calls: [{ to: db, for: read }] }
+  db: { kind: database }
+";
+    let cases: &[(&str, &str, u64, u64)] = &[
+        (
+            "  read: { client: users, share: 0.6 }\n  write: { client: users, share: 0.3 }",
+            "the shares of `users`'s operations add up to 0.9, not 1",
+            4,
+            33,
+        ),
+        (
+            "  read: { client: users, share: 1 }\n  write: { client: users, rps: 3/s }",
+            "`users`'s operations mix `share` and `rps`",
+            4,
+            33,
+        ),
+        (
+            "  read: { share: 1 }",
+            "operation `read` does not say which client it enters at",
+            4,
+            3,
+        ),
+        (
+            "  read: { client: db, share: 1 }",
+            "`client` names `db`, a database, not a client",
+            4,
+            19,
+        ),
+        (
+            "  read: { client: web, rps: 4/s }\n  write: { client: web, rps: 4/s }",
+            "the `rps` of `web`'s operations add up to 8/s, but `web` sends 10/s",
+            4,
+            29,
+        ),
+    ];
+    for (operations, message, line, column) in cases {
+        let yaml = base.replace("OPERATIONS", operations);
+        let output = blueprint()
+            .args(["check", "-", "--format", "json"])
+            .write_stdin(yaml.clone())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{yaml}");
+        let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let first = &value["files"][0]["findings"][0];
+        assert_eq!(first["code"], "BP011", "{yaml}");
+        assert_eq!(first["message"], *message, "{yaml}");
+        assert_eq!(
+            (first["line"].as_u64(), first["column"].as_u64()),
+            (Some(*line), Some(*column)),
+            "{yaml}"
+        );
+    }
+    // An unknown `as` gets a did-you-mean.
+    let yaml = base
+        .replace(
+            "OPERATIONS",
+            "  read: { client: users, share: 1 }\n  deliver: {}\n  other: { client: web, share: 1 }",
+        )
+        .replace("for: read }", "as: delivr }");
+    let output = blueprint()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(yaml)
+        .output()
+        .unwrap();
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        value["files"][0]["findings"][0]["help"],
+        "did you mean `deliver`?"
+    );
 }

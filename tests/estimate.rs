@@ -113,7 +113,58 @@ fn saturation_is_reported_with_null_latency() {
         .assert()
         .success()
         .stdout(predicate::str::contains("SATURATED"))
-        .stdout(predicate::str::contains("End to end: no bound"));
+        .stdout(predicate::str::contains(
+            "send: no bound, because requests wait on",
+        ));
+}
+
+/// cli.md: `estimate --format json` lists each operation with its rate,
+/// end-to-end figures, availability and targets; the top-level figures are
+/// those of all traffic.
+#[test]
+fn operations_in_json_and_in_the_table() {
+    let value = estimate_json(&["designs/chat.yaml"]);
+    let operations = value["operations"].as_array().unwrap();
+    let names: Vec<&str> = operations
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["send", "history", "signal"]);
+    let send = &operations[0];
+    for key in [
+        "name",
+        "client",
+        "rps",
+        "end_to_end_s",
+        "availability",
+        "nines",
+        "latency_slo",
+        "availability_slo",
+    ] {
+        assert!(send.get(key).is_some(), "operation has no `{key}`");
+    }
+    assert_eq!(send["client"], "phones");
+    // 150k/s at the phones, 40% of it sends.
+    assert!((send["rps"].as_f64().unwrap() - 60_000.0).abs() < 1e-6);
+    assert_eq!(send["latency_slo"][1]["quantile"], "p99");
+    // All traffic's availability is the operations' weighted by their rates.
+    let weighted: f64 = operations
+        .iter()
+        .map(|o| o["rps"].as_f64().unwrap() * o["availability"].as_f64().unwrap())
+        .sum::<f64>()
+        / 150_000.0;
+    assert!((value["availability"].as_f64().unwrap() - weighted).abs() < 1e-12);
+    blueprint()
+        .args(["estimate", "designs/chat.yaml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "into phones 150k/s (send 40%, history 10%, signal 50%)",
+        ))
+        .stdout(predicate::str::contains("Operations ("))
+        .stdout(predicate::str::contains(
+            "Connections: ws_gateway holds 12M, 333k per replica; 500k each with zone az1 lost (max 600k).",
+        ));
 }
 
 #[test]
@@ -151,7 +202,7 @@ fn failing_replicas_and_components() {
         "--fail",
         "sessions",
     ]);
-    assert_eq!(component(&value, "ws_gateway")["live_replicas"], 20);
+    assert_eq!(component(&value, "ws_gateway")["live_replicas"], 32);
     assert_eq!(component(&value, "sessions")["broken"], "down");
 }
 

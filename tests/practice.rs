@@ -320,8 +320,8 @@ const MISSING: &[Missing] = &[
         scenario: "rate-limiter",
         need: "fails_open",
         edits: &[Replace(
-            "      - { to: limiter, timeout: 15ms, fallback: true }",
-            "      - { to: limiter, timeout: 15ms }",
+            "      - { to: limiter, timeout: 40ms, fallback: true }",
+            "      - { to: limiter, timeout: 40ms }",
         )],
     },
     Missing {

@@ -285,13 +285,223 @@ proptest! {
             failures: vec![TimedFailure::parse(&format!("zone:{zone}@0.5s..1.5s")).unwrap()],
             ..Options::default()
         };
-        let simulation = simulate::run(&analysis.design, &estimate, &options, &Progress::default()).unwrap();
+        let simulation = simulate::run(&analysis, &estimate, &options, &Progress::default()).unwrap();
         prop_assert!(simulation.customers > 0);
         prop_assert!(simulation.errors <= simulation.customers);
         prop_assert!(simulation.dropped <= simulation.errors);
         prop_assert_eq!(simulation.components.len(), analysis.design.components.len());
         for component in &simulation.components {
             prop_assert!(component.utilization.is_none_or(|u| (0.0..=1.0 + 1e-9).contains(&u.value)));
+        }
+    }
+}
+
+/// A random valid design with operations: 1 to 3 operations share the
+/// client's load; each call is made for every operation or for a random
+/// few (`for`); some calls hand the callee an internal operation (`as`).
+/// Calls only go to later components, so no sync cycle can form. With
+/// `single_keys`, every call is made at most once per request, so a store
+/// is reached for one key at a time.
+fn random_design_with_operations(single_keys: bool) -> impl Strategy<Value = String> {
+    let component = (
+        prop::sample::select(vec![
+            "service", "database", "cache", "queue", "worker", "gateway", "search",
+        ]),
+        1u32..6,
+        prop::option::of((1u32..50_000, 1u32..200)),
+        prop::collection::vec(
+            (
+                1usize..8,
+                0.05f64..3.0,
+                any::<bool>(),
+                prop::option::of(prop::collection::vec(0usize..3, 1..3)),
+                prop::option::weighted(0.2, any::<bool>()),
+            ),
+            0..3,
+        ),
+        0.0f64..1.0,
+    );
+    (
+        prop::collection::vec(component, 2..12),
+        1u32..200_000,
+        prop::collection::vec(1u32..10, 1..4),
+    )
+        .prop_map(move |(components, peak, weights)| {
+            let count = components.len();
+            let total: u32 = weights.iter().sum();
+            let mut shares: Vec<f64> = weights.iter().map(|w| f64::from(*w) / f64::from(total)).collect();
+            // The last share takes the rounding, so they add up to 1.
+            let rest: f64 = shares[..shares.len() - 1].iter().sum();
+            *shares.last_mut().unwrap() = 1.0 - rest;
+            let mut yaml = format!(
+                "version: 1\nname: random\nrequirements: {{ peak_rps: {peak}, latency_slo: {{ p99: 1s }}, availability_slo: 99.9% }}\nzones: [a, b, c]\noperations:\n"
+            );
+            for (index, share) in shares.iter().enumerate() {
+                yaml.push_str(&format!("  o{index}: {{ share: {share} }}\n"));
+            }
+            yaml.push_str("  internal: {}\ncomponents:\n  users: { kind: client, calls: [{ to: c0 }] }\n");
+            for (index, (kind, replicas, service, calls, hit)) in components.iter().enumerate() {
+                yaml.push_str(&format!("  c{index}:\n    kind: {kind}\n    replicas: {replicas}\n    zones: [a, b, c]\n"));
+                if let Some((capacity, latency_ms)) = service {
+                    yaml.push_str(&format!("    capacity: {capacity}/s\n    latency: {latency_ms}ms\n"));
+                }
+                let later = |offset: usize| index + 1 + offset % (count - index - 1).max(1);
+                match *kind {
+                    "cache" if index + 1 < count => {
+                        yaml.push_str(&format!("    hit_ratio: {hit}\n    backing: c{}\n", later(calls.len())));
+                    }
+                    "queue" if index + 1 < count => {
+                        yaml.push_str(&format!("    partitions: 4\n    consumer: c{}\n", later(calls.len())));
+                    }
+                    "database" => {
+                        yaml.push_str("    replication: { factor: 3, mode: quorum }\n    sharding: { key: id }\n");
+                    }
+                    _ => {}
+                }
+                let targets: Vec<String> = calls
+                    .iter()
+                    .filter(|_| index + 1 < count && !matches!(*kind, "queue" | "cache"))
+                    .map(|(offset, per_request, write, only, handoff)| {
+                        let op = if *write { "write" } else { "read" };
+                        let per_request = if single_keys { per_request.min(1.0) } else { *per_request };
+                        let mut call = format!("{{ to: c{}, per_request: {per_request}, op: {op}", later(*offset));
+                        if let Some(only) = only {
+                            let names: Vec<String> = only
+                                .iter()
+                                .map(|o| format!("o{}", o % shares.len()))
+                                .collect();
+                            call.push_str(&format!(", for: [{}]", names.join(", ")));
+                        }
+                        if let Some(sync) = handoff {
+                            call.push_str(if *sync { ", as: internal" } else { ", as: internal, mode: async" });
+                        }
+                        call.push_str(" }");
+                        call
+                    })
+                    .collect();
+                if !targets.is_empty() {
+                    yaml.push_str(&format!("    calls: [{}]\n", targets.join(", ")));
+                }
+            }
+            yaml
+        })
+}
+
+fn model_of(
+    analysis: &blueprint::Analysis,
+    options: &blueprint::capacity::Options,
+) -> Option<blueprint::capacity::Estimate> {
+    blueprint::capacity::estimate(&analysis.design, &analysis.ways, options).ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Operations never panic anything, their availabilities are shares of
+    /// requests, and all traffic's is their rate-weighted mean.
+    #[test]
+    fn operations_never_panic_and_availabilities_are_shares(yaml in random_design_with_operations(false)) {
+        let analysis = blueprint::analyse(yaml.as_bytes()).unwrap_or_else(|errors| panic!("{yaml}\n{errors:#?}"));
+        let options = blueprint::capacity::Options { walks: 500, ..Default::default() };
+        if let Some(estimate) = model_of(&analysis, &options) {
+            for operation in &estimate.operations {
+                prop_assert!((0.0..=1.0).contains(&operation.availability.value));
+                prop_assert!(operation.costs.iter().all(|c| c.unavailability >= 0.0));
+            }
+            let total: f64 = estimate.operations.iter().map(|o| o.rps).sum();
+            if total > 0.0 {
+                let weighted: f64 = estimate.operations.iter().map(|o| o.rps * o.availability.value).sum::<f64>() / total;
+                prop_assert!((weighted - estimate.availability.value).abs() < 1e-9);
+            }
+        }
+        blueprint::check("random.yaml", yaml.as_bytes(), &blueprint::CheckOptions::default());
+    }
+
+    /// Loads add up across operations: each operation alone puts its own
+    /// load on every component, and together they put the sum.
+    #[test]
+    fn loads_add_up_across_operations(yaml in random_design_with_operations(false)) {
+        use blueprint::capacity::load::propagate;
+        let analysis = blueprint::analyse(yaml.as_bytes()).unwrap();
+        let ways = &analysis.ways;
+        let rates: Vec<f64> = ways.operations.iter().map(|o| 1000.0 * o.share).collect();
+        let Ok(together) = propagate(&analysis.design, ways, &rates) else { return Ok(()) };
+        let mut summed = vec![0.0; analysis.design.components.len()];
+        for operation in 0..rates.len() {
+            let mut alone = vec![0.0; rates.len()];
+            alone[operation] = rates[operation];
+            let loads = propagate(&analysis.design, ways, &alone).unwrap();
+            for (sum, load) in summed.iter_mut().zip(&loads.components) {
+                *sum += load.total();
+            }
+        }
+        for (sum, load) in summed.iter().zip(&together.components) {
+            prop_assert!((sum - load.total()).abs() <= 1e-9 * load.total().max(1.0), "{sum} against {}", load.total());
+        }
+    }
+
+    /// One more replica of a component that is not a store never lowers
+    /// any operation's availability (it spreads round-robin, so every zone
+    /// keeps at least what it had).
+    #[test]
+    fn a_replica_more_never_lowers_availability(yaml in random_design_with_operations(false), pick in 0usize..12) {
+        let analysis = blueprint::analyse(yaml.as_bytes()).unwrap();
+        let candidates: Vec<usize> = analysis.design.components.iter().enumerate()
+            .filter(|(_, c)| !matches!(c.kind(), blueprint::design::Kind::Client | blueprint::design::Kind::Database))
+            .map(|(id, _)| id)
+            .collect();
+        let id = candidates[pick % candidates.len()];
+        let name = analysis.design.components[id].name().to_string();
+        let replicas = analysis.design.components[id].replica_count();
+        let more = yaml.replacen(
+            &format!("  {name}:\n    kind: {}\n    replicas: {replicas}\n", analysis.design.components[id].kind()),
+            &format!("  {name}:\n    kind: {}\n    replicas: {}\n", analysis.design.components[id].kind(), replicas + 1),
+            1,
+        );
+        prop_assert_ne!(&more, &yaml);
+        let options = blueprint::capacity::Options { walks: 0, ..Default::default() };
+        let (Some(before), Some(after)) = (
+            model_of(&analysis, &options),
+            model_of(&blueprint::analyse(more.as_bytes()).unwrap(), &options),
+        ) else { return Ok(()) };
+        for (old, new) in before.operations.iter().zip(&after.operations) {
+            prop_assert!(new.availability.value >= old.availability.value - 1e-12,
+                "{name}: {} -> {}", old.availability.value, new.availability.value);
+        }
+    }
+
+    /// One more shard (three more nodes, one copy in each zone) of a store
+    /// never lowers availability when each request reads one key.
+    #[test]
+    fn a_shard_more_never_lowers_availability(yaml in random_design_with_operations(true)) {
+        let analysis = blueprint::analyse(yaml.as_bytes()).unwrap();
+        let Some(store) = analysis.design.components.iter().find(|c| c.kind() == blueprint::design::Kind::Database) else {
+            return Ok(());
+        };
+        let replicas = store.replica_count();
+        let name = store.name().to_string();
+        // Only requests that touch one key: several keys over more shards
+        // touch more shards, each of which may be down.
+        let id = analysis.design.component_named(&name).unwrap();
+        let one_key = analysis.ways.reach.iter().flatten()
+            .filter(|r| r.component == id)
+            .all(|r| r.visits.reads <= 1.0 && r.visits.writes <= 1.0);
+        if !one_key {
+            return Ok(());
+        }
+        let more = yaml.replacen(
+            &format!("  {name}:\n    kind: database\n    replicas: {replicas}\n"),
+            &format!("  {name}:\n    kind: database\n    replicas: {}\n", replicas + 3),
+            1,
+        );
+        let options = blueprint::capacity::Options { walks: 0, ..Default::default() };
+        let (Some(before), Some(after)) = (
+            model_of(&analysis, &options),
+            model_of(&blueprint::analyse(more.as_bytes()).unwrap(), &options),
+        ) else { return Ok(()) };
+        for (old, new) in before.operations.iter().zip(&after.operations) {
+            prop_assert!(new.availability.value >= old.availability.value - 1e-12,
+                "{name}: {} -> {}", old.availability.value, new.availability.value);
         }
     }
 }

@@ -1,5 +1,6 @@
-//! `blueprint render`: Mermaid, DOT and SVG of the bundled designs,
-//! byte-for-byte determinism, escaping of hostile free text, atomic files.
+//! `blueprint render`: Mermaid, DOT, D2, LikeC4 and SVG of the bundled
+//! designs, byte-for-byte determinism, escaping of hostile free text, atomic
+//! files.
 
 use assert_cmd::Command;
 
@@ -35,8 +36,21 @@ fn snapshots_of_two_designs_in_every_format() {
 }
 
 #[test]
+fn snapshots_of_d2_and_likec4() {
+    // checkout has every kind of edge: sync, async, cache miss, consumer.
+    insta::assert_snapshot!(
+        "checkout.d2",
+        render(&["designs/checkout.yaml", "--format", "d2"])
+    );
+    insta::assert_snapshot!(
+        "checkout.c4",
+        render(&["designs/checkout.yaml", "--format", "likec4"])
+    );
+}
+
+#[test]
 fn the_same_design_gives_the_same_bytes() {
-    for format in ["svg", "mermaid", "dot"] {
+    for format in ["svg", "mermaid", "dot", "d2", "likec4"] {
         let first = render(&[
             "designs/ride-hailing.yaml",
             "--format",
@@ -83,6 +97,44 @@ fn hostile_free_text_is_inert_in_every_format() {
     assert!(!dot.contains("\"]; evil ["), "{dot}");
     let mermaid = render(&[fixture, "--format", "mermaid"]);
     assert!(!mermaid.contains("%%{"), "{mermaid}");
+    // The title is the only free text D2 and LikeC4 carry; each string
+    // stays closed.
+    let d2 = render(&[fixture, "--format", "d2"]);
+    assert!(
+        d2.contains("\"design title\": \"</title><script>window.__pwned=1</script>\" {"),
+        "{d2}"
+    );
+    let likec4 = render(&[fixture, "--format", "likec4"]);
+    assert!(
+        likec4.contains("    title '</title><script>window.__pwned=1</script>'\n"),
+        "{likec4}"
+    );
+}
+
+#[test]
+fn d2_and_likec4_quote_every_name() {
+    // Names that are keywords of D2 (`label`, `shape`, `style`) or LikeC4
+    // (`model`, `queue`), or no identifier at all (`1st`, `-views`), and
+    // zones with quotes, `${...}` and a line break.
+    let fixture = "tests/fixtures/awkward-names.yaml";
+    let d2 = render(&[fixture, "--format", "d2"]);
+    assert!(
+        d2.contains("\"label\" -> \"region r1 _eu_.west_second line\".\"zones az_1, az _2_ __y_ _\".\"shape\""),
+        "{d2}"
+    );
+    assert!(
+        d2.contains(": \"region r1 'eu'.west\\nsecond line\" {"),
+        "{d2}"
+    );
+    let likec4 = render(&[fixture, "--format", "likec4"]);
+    for line in [
+        "  _n2_1st = service '1st' {",
+        "  _n3_model = cache 'model' {",
+        "  _n5_queue -[consumer]-> _n6_-views",
+        "    group 'zones az\\'1, az \"2\" ${y} \\\\' {",
+    ] {
+        assert!(likec4.contains(line), "no `{line}` in\n{likec4}");
+    }
 }
 
 #[test]

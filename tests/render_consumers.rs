@@ -5,13 +5,24 @@
 //!   stderr (dot only warns, on stderr, about unknown shapes and the like);
 //! - `render --format mermaid`: Mermaid's own parser (`mermaid.parse` under
 //!   jsdom, `tests/consumers/mermaid/parse.mjs`) must accept every file;
-//! - `render --format svg`: `xmllint --nonet --noout` must find it well formed.
+//! - `render --format svg`: `xmllint --nonet --noout` must find it well formed;
+//! - `render --format d2`: D2's own compiler (the WASM build of
+//!   `@terrastruct/d2`, `tests/consumers/d2/compile.mjs`) must compile and
+//!   lay out every bundled design's output and render it to SVG, with one
+//!   shape per component and cluster, one connection per edge, and every
+//!   name back as it was written;
+//! - `render --format likec4`: the `likec4` CLI must `validate` it and
+//!   `export json` it (offline: the layout runs in Graphviz's WASM build),
+//!   with one element per component, one relationship per edge, the zones
+//!   as groups of the view, and every name back as it was written.
 //!
-//! The three renderers also run on a design whose free text is hostile
+//! The renderers also run on a design whose free text is hostile
 //! (`tests/fixtures/hostile-names.yaml`): the SVGs (blueprint's and dot's)
 //! must hold no `<script>`, `on*` or `javascript:`, and the Mermaid must not
 //! carry the injected `%%{init}%%` or `"]; evil [` verbatim (mermaid.parse
-//! accepts both).
+//! accepts both); and on one whose names are keywords of D2 and LikeC4 and
+//! whose zone names hold quotes, `${...}` and a line break
+//! (`tests/fixtures/awkward-names.yaml`).
 //!
 //! - `report` (HTML): opened in Debian's headless Chromium by
 //!   `tests/consumers/browser/htmlcheck.mjs` (playwright-core), which must
@@ -20,23 +31,72 @@
 //!
 //! The consumers come from the package registries: `bash
 //! tests/consumers/install.sh` installs them (Debian's graphviz,
-//! libxml2-utils and chromium; `npm ci` in each `tests/consumers/*` folder).
-//! A missing consumer FAILS its test with a message that names it and the
-//! install command: a skipped check would look like a passed one.
+//! libxml2-utils and chromium; `npm ci` in each `tests/consumers/*` folder),
+//! and `tests/run` runs it before `cargo test`. A missing consumer FAILS its
+//! test with a message that names it and the install command: a skipped
+//! check would look like a passed one.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Output};
 
 use assert_cmd::Command;
+use blueprint::render::diagram::{self, Diagram, Direction};
 
-const INSTALL: &str = "bash tests/consumers/install.sh";
+const INSTALL: &str = "tests/run";
 
-/// The bundled designs every renderer is checked on, and the hostile fixture
-/// (free text that tries to break out of each format: a renderer that
-/// escapes badly makes `dot` or Mermaid fail to parse, or `xmllint` see
-/// broken XML).
-const DESIGNS: [&str; 3] = ["designs/chat.yaml", "designs/checkout.yaml", HOSTILE];
+/// The bundled designs every renderer is checked on, and the fixtures
+/// (free text that tries to break out of each format, and names that are
+/// keywords: a renderer that escapes badly makes `dot` or Mermaid fail to
+/// parse, or `xmllint` see broken XML).
+const DESIGNS: [&str; 4] = [
+    "designs/chat.yaml",
+    "designs/checkout.yaml",
+    HOSTILE,
+    AWKWARD,
+];
 const HOSTILE: &str = "tests/fixtures/hostile-names.yaml";
+const AWKWARD: &str = "tests/fixtures/awkward-names.yaml";
+
+/// Every bundled design (`designs/*.yaml`, sorted) and the two fixtures.
+fn every_design() -> Vec<String> {
+    let mut designs: Vec<String> = std::fs::read_dir(root().join("designs"))
+        .expect("designs/ is there")
+        .map(|entry| entry.expect("designs/ is readable").path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "yaml")
+        })
+        .map(|path| format!("designs/{}", path.file_name().unwrap().to_string_lossy()))
+        .collect();
+    designs.sort();
+    assert!(designs.len() >= 2, "no bundled designs found: {designs:?}");
+    designs.push(HOSTILE.to_string());
+    designs.push(AWKWARD.to_string());
+    designs
+}
+
+/// What blueprint draws for `design`: the same `Diagram` every renderer
+/// writes, to compare with what the consumer read back.
+fn diagram_of(design: &str) -> Diagram {
+    let bytes = std::fs::read(root().join(design)).expect("design is readable");
+    let analysis = blueprint::analyse(&bytes)
+        .unwrap_or_else(|errors| panic!("{design} does not read: {errors:?}"));
+    diagram::build(
+        &analysis.design,
+        &analysis.topology,
+        None,
+        &[],
+        Direction::TopToBottom,
+        0.8,
+    )
+}
+
+/// Spaces and line breaks as single spaces (LikeC4 shows a group's title
+/// on one line).
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -403,6 +463,275 @@ fn html_report_is_inert_in_headless_chromium() {
     assert!(
         failures.is_empty(),
         "the HTML report is not inert in Chromium:\n\n{}",
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn d2_output_is_compiled_by_d2() {
+    require_node();
+    require_node_modules("d2", &["@terrastruct/d2"]);
+    let folder = tempfile::tempdir().unwrap();
+    let designs = every_design();
+    let mut files = Vec::new();
+    for design in &designs {
+        let file = folder.path().join(output_name(design, "d2"));
+        // Annotated, so that fills, widths and tooltips are compiled too.
+        blueprint_to_file(&["render", design, "--format", "d2", "--annotate"], &file);
+        files.push(file);
+    }
+
+    let script = root().join("tests/consumers/d2/compile.mjs");
+    let mut args = vec![script.as_path()];
+    args.extend(files.iter().map(PathBuf::as_path));
+    let output = run_consumer("node", &args);
+    let stdout = text_of(&output.stdout);
+    let stderr = text_of(&output.stderr);
+    let results: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|error| panic!("compile.mjs printed `{line}` ({error}):\n{stderr}"))
+        })
+        .collect();
+    assert_eq!(
+        results.len(),
+        files.len(),
+        "compile.mjs did not report on every file ({}):\n{stdout}{stderr}",
+        output.status
+    );
+
+    let mut failures = Vec::new();
+    for ((design, file), result) in designs.iter().zip(&files).zip(&results) {
+        if result["ok"] != true {
+            failures.push(format!(
+                "{design}: D2 rejected it: {}\n--- the D2 blueprint wrote:\n{}",
+                result["error"],
+                excerpt(file)
+            ));
+            continue;
+        }
+        let expected = diagram_of(design);
+        let shapes = result["shapes"].as_array().expect("shapes");
+        let labels: Vec<&str> = shapes
+            .iter()
+            .map(|shape| shape["label"].as_str().unwrap_or_default())
+            .collect();
+        let first_lines: BTreeSet<&str> = labels
+            .iter()
+            .map(|label| label.lines().next().unwrap_or_default())
+            .collect();
+        let mut problems = Vec::new();
+        let title = shapes
+            .iter()
+            .find(|shape| shape["id"] == "design title")
+            .and_then(|shape| shape["label"].as_str());
+        if title != Some(expected.title.as_str()) {
+            problems.push(format!(
+                "the title reads back as {title:?}, not {:?}",
+                expected.title
+            ));
+        }
+        let wanted = 1 + expected.nodes.len() + expected.clusters.len();
+        if shapes.len() != wanted {
+            problems.push(format!(
+                "{} shapes, not {wanted} (title, components, clusters)",
+                shapes.len()
+            ));
+        }
+        for node in &expected.nodes {
+            if !first_lines.contains(node.name.as_str()) {
+                problems.push(format!("no shape labelled `{}`", node.name));
+            }
+        }
+        for cluster in &expected.clusters {
+            if !labels.contains(&cluster.label.as_str()) {
+                problems.push(format!("no container labelled {:?}", cluster.label));
+            }
+        }
+        let connections = result["connections"].as_array().expect("connections");
+        if connections.len() != expected.edges.len() {
+            problems.push(format!(
+                "{} connections, not {}",
+                connections.len(),
+                expected.edges.len()
+            ));
+        }
+        if result["svgBytes"].as_u64().unwrap_or(0) < 1000 {
+            problems.push(format!("no SVG rendered: {}", result["svgBytes"]));
+        }
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{design}: D2 read something else than blueprint drew: {}\n--- D2 read: {result}\n--- the D2:\n{}",
+                problems.join("; "),
+                excerpt(file)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "D2 did not take blueprint's D2 as drawn:\n\n{}",
+        failures.join("\n\n")
+    );
+}
+
+/// Runs the likec4 CLI from `tests/consumers/likec4` with `args`.
+fn likec4(args: &[&Path]) -> Output {
+    let cli = root().join("tests/consumers/likec4/node_modules/likec4/bin/likec4.mjs");
+    let mut all = vec![cli.as_path()];
+    all.extend_from_slice(args);
+    let mut command = Process::new("node");
+    command
+        .args(all)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("CI", "true");
+    command.output().unwrap_or_else(|error| {
+        panic!("cannot run the likec4 CLI ({error}); install the consumers with `{INSTALL}`")
+    })
+}
+
+/// `likec4 validate` and `likec4 export json` on a workspace holding
+/// `design`'s LikeC4 file, and the checks of the exported model against
+/// blueprint's diagram. Returns the problems found.
+fn check_with_likec4(design: &str, workspace: &Path) -> Vec<String> {
+    std::fs::create_dir_all(workspace).unwrap();
+    let file = workspace.join(output_name(design, "c4"));
+    blueprint_to_file(
+        &["render", design, "--format", "likec4", "--annotate"],
+        &file,
+    );
+    let validate = likec4(&[Path::new("validate"), workspace]);
+    let log = format!("{}{}", text_of(&validate.stdout), text_of(&validate.stderr));
+    if !validate.status.success() || log.contains("ERROR") {
+        return vec![format!(
+            "{design}: `likec4 validate` failed ({}):\n{log}\n--- the LikeC4 blueprint wrote:\n{}",
+            validate.status,
+            excerpt(&file)
+        )];
+    }
+    let json = workspace.with_extension("json");
+    let export = likec4(&[
+        Path::new("export"),
+        Path::new("json"),
+        Path::new("-o"),
+        json.as_path(),
+        workspace,
+    ]);
+    if !export.status.success() {
+        return vec![format!(
+            "{design}: `likec4 export json` failed ({}):\n{}{}",
+            export.status,
+            text_of(&export.stdout),
+            text_of(&export.stderr)
+        )];
+    }
+    let text = std::fs::read_to_string(&json).unwrap_or_default();
+    let model: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(model) => model,
+        Err(error) => return vec![format!("{design}: the export is not JSON ({error})")],
+    };
+
+    let expected = diagram_of(design);
+    let mut problems = Vec::new();
+    let titles: BTreeSet<&str> = model["elements"]
+        .as_object()
+        .map(|elements| {
+            elements
+                .values()
+                .filter_map(|element| element["title"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let names: BTreeSet<&str> = expected.nodes.iter().map(|n| n.name.as_str()).collect();
+    if titles != names {
+        problems.push(format!(
+            "elements titled {titles:?}, not the components {names:?}"
+        ));
+    }
+    let relations = model["relations"].as_object().map_or(0, |r| r.len());
+    if relations != expected.edges.len() {
+        problems.push(format!(
+            "{relations} relationships, not {}",
+            expected.edges.len()
+        ));
+    }
+    let view = &model["views"]["index"];
+    if view["title"] != expected.title.as_str() {
+        problems.push(format!(
+            "the view is titled {}, not {:?}",
+            view["title"], expected.title
+        ));
+    }
+    let nodes = view["nodes"].as_array().cloned().unwrap_or_default();
+    let groups: BTreeSet<String> = nodes
+        .iter()
+        .filter(|node| node["id"].as_str().is_some_and(|id| id.starts_with('@')))
+        .filter_map(|node| node["title"].as_str().map(squeezed))
+        .collect();
+    let clusters: BTreeSet<String> = expected
+        .clusters
+        .iter()
+        .map(|cluster| squeezed(&cluster.label))
+        .collect();
+    if groups != clusters {
+        problems.push(format!(
+            "the view's groups are {groups:?}, not the zones {clusters:?}"
+        ));
+    }
+    for node in &expected.nodes {
+        let drawn = nodes.iter().find(|n| n["title"] == node.name.as_str());
+        match drawn {
+            None => problems.push(format!("`{}` is not in the view", node.name)),
+            Some(drawn) if node.cluster.is_some() && drawn["parent"].is_null() => {
+                problems.push(format!("`{}` is in no group of the view", node.name));
+            }
+            Some(_) => {}
+        }
+    }
+    if problems.is_empty() {
+        return problems;
+    }
+    vec![format!(
+        "{design}: LikeC4 read something else than blueprint drew: {}\n--- the LikeC4:\n{}",
+        problems.join("; "),
+        excerpt(&file)
+    )]
+}
+
+#[test]
+fn likec4_output_is_validated_and_exported_by_likec4() {
+    require_node();
+    require_node_modules("likec4", &["likec4"]);
+    let folder = tempfile::tempdir().unwrap();
+    let designs = every_design();
+    // Each design is a workspace of its own (their names would clash in
+    // one model); the CLI takes seconds to start, so two run at a time.
+    let mut failures: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = designs
+            .chunks(designs.len().div_ceil(2))
+            .map(|chunk| {
+                let folder = folder.path();
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .flat_map(|design| {
+                            let workspace = folder.join(output_name(design, "likec4"));
+                            check_with_likec4(design, &workspace)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a LikeC4 worker panicked"))
+            .collect()
+    });
+    failures.sort();
+    assert!(
+        failures.is_empty(),
+        "LikeC4 did not take blueprint's LikeC4 as drawn:\n\n{}",
         failures.join("\n\n")
     );
 }

@@ -45,32 +45,44 @@ pub struct ComponentServe {
     pub states: Vec<(usize, Serve)>,
     /// In a zone of its own: down `1 - zone_up` of the time, alone.
     own_zone: Option<f64>,
-    /// A keyed request reaches one shard of it.
-    sharded: bool,
+    /// A keyed request reaches one of this many shards (a store), or none
+    /// (a component whose replicas all serve every request).
+    shards: Option<u32>,
 }
 
 impl ComponentServe {
     /// The chance that it serves a request with `visits` of it per request
     /// (reads and writes), given how it serves: a request that reaches it
-    /// with probability `t` costs `t` times its unavailability; a store is
-    /// reached one shard per visit.
+    /// with probability `t` costs `t` times its unavailability. A store is
+    /// reached one shard per key: `k` visits to `s` shards touch
+    /// `s (1 - (1 - 1/s)^k)` distinct shards on average, each of which
+    /// must serve.
     fn factor(&self, serve: Serve, visits: Load) -> f64 {
         let reached = |v: f64, up: f64| {
             if v <= 0.0 {
                 return 1.0;
             }
             let t = v.min(1.0);
-            let up = if self.sharded { up.powf(v / t) } else { up };
+            let up = match self.shards {
+                Some(shards) => {
+                    let shards = f64::from(shards.max(1));
+                    let keys = v / t;
+                    let distinct = shards * (1.0 - (1.0 - 1.0 / shards).powf(keys));
+                    up.powf(distinct.max(1.0))
+                }
+                None => up,
+            };
             1.0 - t * (1.0 - up)
         };
-        let in_zone = if self.sharded {
+        let sharded = self.shards.is_some();
+        let in_zone = if sharded {
             reached(visits.reads, serve.read) * reached(visits.writes, serve.write)
         } else {
             reached(visits.total(), serve.mixed(visits))
         };
         match self.own_zone {
             Some(zone_up) => {
-                let zone_down = if self.sharded {
+                let zone_down = if sharded {
                     reached(visits.reads, 0.0) * reached(visits.writes, 0.0)
                 } else {
                     reached(visits.total(), 0.0)
@@ -112,7 +124,7 @@ pub fn serving(
                     .map(|s| (s, serve_when(&domains.states[s].down_zones)))
                     .collect(),
                 own_zone: matches!(placement, Placement::Own(_)).then_some(domains.zone_up),
-                sharded: replicas[id].copies.is_some(),
+                shards: replicas[id].copies.map(|c| c.shards),
             }
         })
         .collect()
@@ -151,10 +163,17 @@ fn serve(
     }
 }
 
-/// A store: shard `s` keeps copy `j` on node `s * f + j`, so its copies sit
-/// in consecutive zones of the component's list (different zones where it
-/// has that many). The pattern repeats every `zones / gcd(f, zones)` shards,
-/// so the work grows with the zones, never with the shards.
+/// Shard classes weighed at most, for a store whose placement pattern
+/// repeats only after more shards than this: they are sampled evenly.
+const MAX_SHARD_CLASSES: u32 = 4096;
+
+/// A store: shard `s` keeps copy `j` on node `(s f + j) mod N`, and node
+/// `n` runs in the component's zone `n mod Z` (round-robin), so a shard's
+/// copies sit in different zones where it has that many. A shard serves
+/// while the copies a read (or write) needs are up, averaged over the
+/// shards; the pattern repeats, so the work grows with the zones (or, when
+/// the nodes are not a multiple of them, with the nodes, sampled beyond
+/// `MAX_SHARD_CLASSES`), never with the shards.
 fn serve_store(
     component: &Component,
     copies: &Copies,
@@ -164,40 +183,53 @@ fn serve_store(
     up: f64,
 ) -> Serve {
     let zones: Vec<usize> = match (placement, domains.implicit_zone) {
-        (Placement::Own(_), _) => Vec::new(),
+        (Placement::Own(_) | Placement::Elsewhere(_), _) => Vec::new(),
         (Placement::Zoned(_), Some(zone)) => vec![zone],
         (Placement::Zoned(_), None) => component.zone_ids().to_vec(),
     };
+    let nodes = component.replica_count().max(1);
     let factor = copies.factor.max(1);
     let shards = copies.shards.max(1);
-    let period = if zones.is_empty() {
-        1
-    } else {
-        let z = zones.len() as u32;
+    // With fewer nodes than copies, every node holds some copies of every
+    // shard: a read needs the share of the nodes that holds its copies.
+    let holders = factor.min(nodes);
+    let scaled =
+        |count: u32| (u64::from(count) * u64::from(holders)).div_ceil(u64::from(factor)) as u32;
+    let read_needed = scaled(copies.read_needed.max(1));
+    let write_needed = scaled(copies.write_needed.max(1));
+    // Copies a `--fail` already took from the worst-hit shard.
+    let failed = scaled(factor - copies.live.min(factor)).min(holders);
+    let z = zones.len().max(1) as u32;
+    let period = if nodes.is_multiple_of(z) {
         z / gcd(factor % z, z)
-    };
-    let mut read = 0.0;
-    let mut write = 0.0;
-    for class in 0..period.min(shards) {
+    } else {
+        nodes / gcd(factor % nodes, nodes)
+    }
+    .min(shards);
+    let step = period.div_ceil(MAX_SHARD_CLASSES).max(1);
+    let (mut read, mut write, mut weight) = (0.0, 0.0, 0.0);
+    for class in (0..period).step_by(step as usize) {
         let members = f64::from((shards - class).div_ceil(period));
         let lost = if zones.is_empty() {
             0
         } else {
-            (0..factor)
+            (0..holders)
                 .filter(|copy| {
-                    let position = (u64::from(class) * u64::from(factor) + u64::from(*copy))
-                        % zones.len() as u64;
-                    down_zones.binary_search(&zones[position as usize]).is_ok()
+                    let node = (u64::from(class) * u64::from(factor) + u64::from(*copy))
+                        % u64::from(nodes);
+                    let zone = zones[(node % zones.len() as u64) as usize];
+                    down_zones.binary_search(&zone).is_ok()
                 })
                 .count() as u32
         };
-        let live = copies.live.saturating_sub(lost);
-        read += members * binomial_tail(live, copies.read_needed.max(1), up);
-        write += members * binomial_tail(live, copies.write_needed.max(1), up);
+        let live = holders.saturating_sub(failed).saturating_sub(lost);
+        read += members * binomial_tail(live, read_needed, up);
+        write += members * binomial_tail(live, write_needed, up);
+        weight += members;
     }
     Serve {
-        read: read / f64::from(shards),
-        write: write / f64::from(shards),
+        read: read / weight,
+        write: write / weight,
     }
 }
 

@@ -11,7 +11,7 @@
 //! so the figures err on the safe side.
 
 use super::failure::Failure;
-use crate::design::{ComponentId, Design, ZoneId};
+use crate::design::{ComponentId, Design, Kind, ZoneId};
 
 /// Pairs of domains down are weighed up to this many domains (136 pairs);
 /// beyond it only single domains are, and the rest counts as down.
@@ -44,6 +44,9 @@ pub enum Placement {
     /// All replicas in a zone of the component's own, up `zone_availability`
     /// of the time independently of everything else.
     Own(u32),
+    /// Outside the design's failure domains: a third party, whose own
+    /// `availability` already says how often it is up.
+    Elsewhere(u32),
 }
 
 impl Placement {
@@ -55,7 +58,7 @@ impl Placement {
                 .filter(|(zone, _)| down_zones.binary_search(zone).is_err())
                 .map(|(_, count)| count)
                 .sum(),
-            Placement::Own(count) => *count,
+            Placement::Own(count) | Placement::Elsewhere(count) => *count,
         }
     }
 
@@ -65,7 +68,7 @@ impl Placement {
             Placement::Zoned(counts) => counts
                 .iter()
                 .any(|(zone, count)| *count > 0 && zones.binary_search(zone).is_ok()),
-            Placement::Own(_) => false,
+            Placement::Own(_) | Placement::Elsewhere(_) => false,
         }
     }
 }
@@ -211,6 +214,9 @@ fn placement(
         {
             live = count.map_or(0, |count| live.saturating_sub(count));
         }
+    }
+    if component.kind() == Kind::External {
+        return Placement::Elsewhere(live);
     }
     if let Some(zone) = implicit_zone {
         return Placement::Zoned(vec![(zone, live)]);

@@ -1,12 +1,12 @@
 //! `blueprint init --template NAME [PATH]`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use blueprint::files;
 use blueprint::init::{self, TEMPLATES};
 use clap::Args;
 
-use super::{SUCCESS, fail, is_stdin, print_stderr, print_stdout};
+use super::{SUCCESS, fail, is_stdin, print_stderr, print_stdout, shell_word};
 
 #[derive(Args, Debug)]
 pub struct InitArgs {
@@ -63,15 +63,5 @@ pub fn run(args: InitArgs) -> u8 {
             path.display()
         )),
         Err(error) => fail(format!("cannot write {}: {error}", path.display())),
-    }
-}
-
-/// The path as one word for the hint, quoted when it has spaces.
-fn shell_word(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    if text.contains(char::is_whitespace) {
-        format!("'{text}'")
-    } else {
-        text.into_owned()
     }
 }

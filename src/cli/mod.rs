@@ -6,6 +6,7 @@ mod completions;
 mod diff;
 mod envelope;
 mod estimate;
+mod import;
 mod init;
 mod lsp;
 mod man;
@@ -61,9 +62,9 @@ enum Command {
         after_help = "Examples:\n  blueprint envelope designs/timeline.yaml\n  blueprint envelope designs/paste-service.yaml --format json"
     )]
     Envelope(envelope::EnvelopeArgs),
-    /// Draw the design: SVG (default), Mermaid or Graphviz DOT
+    /// Draw the design: SVG (default), Mermaid, Graphviz DOT, D2 or LikeC4
     #[command(
-        after_help = "Examples:\n  blueprint render designs/chat.yaml -o chat.svg\n  blueprint render designs/chat.yaml --annotate --direction lr -o chat.svg\n  blueprint render designs/chat.yaml --format mermaid\n  blueprint render designs/chat.yaml --format dot | dot -Tpng -o chat.png"
+        after_help = "Examples:\n  blueprint render designs/chat.yaml -o chat.svg\n  blueprint render designs/chat.yaml --annotate --direction lr -o chat.svg\n  blueprint render designs/chat.yaml --format mermaid\n  blueprint render designs/chat.yaml --format dot | dot -Tpng -o chat.png\n  blueprint render designs/chat.yaml --format d2 -o chat.d2 && d2 chat.d2 chat.svg\n  blueprint render designs/chat.yaml --format likec4 -o model/chat.c4 && likec4 start model"
     )]
     Render(render::RenderArgs),
     /// Write a review document: verdict, diagram, findings, capacity, latency, availability
@@ -109,6 +110,11 @@ enum Command {
         after_help = "An editor starts it and talks to it over standard input and output; see the README's\n\"Editors\" section for VS Code, Neovim and Helix.\n\nExamples:\n  blueprint lsp\n  blueprint lsp --today 2026-03-31"
     )]
     Lsp(lsp::LspArgs),
+    /// Write a starter design from Kubernetes manifests or a Docker Compose file
+    #[command(
+        after_help = "Examples:\n  blueprint import k8s kubernetes-manifests/ -o shop.yaml\n  blueprint import k8s deployment.yaml service.yaml ingress.yaml\n  kubectl get deploy,sts,ds,svc,ing,hpa,pdb,cm -o yaml | blueprint import k8s -\n  blueprint import compose docker-compose.yml -o shop.yaml\n\nWhat the files cannot say (capacity, latency, timeouts, operations, requirements)\nis left as `# TODO` lines; `blueprint check` of the result lists what is missing.\nAn existing file is never overwritten."
+    )]
+    Import(import::ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(
         after_help = "Examples:\n  blueprint completions bash > ~/.local/share/bash-completion/completions/blueprint\n  blueprint completions zsh > ~/.zfunc/_blueprint\n  blueprint completions fish > ~/.config/fish/completions/blueprint.fish\n  blueprint completions powershell >> $PROFILE"
@@ -135,6 +141,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Init(args) => init::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Import(args) => import::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Schema => {
@@ -210,6 +217,16 @@ pub fn read_design_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
         Ok(bytes)
     } else {
         blueprint::files::read_limited(path, MAX_FILE_BYTES)
+    }
+}
+
+/// A path as one word for a hint to run next, quoted when it has spaces.
+pub fn shell_word(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if text.contains(char::is_whitespace) {
+        format!("'{text}'")
+    } else {
+        text.into_owned()
     }
 }
 

@@ -30,8 +30,16 @@ pub struct RenderArgs {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Format {
+    /// A Mermaid flowchart
     Mermaid,
+    /// Graphviz DOT
     Dot,
+    /// D2 (d2lang.com)
+    D2,
+    /// The LikeC4 DSL (a `.c4` file with a view of the design)
+    #[value(name = "likec4")]
+    LikeC4,
+    /// SVG, laid out by blueprint
     Svg,
 }
 
@@ -98,6 +106,8 @@ pub fn run(args: RenderArgs) -> u8 {
     let format = match args.format {
         Format::Mermaid => render::Format::Mermaid,
         Format::Dot => render::Format::Dot,
+        Format::D2 => render::Format::D2,
+        Format::LikeC4 => render::Format::LikeC4,
         Format::Svg => render::Format::Svg,
     };
     emit(&render::render(&drawing, format), args.output.as_ref())

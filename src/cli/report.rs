@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
+use blueprint::Analysis;
 use blueprint::capacity::{DEFAULT_WALKS, Estimate};
-use blueprint::design::Design;
 use blueprint::diagnostic::Severity;
 use blueprint::report::{self, Input};
 use blueprint::simulate::{self, Simulation, TimedFailure};
@@ -61,7 +61,7 @@ pub fn run(args: ReportArgs) -> u8 {
     };
     let review = blueprint::review_with(&analysis, &options, DEFAULT_WALKS);
     let simulated = match (&review.estimate, args.simulate) {
-        (Some(estimate), true) => match simulate(&analysis.design, estimate, args.fail) {
+        (Some(estimate), true) => match simulate(&analysis, estimate, args.fail) {
             Ok(simulation) => {
                 let comparison = simulate::compare::compare(estimate, &simulation);
                 Some((simulation, comparison))
@@ -101,7 +101,7 @@ pub fn run(args: ReportArgs) -> u8 {
 
 /// Runs the simulation with its defaults and the failures asked for.
 fn simulate(
-    design: &Design,
+    analysis: &Analysis,
     estimate: &Estimate,
     failures: Vec<TimedFailure>,
 ) -> Result<Simulation, u8> {
@@ -109,5 +109,5 @@ fn simulate(
         failures,
         ..simulate::Options::default()
     };
-    run_with_progress(design, estimate, &options).map_err(fail)
+    run_with_progress(analysis, estimate, &options).map_err(fail)
 }

@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use blueprint::Analysis;
 use blueprint::capacity::{self, Estimate, EstimateError};
-use blueprint::design::Design;
 use blueprint::design::quantity::parse_duration;
 use blueprint::present::simulate::{render_json, render_text};
 use blueprint::simulate::{
@@ -102,7 +102,7 @@ fn positive_number(text: &str) -> Result<f64, String> {
 /// Runs the simulation, with a progress bar on standard error drawn only
 /// on a terminal and only once the run has lasted a second.
 pub(super) fn run_with_progress(
-    design: &Design,
+    analysis: &Analysis,
     estimate: &Estimate,
     options: &Options,
 ) -> Result<Simulation, SimulateError> {
@@ -110,7 +110,7 @@ pub(super) fn run_with_progress(
     let done = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
         scope.spawn(|| watch_progress(&progress, options.total_seconds(), &done));
-        let result = simulate::run(design, estimate, options, &progress);
+        let result = simulate::run(analysis, estimate, options, &progress);
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         result
     })
@@ -172,19 +172,14 @@ pub fn run(args: SimulateArgs) -> u8 {
         failures: args.fail,
         seed: args.seed,
     };
-    let simulation = match run_with_progress(&analysis.design, &estimate, &options) {
+    let simulation = match run_with_progress(&analysis, &estimate, &options) {
         Ok(simulation) => simulation,
         Err(error) => return fail(error),
     };
     let comparison = simulate::compare::compare(&estimate, &simulation);
     match args.format {
-        Format::Table => print_stdout(&render_text(&analysis.design, &simulation, &comparison)),
-        Format::Json => print_stdout(&render_json(
-            &analysis.design,
-            &estimate,
-            &simulation,
-            &comparison,
-        )),
+        Format::Table => print_stdout(&render_text(&analysis, &simulation, &comparison)),
+        Format::Json => print_stdout(&render_json(&analysis, &estimate, &simulation, &comparison)),
     }
     SUCCESS
 }

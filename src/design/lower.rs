@@ -588,7 +588,7 @@ impl Lowering {
             });
         }
         for &client in &clients {
-            self.check_client_rates(client, &components[client], &operations, map);
+            self.check_client_rates(client, &components[client], &operations);
         }
         operations
     }
@@ -622,7 +622,6 @@ impl Lowering {
         client: ComponentId,
         component: &Component,
         operations: &[Operation],
-        map: &Spanned<NamedMap<Spanned<RawOperation>>>,
     ) {
         let entering: Vec<&Operation> = operations
             .iter()
@@ -665,7 +664,6 @@ impl Lowering {
                 OperationRate::Share(_) => None,
             })
             .collect();
-        let span = span_of(map);
         let at = first.rate.as_ref().map_or(first.name.span, |r| r.span);
         if !shares.is_empty() && !rates.is_empty() {
             self.error(
@@ -684,7 +682,6 @@ impl Lowering {
                             quantity::trim_number(total)
                         ))
                         .at(at)
-                        .related(span, "operations")
                         .help("each share is a part of the client's load; together they make all of it"),
                 );
             }

@@ -23,6 +23,8 @@ pub const MAX_DEPTH: usize = 32;
 pub const MAX_NODES: usize = 4_000_000;
 /// Events replayed from aliases: bounds "billion laughs" expansion.
 pub const MAX_ALIAS_EVENTS: usize = 50_000;
+/// Documents in one stream of manifests (`import`); a design is one.
+pub const MAX_DOCUMENTS: usize = 100_000;
 
 fn options(duplicate_keys: DuplicateKeyPolicy) -> Options {
     let mut budget = Budget::default();
@@ -30,6 +32,7 @@ fn options(duplicate_keys: DuplicateKeyPolicy) -> Options {
     budget.max_nodes = MAX_NODES;
     budget.max_events = 4 * MAX_NODES;
     budget.max_reader_input_bytes = Some(MAX_FILE_BYTES);
+    budget.max_documents = MAX_DOCUMENTS;
     let mut options = Options::default();
     options.budget = Some(budget);
     options.duplicate_keys = duplicate_keys;
@@ -70,6 +73,18 @@ pub fn parse(source: &str) -> Result<RawDesign, Vec<Diagnostic>> {
         )]);
     }
     serde_saphyr::from_str_with_options::<RawDesign>(source, options(DuplicateKeyPolicy::Error))
+        .map_err(|error| vec![diagnose(source, &error)])
+}
+
+/// Parses a stream of YAML documents (separated by `---`, as Kubernetes
+/// manifests are) into one value each, under the same limits as a design:
+/// `blueprint import` reads other tools' files through this, so a hostile
+/// manifest meets the limits a hostile design does. Empty documents are
+/// skipped.
+pub fn parse_documents<T: serde::de::DeserializeOwned>(
+    source: &str,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    serde_saphyr::from_multiple_with_options::<T>(source, options(DuplicateKeyPolicy::Error))
         .map_err(|error| vec![diagnose(source, &error)])
 }
 
@@ -188,6 +203,7 @@ fn describe_breach(breach: &serde_saphyr::budget::BudgetBreach) -> String {
     match breach {
         BudgetBreach::Depth { .. } => format!("nesting deeper than {MAX_DEPTH} levels"),
         BudgetBreach::Nodes { .. } => format!("more than {MAX_NODES} YAML nodes"),
+        BudgetBreach::Documents { .. } => format!("more than {MAX_DOCUMENTS} documents"),
         BudgetBreach::Events { .. } => format!("more than {} YAML events", 4 * MAX_NODES),
         BudgetBreach::Aliases { .. } | BudgetBreach::AliasAnchorRatio { .. } => {
             "too many aliases".to_string()

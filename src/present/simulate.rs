@@ -7,11 +7,13 @@ use std::fmt::Write;
 use comfy_table::{CellAlignment, Table, presets};
 use serde::Serialize;
 
+use crate::Analysis;
 use crate::design::Design;
 use crate::design::quantity::{format_count, format_duration, format_rate, trim_number};
 use crate::simulate::compare::{Comparison, Figure};
 use crate::simulate::stats::Interval;
 use crate::simulate::{Bucket, EndToEndFigures, IntervalMethod, Simulation};
+use crate::ways::Ways;
 
 /// At most this many rows of the timeline in the table output; the JSON
 /// has every second.
@@ -118,7 +120,12 @@ pub fn summary_lines(simulation: &Simulation) -> Vec<String> {
 }
 
 /// The tables and summary lines for people.
-pub fn render_text(design: &Design, simulation: &Simulation, comparison: &Comparison) -> String {
+pub fn render_text(
+    analysis: &Analysis,
+    simulation: &Simulation,
+    comparison: &Comparison,
+) -> String {
+    let design = &analysis.design;
     let options = &simulation.options;
     let mut out = String::new();
     let _ = writeln!(
@@ -137,6 +144,10 @@ pub fn render_text(design: &Design, simulation: &Simulation, comparison: &Compar
     out.push_str(&components_table(design, simulation, comparison).to_string());
     out.push_str("\n\n");
     out.push_str(&end_to_end_text(comparison));
+    if analysis.ways.declared() || comparison.operations.len() > 1 {
+        out.push('\n');
+        out.push_str(&operations_text(&analysis.ways, comparison));
+    }
     let _ = writeln!(out, "\n{}", agreement_text(comparison));
     if !options.failures.is_empty() {
         out.push('\n');
@@ -275,6 +286,64 @@ pub fn end_to_end_rows(comparison: &Comparison) -> Vec<[String; 4]> {
         .collect()
 }
 
+/// The columns of [`operation_rows`].
+pub const OPERATION_HEADER: [&str; 6] = [
+    "operation",
+    "success",
+    "mean",
+    "analytic",
+    "p99",
+    "analytic",
+];
+
+/// Per operation: the share of its requests that succeeded, and its mean
+/// and p99 simulated (± interval, `*` where the analytic value is outside
+/// it) beside the analytic ones.
+pub fn operation_rows(ways: &Ways, comparison: &Comparison) -> Vec<[String; 6]> {
+    comparison
+        .operations
+        .iter()
+        .map(|row| {
+            let figure = |label: &str| row.end_to_end.iter().find(|(l, _)| *l == label);
+            let cells = |label: &str| match figure(label) {
+                Some((_, figure)) => [
+                    format!(
+                        "{}{}",
+                        with_interval(figure.simulated, format_duration),
+                        mark(figure)
+                    ),
+                    figure.analytic.map_or("-".to_string(), format_duration),
+                ],
+                None => ["-".to_string(), "-".to_string()],
+            };
+            let [mean, mean_analytic] = cells("mean");
+            let [p99, p99_analytic] = cells("p99");
+            [
+                ways.operations[row.operation].name.clone(),
+                row.success.map_or("-".to_string(), percent),
+                mean,
+                mean_analytic,
+                p99,
+                p99_analytic,
+            ]
+        })
+        .collect()
+}
+
+fn operations_text(ways: &Ways, comparison: &Comparison) -> String {
+    let mut table = table();
+    table.set_header(OPERATION_HEADER);
+    for row in operation_rows(ways, comparison) {
+        table.add_row(row);
+    }
+    for column in 1..table.column_count() {
+        if let Some(column) = table.column_mut(column) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    format!("Per operation:\n{table}\n")
+}
+
 /// The columns of [`timeline_rows`].
 pub const TIMELINE_HEADER: [&str; 6] = [
     "from",
@@ -353,8 +422,20 @@ struct Output<'a> {
     end_to_end_ci95_s: Option<EndToEndOutput>,
     analytic: AnalyticOutput,
     disagreements: usize,
+    operations: Vec<OperationOutput<'a>>,
     components: Vec<ComponentOutput<'a>>,
     series: &'a [Bucket],
+}
+
+#[derive(Serialize)]
+struct OperationOutput<'a> {
+    name: &'a str,
+    customers: u64,
+    errors: u64,
+    success_rate: Option<f64>,
+    end_to_end_s: Option<EndToEndOutput>,
+    end_to_end_ci95_s: Option<EndToEndOutput>,
+    analytic: AnalyticOutput,
 }
 
 #[derive(Serialize)]
@@ -434,11 +515,12 @@ fn end_to_end_output(figures: &EndToEndFigures, pick: fn(&Interval) -> f64) -> E
 
 /// The stable JSON of `simulate --format json`.
 pub fn render_json(
-    design: &Design,
+    analysis: &Analysis,
     estimate: &crate::capacity::Estimate,
     simulation: &Simulation,
     comparison: &Comparison,
 ) -> String {
+    let design = &analysis.design;
     let options = &simulation.options;
     let half_width = |i: &Interval| i.half_width.unwrap_or(f64::NAN);
     let components = design
@@ -529,6 +611,29 @@ pub fn render_json(
             end_to_end_s: estimate.end_to_end.as_ref().ok().copied(),
         },
         disagreements: comparison.disagreements(),
+        operations: simulation
+            .operations
+            .iter()
+            .map(|o| OperationOutput {
+                name: &analysis.ways.operations[o.operation].name,
+                customers: o.customers,
+                errors: o.errors,
+                success_rate: o.success(),
+                end_to_end_s: o
+                    .end_to_end
+                    .as_ref()
+                    .map(|e| end_to_end_output(e, |i| i.value)),
+                end_to_end_ci95_s: o
+                    .end_to_end
+                    .as_ref()
+                    .map(|e| end_to_end_output(e, half_width)),
+                analytic: AnalyticOutput {
+                    end_to_end_s: estimate
+                        .operation(o.operation)
+                        .and_then(|a| a.end_to_end.as_ref().ok().copied()),
+                },
+            })
+            .collect(),
         components,
         series: &simulation.series,
     };

@@ -57,6 +57,40 @@ pub fn dot(text: &str) -> String {
     escaped
 }
 
+/// A D2 double-quoted string (a label or a quoted key): backslashes and
+/// quotes escaped, `$` escaped so that no `${...}` substitution runs, line
+/// breaks as `\n`, other control characters dropped.
+pub fn d2(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => escaped.push_str("\\\\"),
+            '"' => escaped.push_str("\\\""),
+            '$' => escaped.push_str("\\$"),
+            '\n' => escaped.push_str("\\n"),
+            c if c.is_control() => {}
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// A LikeC4 single-quoted string: backslashes and quotes escaped, line
+/// breaks as `\n`, other control characters dropped.
+pub fn likec4(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => escaped.push_str("\\\\"),
+            '\'' => escaped.push_str("\\'"),
+            '\n' => escaped.push_str("\\n"),
+            c if c.is_control() => {}
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 /// Free text in Markdown (paragraphs and table cells): one line, markup
 /// characters backslash-escaped, and `<`, `>`, `&` as entities so that no
 /// HTML reaches a renderer that allows it.
@@ -114,6 +148,19 @@ mod tests {
     #[test]
     fn dot_strings_stay_closed() {
         assert_eq!(dot("say \"hi\"\\\nnext"), "say \\\"hi\\\"\\\\\\nnext");
+    }
+
+    #[test]
+    fn d2_strings_stay_closed_and_substitute_nothing() {
+        assert_eq!(
+            d2("say \"hi\" ${x}\\\nnext\u{7}"),
+            "say \\\"hi\\\" \\${x}\\\\\\nnext"
+        );
+    }
+
+    #[test]
+    fn likec4_strings_stay_closed() {
+        assert_eq!(likec4("it's \"x\"\\\nnext\u{7}"), "it\\'s \"x\"\\\\\\nnext");
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! with the difference and whether the analytic value lies inside the
 //! simulation's 95% confidence interval.
 
-use super::Simulation;
 use super::stats::Interval;
+use super::{EndToEndFigures, Simulation};
 use crate::capacity::Estimate;
+use crate::capacity::latency::EndToEnd;
 
 /// The analytic end-to-end figures come from a Monte Carlo walk whose p99
 /// is within 2% of its true value (capacity-model.md, section 5): a
@@ -61,12 +62,26 @@ impl ComponentComparison {
     }
 }
 
+/// One operation's end-to-end figures, simulated and analytic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationComparison {
+    /// The operation's index in the ways.
+    pub operation: usize,
+    /// The share of its simulated requests that succeeded; none when none
+    /// entered.
+    pub success: Option<f64>,
+    /// `mean`, `p50`, `p99`.
+    pub end_to_end: Vec<(&'static str, Figure)>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
     /// Components with a service model, in design order.
     pub components: Vec<ComponentComparison>,
-    /// `mean`, `p50`, `p90`, `p95`, `p99`, `p999`.
+    /// All traffic: `mean`, `p50`, `p90`, `p95`, `p99`, `p999`.
     pub end_to_end: Vec<(&'static str, Figure)>,
+    /// Each operation that entered, in the order of the ways.
+    pub operations: Vec<OperationComparison>,
 }
 
 impl Comparison {
@@ -76,6 +91,11 @@ impl Comparison {
             .iter()
             .flat_map(|c| c.figures())
             .chain(self.end_to_end.iter().map(|(_, f)| f))
+            .chain(
+                self.operations
+                    .iter()
+                    .flat_map(|o| o.end_to_end.iter().map(|(_, f)| f)),
+            )
             .filter(|f| f.agrees() == Some(false))
             .count()
     }
@@ -110,19 +130,53 @@ pub fn compare(estimate: &Estimate, simulation: &Simulation) -> Comparison {
             }
         })
         .collect();
-    let analytic = estimate.end_to_end.as_ref().ok();
-    let end_to_end = match &simulation.end_to_end {
-        None => Vec::new(),
-        Some(simulated) => [
-            ("mean", simulated.mean, analytic.map(|a| a.mean)),
-            ("p50", simulated.p50, analytic.map(|a| a.p50)),
-            ("p90", simulated.p90, analytic.map(|a| a.p90)),
-            ("p95", simulated.p95, analytic.map(|a| a.p95)),
-            ("p99", simulated.p99, analytic.map(|a| a.p99)),
-            ("p999", simulated.p999, analytic.map(|a| a.p999)),
-        ]
-        .into_iter()
-        .map(|(label, simulated, analytic)| {
+    let end_to_end = end_to_end_figures(
+        simulation.end_to_end.as_ref(),
+        estimate.end_to_end.as_ref().ok(),
+        &["mean", "p50", "p90", "p95", "p99", "p999"],
+    );
+    let operations = simulation
+        .operations
+        .iter()
+        .map(|simulated| OperationComparison {
+            operation: simulated.operation,
+            success: simulated.success(),
+            end_to_end: end_to_end_figures(
+                simulated.end_to_end.as_ref(),
+                estimate
+                    .operation(simulated.operation)
+                    .and_then(|o| o.end_to_end.as_ref().ok()),
+                &["mean", "p50", "p99"],
+            ),
+        })
+        .collect();
+    Comparison {
+        components,
+        end_to_end,
+        operations,
+    }
+}
+
+/// The end-to-end figures named in `labels`, simulated beside analytic.
+fn end_to_end_figures(
+    simulated: Option<&EndToEndFigures>,
+    analytic: Option<&EndToEnd>,
+    labels: &[&'static str],
+) -> Vec<(&'static str, Figure)> {
+    let Some(simulated) = simulated else {
+        return Vec::new();
+    };
+    labels
+        .iter()
+        .map(|&label| {
+            let (simulated, analytic) = match label {
+                "mean" => (simulated.mean, analytic.map(|a| a.mean)),
+                "p50" => (simulated.p50, analytic.map(|a| a.p50)),
+                "p90" => (simulated.p90, analytic.map(|a| a.p90)),
+                "p95" => (simulated.p95, analytic.map(|a| a.p95)),
+                "p99" => (simulated.p99, analytic.map(|a| a.p99)),
+                _ => (simulated.p999, analytic.map(|a| a.p999)),
+            };
             (
                 label,
                 Figure {
@@ -132,10 +186,5 @@ pub fn compare(estimate: &Estimate, simulation: &Simulation) -> Comparison {
                 },
             )
         })
-        .collect(),
-    };
-    Comparison {
-        components,
-        end_to_end,
-    }
+        .collect()
 }

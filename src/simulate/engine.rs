@@ -15,7 +15,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Exp1, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 
-use super::plan::{NONE, Placement, Plan, Step, Store};
+use super::plan::{Entry, NONE, Placement, Plan, Step, Store};
 use super::stats::{BucketTally, Tally};
 use super::{Arrivals, Options, Progress, ServiceTime};
 use crate::design::Op;
@@ -65,9 +65,11 @@ const HOLDS: u8 = 8;
 struct Task {
     /// When the visit (this attempt) arrived at the component.
     arrival: f64,
-    component: u32,
-    /// The caller waiting for this task; NONE for roots, async work and
-    /// calls abandoned at their timeout.
+    /// The way node it serves: its component and its operation's steps.
+    way: u32,
+    /// The caller waiting for this task; NONE for async work and calls
+    /// abandoned at their timeout. A root (flag ROOT) has no caller and
+    /// keeps the index of its operation here instead.
     parent: u32,
     /// Bumped whenever the slot is freed: events naming an older epoch are
     /// stale.
@@ -218,7 +220,14 @@ impl<'a> Engine<'a> {
             sigma,
             measuring: false,
             tallies: (0..batches)
-                .map(|_| Tally::new(length, plan.components.len(), nodes.len()))
+                .map(|_| {
+                    Tally::new(
+                        length,
+                        plan.operations.len(),
+                        plan.components.len(),
+                        nodes.len(),
+                    )
+                })
                 .collect(),
             nodes,
             current: 0,
@@ -240,7 +249,7 @@ impl<'a> Engine<'a> {
 
     pub fn run(mut self) -> Replication {
         for index in 0..self.plan.entries.len() {
-            let rate = self.plan.entries[index].1;
+            let rate = self.plan.entries[index].rate;
             let first = self.interarrival(rate);
             self.schedule(first, pack(ARRIVAL, 0, index as u32));
         }
@@ -360,10 +369,10 @@ impl<'a> Engine<'a> {
 
     // --- tasks -----------------------------------------------------------
 
-    fn alloc_task(&mut self, component: u32, parent: u32, op: Op, attempt: u16) -> Option<u32> {
+    fn alloc_task(&mut self, way: u32, parent: u32, op: Op, attempt: u16) -> Option<u32> {
         let task = Task {
             arrival: self.now,
-            component,
+            way,
             parent,
             epoch: 0,
             step: NONE,
@@ -387,6 +396,11 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The component a task visits.
+    fn component_of(&self, slot: u32) -> usize {
+        self.plan.ways[self.tasks[slot as usize].way as usize].component as usize
+    }
+
     fn free_task(&mut self, slot: u32) {
         let task = &mut self.tasks[slot as usize];
         task.epoch = task.epoch.wrapping_add(1);
@@ -394,25 +408,34 @@ impl<'a> Engine<'a> {
     }
 
     fn arrival(&mut self, entry: usize) {
-        let (component, rate) = self.plan.entries[entry];
+        let Entry {
+            way,
+            rate,
+            operation,
+        } = self.plan.entries[entry];
         let next = self.now + self.interarrival(rate);
         self.schedule(next, pack(ARRIVAL, 0, entry as u32));
         if self.measuring {
-            self.tally().customers += 1;
+            let tally = self.tally();
+            tally.customers += 1;
+            tally.operations[operation as usize].customers += 1;
         }
-        match self.alloc_task(component, NONE, Op::Read, 0) {
+        match self.alloc_task(way, NONE, Op::Read, 0) {
             Some(task) => {
-                self.tasks[task as usize].flags = ROOT;
+                let root = &mut self.tasks[task as usize];
+                root.flags = ROOT;
+                root.parent = operation;
                 self.in_flight += 1;
                 self.actions.push(Action::Arrive(task));
             }
             None => {
                 if self.measuring {
+                    let component = self.plan.ways[way as usize].component;
                     let tally = self.tally();
                     tally.dropped += 1;
                     tally.components[component as usize].errors += 1;
                 }
-                self.record_request(self.now, false);
+                self.record_request(operation, self.now, false);
             }
         }
     }
@@ -437,7 +460,7 @@ impl<'a> Engine<'a> {
     /// Sends a task to a replica of its component (or fails it when none
     /// is up); a component with no service model takes no time.
     fn dispatch(&mut self, task: u32) {
-        let component = self.tasks[task as usize].component as usize;
+        let component = self.component_of(task);
         let plan = &self.plan.components[component];
         let live = self.live[component].len();
         if live == 0 {
@@ -486,7 +509,7 @@ impl<'a> Engine<'a> {
     /// to answer; a read asks `read_needed` copies (the primary first, or
     /// from a random copy on) and waits for all of them.
     fn dispatch_copies(&mut self, task: u32, store: Store) {
-        let component = self.tasks[task as usize].component as usize;
+        let component = self.component_of(task);
         let first = self.plan.components[component].first_node;
         let nodes = self.plan.components[component].nodes;
         let shard = self.shard(store.shards, store.hot_key_share);
@@ -668,9 +691,10 @@ impl<'a> Engine<'a> {
     /// to the steps.
     fn service_done(&mut self, slot: u32) {
         let task = self.tasks[slot as usize];
-        if self.measuring && self.plan.components[task.component as usize].station {
+        let component = self.component_of(slot);
+        if self.measuring && self.plan.components[component].station {
             let response = self.now - task.arrival;
-            let tally = &mut self.tallies[self.current].components[task.component as usize];
+            let tally = &mut self.tallies[self.current].components[component];
             tally.response.record(response);
             tally.response_sum.add(response);
         }
@@ -683,12 +707,12 @@ impl<'a> Engine<'a> {
     /// Runs the task's steps from the one after the current, until one has
     /// to be waited for or none is left.
     fn next_step(&mut self, slot: u32) {
-        let component = self.tasks[slot as usize].component as usize;
+        let way = self.tasks[slot as usize].way as usize;
         let op = self.tasks[slot as usize].op;
         loop {
             let index = self.tasks[slot as usize].step.wrapping_add(1);
             self.tasks[slot as usize].step = index;
-            let Some(&step) = self.plan.components[component].steps.get(index as usize) else {
+            let Some(&step) = self.plan.ways[way].steps.get(index as usize) else {
                 return self.finish(slot, true);
             };
             match step {
@@ -779,7 +803,7 @@ impl<'a> Engine<'a> {
     /// The timeout (and its timer) and backoff of the parent's current step.
     fn call_settings(&self, parent: u32) -> (f64, u32, bool) {
         let task = &self.tasks[parent as usize];
-        match self.plan.components[task.component as usize].steps[task.step as usize] {
+        match self.plan.ways[task.way as usize].steps[task.step as usize] {
             Step::Call {
                 timeout,
                 timer,
@@ -868,7 +892,7 @@ impl<'a> Engine<'a> {
         let task = &mut self.tasks[child as usize];
         let parent = task.parent;
         let attempt = task.attempt;
-        let component = task.component as usize;
+        let component = self.plan.ways[task.way as usize].component as usize;
         task.parent = NONE;
         if self.measuring {
             self.tally().components[component].timeouts += 1;
@@ -882,7 +906,7 @@ impl<'a> Engine<'a> {
 
     fn child_done(&mut self, parent: u32, attempt: u16, ok: bool) {
         let task = self.tasks[parent as usize];
-        let step = self.plan.components[task.component as usize].steps[task.step as usize];
+        let step = self.plan.ways[task.way as usize].steps[task.step as usize];
         let mut ok = ok;
         if !ok {
             if let Step::Call {
@@ -935,11 +959,12 @@ impl<'a> Engine<'a> {
             self.release(task.node, task.arrival);
         }
         if !ok && self.measuring {
-            self.tally().components[task.component as usize].errors += 1;
+            let component = self.component_of(slot);
+            self.tally().components[component].errors += 1;
         }
         if task.flags & ROOT != 0 {
             self.in_flight -= 1;
-            self.record_request(task.arrival, ok);
+            self.record_request(task.parent, task.arrival, ok);
         } else if task.parent != NONE {
             self.actions.push(Action::ChildDone {
                 parent: task.parent,
@@ -950,7 +975,8 @@ impl<'a> Engine<'a> {
         self.free_task(slot);
     }
 
-    fn record_request(&mut self, arrival: f64, ok: bool) {
+    /// A request of the operation with index `operation` ended.
+    fn record_request(&mut self, operation: u32, arrival: f64, ok: bool) {
         if !self.measuring {
             return;
         }
@@ -959,13 +985,17 @@ impl<'a> Engine<'a> {
         let latency = self.now - arrival;
         let tally = &mut self.tallies[self.current];
         let bucket = &mut self.series[bucket];
+        let own = &mut tally.operations[operation as usize];
         if ok {
             tally.end_to_end.record(latency);
             tally.end_to_end_sum.add(latency);
+            own.end_to_end.record(latency);
+            own.end_to_end_sum.add(latency);
             bucket.completed += 1;
             bucket.latency.record(latency);
         } else {
             tally.errors += 1;
+            own.errors += 1;
             bucket.errors += 1;
         }
     }

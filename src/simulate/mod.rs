@@ -21,11 +21,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::Analysis;
 use crate::capacity::Estimate;
 use crate::capacity::failure::Failure;
-use crate::design::Design;
 use crate::design::quantity::{format_duration, parse_duration};
-use stats::{BucketTally, Interval, NodeTally, Tally, interval};
+use stats::{BucketTally, FineHistogram, Interval, NodeTally, Sum, Tally, interval};
 
 pub use engine::{BACKOFF_BASE, MAX_TASKS};
 
@@ -331,6 +331,26 @@ pub enum IntervalMethod {
     BatchMeans,
 }
 
+/// One operation's simulated requests.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationFigures {
+    /// The operation's index in the ways.
+    pub operation: usize,
+    /// Requests that entered during the measured time, over all replications.
+    pub customers: u64,
+    /// Requests that failed, over all replications.
+    pub errors: u64,
+    /// None when no request completed.
+    pub end_to_end: Option<EndToEndFigures>,
+}
+
+impl OperationFigures {
+    /// The share of its requests that succeeded.
+    pub fn success(&self) -> Option<f64> {
+        (self.customers > 0).then(|| 1.0 - self.errors as f64 / self.customers as f64)
+    }
+}
+
 /// What a simulation measured: the figures a report or a table shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Simulation {
@@ -346,6 +366,8 @@ pub struct Simulation {
     pub dropped: u64,
     /// None when no request completed.
     pub end_to_end: Option<EndToEndFigures>,
+    /// The operations that entered, in the order of the ways.
+    pub operations: Vec<OperationFigures>,
     /// Indexed like the design's components.
     pub components: Vec<ComponentFigures>,
     pub series: Vec<Bucket>,
@@ -357,11 +379,12 @@ pub struct Simulation {
 /// Simulates a design under the entry loads of its analytic estimate
 /// (`--load` and `--rps` are applied there), updating `progress` as it goes.
 pub fn run(
-    design: &Design,
+    analysis: &Analysis,
     estimate: &Estimate,
     options: &Options,
     progress: &Progress,
 ) -> Result<Simulation, SimulateError> {
+    let design = &analysis.design;
     if estimate.entry_rps <= 0.0 {
         return Err(SimulateError::NoLoad);
     }
@@ -373,9 +396,15 @@ pub fn run(
     if replicas > MAX_REPLICAS {
         return Err(SimulateError::TooManyReplicas { replicas });
     }
+    let rates: Vec<(usize, f64)> = estimate
+        .operations
+        .iter()
+        .map(|o| (o.operation, o.rps))
+        .collect();
     let plan = plan::build(
         design,
-        &estimate.entry_loads,
+        &analysis.ways,
+        &rates,
         &options.failures,
         options.warmup,
     )?;
@@ -433,6 +462,8 @@ fn expected_visits(plan: &plan::Plan, estimate: &Estimate, options: &Options) ->
 struct UnitFigures {
     /// Mean, p50, p90, p95, p99, p999.
     end_to_end: [Option<f64>; 6],
+    /// The same, of each operation.
+    operations: Vec<[Option<f64>; 6]>,
     components: Vec<UnitComponent>,
 }
 
@@ -459,7 +490,12 @@ struct Totals {
 impl Totals {
     fn new(plan: &plan::Plan, options: &Options) -> Totals {
         Totals {
-            merged: Tally::new(0.0, plan.components.len(), plan.node_component.len()),
+            merged: Tally::new(
+                0.0,
+                plan.operations.len(),
+                plan.components.len(),
+                plan.node_component.len(),
+            ),
             units: Vec::new(),
             series: Vec::new(),
             replications: options.replications,
@@ -468,10 +504,19 @@ impl Totals {
 
     fn add(&mut self, plan: &plan::Plan, replication: engine::Replication) {
         for tally in &replication.tallies {
-            let mut end_to_end = [tally.end_to_end_sum.mean(); 6];
-            for (slot, q) in end_to_end[1..].iter_mut().zip(END_TO_END_QUANTILES) {
-                *slot = tally.end_to_end.quantile(q);
-            }
+            let figures = |histogram: &FineHistogram, sum: &Sum| {
+                let mut figures = [sum.mean(); 6];
+                for (slot, q) in figures[1..].iter_mut().zip(END_TO_END_QUANTILES) {
+                    *slot = histogram.quantile(q);
+                }
+                figures
+            };
+            let end_to_end = figures(&tally.end_to_end, &tally.end_to_end_sum);
+            let operations = tally
+                .operations
+                .iter()
+                .map(|o| figures(&o.end_to_end, &o.end_to_end_sum))
+                .collect();
             let components = plan
                 .components
                 .iter()
@@ -492,6 +537,7 @@ impl Totals {
                 .collect();
             self.units.push(UnitFigures {
                 end_to_end,
+                operations,
                 components,
             });
             self.merged.merge(tally);
@@ -512,22 +558,45 @@ impl Totals {
             let per_unit: Vec<f64> = self.units.iter().filter_map(pick).collect();
             point.map(|point| interval(point, &per_unit))
         };
-        let end_to_end = (|| {
-            let quantile = |index: usize| {
-                over_units(
-                    merged.end_to_end.quantile(END_TO_END_QUANTILES[index - 1]),
-                    &|u| u.end_to_end[index],
-                )
+        // The figures of a histogram with their intervals over the units,
+        // `pick` finding a unit's own.
+        let end_to_end_of =
+            |histogram: &FineHistogram,
+             sum: &Sum,
+             pick: &dyn Fn(&UnitFigures) -> &[Option<f64>; 6]| {
+                let quantile = |index: usize| {
+                    over_units(histogram.quantile(END_TO_END_QUANTILES[index - 1]), &|u| {
+                        pick(u)[index]
+                    })
+                };
+                Some(EndToEndFigures {
+                    mean: over_units(sum.mean(), &|u| pick(u)[0])?,
+                    p50: quantile(1)?,
+                    p90: quantile(2)?,
+                    p95: quantile(3)?,
+                    p99: quantile(4)?,
+                    p999: quantile(5)?,
+                })
             };
-            Some(EndToEndFigures {
-                mean: over_units(merged.end_to_end_sum.mean(), &|u| u.end_to_end[0])?,
-                p50: quantile(1)?,
-                p90: quantile(2)?,
-                p95: quantile(3)?,
-                p99: quantile(4)?,
-                p999: quantile(5)?,
+        let end_to_end = end_to_end_of(&merged.end_to_end, &merged.end_to_end_sum, &|u| {
+            &u.end_to_end
+        });
+        let operations = plan
+            .operations
+            .iter()
+            .enumerate()
+            .map(|(index, &operation)| {
+                let tally = &merged.operations[index];
+                OperationFigures {
+                    operation,
+                    customers: tally.customers,
+                    errors: tally.errors,
+                    end_to_end: end_to_end_of(&tally.end_to_end, &tally.end_to_end_sum, &|u| {
+                        &u.operations[index]
+                    }),
+                }
             })
-        })();
+            .collect();
         let components = plan
             .components
             .iter()
@@ -603,6 +672,7 @@ impl Totals {
             errors: merged.errors,
             dropped: merged.dropped,
             end_to_end,
+            operations,
             components,
             series,
             interval_method: if options.replications > 1 {

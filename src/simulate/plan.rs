@@ -1,20 +1,22 @@
-//! What the engine runs, built once from a design: each component's steps
-//! (the same walk of calls, cache misses and queues as the analytic model's
-//! `capacity::latency`), its replicas as stations, where its requests go
-//! (any replica, a shard, or copies of a shard), where load enters, and the
-//! failures as a timetable of replicas going down and coming back.
+//! What the engine runs, built once from a design and its ways: each way
+//! node's steps (the calls, cache misses and queues that its operation
+//! takes, as the analytic model's `capacity::latency` walks them), each
+//! component's replicas as stations, where its requests go (any replica, a
+//! shard, or copies of a shard), where each operation's load enters, and
+//! the failures as a timetable of replicas going down and coming back.
 
 use super::{SimulateError, TimedFailure};
 use crate::capacity::failure::{self, Failure};
 use crate::capacity::load::Load;
 use crate::capacity::replicas;
-use crate::design::{CachePattern, CallMode, Design, Kind, Op, ReadFrom};
+use crate::design::{CachePattern, Design, Kind, Op, ReadFrom};
+use crate::ways::{Via, Wait, Ways};
 
 /// No task, node or parent.
 pub(super) const NONE: u32 = u32::MAX;
 
-/// One thing a component does for a request after its own service, in the
-/// order of the design.
+/// One thing a way node does for a request after its component's own
+/// service, in the order of the design. Targets are way nodes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) enum Step {
     /// A call the request waits for: a sync call, or an enqueue to a queue
@@ -89,7 +91,24 @@ pub(super) struct ComponentPlan {
     /// partitions).
     pub partition_cap: Option<u32>,
     pub placement: Placement,
+}
+
+/// A component serving requests of one operation (a node of the ways).
+#[derive(Clone, Debug)]
+pub(super) struct WayPlan {
+    pub component: u32,
     pub steps: Vec<Step>,
+}
+
+/// Where an operation's requests enter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Entry {
+    /// The way node they enter at.
+    pub way: u32,
+    /// Requests/s.
+    pub rate: f64,
+    /// The index of the operation among the simulation's operations.
+    pub operation: u32,
 }
 
 impl ComponentPlan {
@@ -118,19 +137,25 @@ pub(super) struct Transition {
 #[derive(Clone, Debug)]
 pub(super) struct Plan {
     pub components: Vec<ComponentPlan>,
-    /// The component of each node.
+    /// The nodes of the ways, as the ways number them.
+    pub ways: Vec<WayPlan>,
+    /// The component of each replica.
     pub node_component: Vec<u32>,
-    /// Entry components and their arrival rates, requests/s.
-    pub entries: Vec<(u32, f64)>,
+    /// Where each loaded operation enters, in the order of the ways.
+    pub entries: Vec<Entry>,
+    /// The simulated operations (of the ways), by their index in `Entry`.
+    pub operations: Vec<usize>,
     pub transitions: Vec<Transition>,
     /// Calls with a timeout: each has a queue of pending timeouts.
     pub timers: usize,
 }
 
-/// Builds the plan of a design under the entry loads of its estimate.
+/// Builds the plan of a design under the operations' rates of its
+/// estimate, `(way operation, requests/s)`.
 pub(super) fn build(
     design: &Design,
-    entry_loads: &[f64],
+    ways: &Ways,
+    rates: &[(usize, f64)],
     failures: &[TimedFailure],
     warmup: f64,
 ) -> Result<Plan, SimulateError> {
@@ -138,6 +163,12 @@ pub(super) fn build(
     let mut components = Vec::with_capacity(design.components.len());
     let mut node_component = Vec::new();
     let mut timers = 0;
+    let way_plans = (0..ways.nodes.len())
+        .map(|node| WayPlan {
+            component: ways.nodes[node].component as u32,
+            steps: steps_of(design, ways, node, &mut timers),
+        })
+        .collect();
     for (id, component) in design.components.iter().enumerate() {
         let nodes = component.replica_count();
         let first_node = node_component.len() as u32;
@@ -151,14 +182,19 @@ pub(super) fn build(
             mean_service: service.map_or(0.0, |s| s.latency),
             partition_cap: caps[id],
             placement: placement(component),
-            steps: steps_of(design, id, &mut timers),
         });
     }
-    let entries = entry_loads
+    let entries = rates
         .iter()
         .enumerate()
-        .filter(|(_, rps)| **rps > 0.0)
-        .map(|(id, rps)| (id as u32, *rps))
+        .filter(|(_, (_, rps))| *rps > 0.0)
+        .filter_map(|(index, &(operation, rps))| {
+            Some(Entry {
+                way: ways.operations[operation].entry_node? as u32,
+                rate: rps,
+                operation: index as u32,
+            })
+        })
         .collect();
     let mut transitions = Vec::new();
     for timed in failures {
@@ -184,6 +220,8 @@ pub(super) fn build(
     transitions.sort_by(|a, b| a.time.total_cmp(&b.time));
     Ok(Plan {
         components,
+        ways: way_plans,
+        operations: rates.iter().map(|(operation, _)| *operation).collect(),
         node_component,
         entries,
         transitions,
@@ -262,61 +300,63 @@ fn placement(component: &crate::design::Component) -> Placement {
     }
 }
 
-/// The steps of a component, as `capacity::latency` walks them (and, for
+/// The steps of a way node, as `capacity::latency` walks them (and, for
 /// what the walk leaves out because nobody waits for it, as
 /// `capacity::load` sends load: async calls, write-behind, consumers).
 /// Numbers the calls with a timeout from `timers` on.
-fn steps_of(design: &Design, id: usize, timers: &mut u32) -> Vec<Step> {
-    let component = &design.components[id];
+fn steps_of(design: &Design, ways: &Ways, node: usize, timers: &mut u32) -> Vec<Step> {
+    let component = &design.components[ways.nodes[node].component];
     let mut steps = Vec::new();
-    for call in &component.calls {
-        let target = call.to.value as u32;
-        let waits =
-            call.mode == CallMode::Sync || design.components[call.to.value].kind() == Kind::Queue;
-        if waits {
-            let timer = if call.timeout.is_some() {
-                *timers += 1;
-                *timers - 1
-            } else {
-                NONE
-            };
-            steps.push(Step::Call {
-                target,
-                op: call.op,
-                per_request: call.per_request,
-                parallel: call.parallel,
-                timeout: call.timeout.as_ref().map_or(f64::INFINITY, |t| t.value),
-                timer,
-                retries: call
-                    .retries
-                    .as_ref()
-                    .map_or(0, |r| r.value.min(u32::from(u16::MAX)) as u16),
-                backoff: call.backoff,
-                fallback: call.fallback,
-            });
-        } else {
-            steps.push(Step::Send {
-                target,
-                op: call.op,
-                per_request: call.per_request,
-            });
+    for edge in ways.edges_from(node) {
+        let target = edge.to as u32;
+        match edge.via {
+            Via::Call(index) => {
+                let call = &component.calls[index];
+                if edge.wait == Wait::Detached {
+                    steps.push(Step::Send {
+                        target,
+                        op: call.op,
+                        per_request: call.per_request,
+                    });
+                    continue;
+                }
+                let timer = if call.timeout.is_some() {
+                    *timers += 1;
+                    *timers - 1
+                } else {
+                    NONE
+                };
+                steps.push(Step::Call {
+                    target,
+                    op: call.op,
+                    per_request: call.per_request,
+                    parallel: call.parallel,
+                    timeout: call.timeout.as_ref().map_or(f64::INFINITY, |t| t.value),
+                    timer,
+                    retries: call
+                        .retries
+                        .as_ref()
+                        .map_or(0, |r| r.value.min(u32::from(u16::MAX)) as u16),
+                    backoff: call.backoff,
+                    fallback: call.fallback,
+                });
+            }
+            Via::Backing => {
+                let hit_ratio = component.hit_ratio.as_ref().map_or(0.0, |h| h.value);
+                steps.push(Step::Miss {
+                    backing: target,
+                    hit_ratio,
+                });
+                if component.kind() == Kind::Cdn
+                    || component.cache_pattern() == CachePattern::WriteThrough
+                {
+                    steps.push(Step::WriteThrough { backing: target });
+                } else if component.cache_pattern() == CachePattern::WriteBehind {
+                    steps.push(Step::WriteBehind { backing: target });
+                }
+            }
+            Via::Consumer => steps.push(Step::Forward { consumer: target }),
         }
-    }
-    if let Some(backing) = &component.backing {
-        let backing = backing.value as u32;
-        let hit_ratio = component.hit_ratio.as_ref().map_or(0.0, |h| h.value);
-        steps.push(Step::Miss { backing, hit_ratio });
-        if component.kind() == Kind::Cdn || component.cache_pattern() == CachePattern::WriteThrough
-        {
-            steps.push(Step::WriteThrough { backing });
-        } else if component.cache_pattern() == CachePattern::WriteBehind {
-            steps.push(Step::WriteBehind { backing });
-        }
-    }
-    if let Some(consumer) = &component.consumer {
-        steps.push(Step::Forward {
-            consumer: consumer.value as u32,
-        });
     }
     steps
 }
@@ -331,7 +371,7 @@ mod tests {
 
     #[test]
     fn steps_follow_the_analytic_walk() {
-        let design = design(
+        let analysis = crate::analyse(
             "version: 1
 name: t
 components:
@@ -346,49 +386,57 @@ components:
   worker: { kind: worker }
   audit: { kind: service }
   db: { kind: database }
-",
-        );
+"
+            .as_bytes(),
+        )
+        .unwrap();
+        let (design, ways) = (&analysis.design, &analysis.ways);
+        // The ways number api 0, then cache 1, events 2, audit 3, db 4 and
+        // worker 5 as they are reached.
         let mut timers = 0;
-        let api = steps_of(&design, 0, &mut timers);
+        let api = steps_of(design, ways, 0, &mut timers);
         assert!(matches!(
             api[0],
             Step::Call { target: 1, retries: 2, backoff: true, timeout, timer: 0, .. } if (timeout - 0.01).abs() < 1e-12
         ));
         assert_eq!(timers, 1);
         assert!(matches!(api[1], Step::Call { target: 2, .. }));
-        assert!(matches!(api[2], Step::Send { target: 4, .. }));
+        assert!(matches!(api[2], Step::Send { target: 3, .. }));
         assert_eq!(
-            steps_of(&design, 1, &mut timers),
+            steps_of(design, ways, 1, &mut timers),
             vec![
                 Step::Miss {
-                    backing: 5,
+                    backing: 4,
                     hit_ratio: 0.9
                 },
-                Step::WriteBehind { backing: 5 }
+                Step::WriteBehind { backing: 4 }
             ]
         );
         assert_eq!(
-            steps_of(&design, 2, &mut timers),
-            vec![Step::Forward { consumer: 3 }]
+            steps_of(design, ways, 2, &mut timers),
+            vec![Step::Forward { consumer: 5 }]
         );
     }
 
     #[test]
     fn failures_become_a_timetable() {
-        let design = design(
+        let analysis = crate::analyse(
             "version: 1
 name: t
 zones: [a, b]
 components:
   api: { kind: service, replicas: 4, zones: [a, b], capacity: 10/s }
   db: { kind: database, replicas: 3, capacity: 10/s }
-",
-        );
+"
+            .as_bytes(),
+        )
+        .unwrap();
+        let (design, ways) = (&analysis.design, &analysis.ways);
         let failures = [
             TimedFailure::parse("zone:a@10s..20s").unwrap(),
             TimedFailure::parse("db:1@5s").unwrap(),
         ];
-        let plan = build(&design, &[1.0, 0.0], &failures, 2.0).unwrap();
+        let plan = build(design, ways, &[(0, 1.0)], &failures, 2.0).unwrap();
         // api's replicas 0 and 2 are in zone a; db's last node is node 6.
         assert_eq!(
             plan.transitions,
@@ -421,7 +469,7 @@ components:
             ]
         );
         let unknown = [TimedFailure::parse("zone:c@1s").unwrap()];
-        assert!(build(&design, &[1.0, 0.0], &unknown, 0.0).is_err());
+        assert!(build(design, ways, &[(0, 1.0)], &unknown, 0.0).is_err());
     }
 
     #[test]

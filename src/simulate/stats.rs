@@ -137,6 +137,27 @@ pub struct ComponentTally {
     pub timeouts: u64,
 }
 
+/// What one operation's requests did in one unit.
+#[derive(Clone, Debug, Default)]
+pub struct OperationTally {
+    /// Requests that entered.
+    pub customers: u64,
+    /// Requests that failed.
+    pub errors: u64,
+    /// Response times of the requests that succeeded.
+    pub end_to_end: FineHistogram,
+    pub end_to_end_sum: Sum,
+}
+
+impl OperationTally {
+    fn merge(&mut self, other: &OperationTally) {
+        self.customers += other.customers;
+        self.errors += other.errors;
+        self.end_to_end.merge(&other.end_to_end);
+        self.end_to_end_sum.merge(other.end_to_end_sum);
+    }
+}
+
 /// Time integrals of one replica over a unit.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NodeTally {
@@ -162,6 +183,8 @@ pub struct Tally {
     pub dropped: u64,
     pub end_to_end: FineHistogram,
     pub end_to_end_sum: Sum,
+    /// Indexed like the simulation's operations.
+    pub operations: Vec<OperationTally>,
     pub components: Vec<ComponentTally>,
     pub nodes: Vec<NodeTally>,
 }
@@ -186,6 +209,9 @@ impl Tally {
         self.dropped += other.dropped;
         self.end_to_end.merge(&other.end_to_end);
         self.end_to_end_sum.merge(other.end_to_end_sum);
+        for (mine, theirs) in self.operations.iter_mut().zip(&other.operations) {
+            mine.merge(theirs);
+        }
         for (mine, theirs) in self.components.iter_mut().zip(&other.components) {
             mine.merge(theirs);
         }
@@ -196,7 +222,7 @@ impl Tally {
         }
     }
 
-    pub fn new(length: f64, components: usize, nodes: usize) -> Tally {
+    pub fn new(length: f64, operations: usize, components: usize, nodes: usize) -> Tally {
         Tally {
             length,
             customers: 0,
@@ -204,6 +230,7 @@ impl Tally {
             dropped: 0,
             end_to_end: FineHistogram::default(),
             end_to_end_sum: Sum::default(),
+            operations: vec![OperationTally::default(); operations],
             components: vec![ComponentTally::default(); components],
             nodes: vec![NodeTally::default(); nodes],
         }

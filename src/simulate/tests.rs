@@ -43,11 +43,10 @@ fn simulate(yaml: &str, options: &Options) -> Run {
         &capacity::Options::default(),
     )
     .expect("the model settles");
-    let design = analysis.design;
     let simulation =
-        run(&design, &estimate, options, &Progress::default()).expect("the simulation runs");
+        run(&analysis, &estimate, options, &Progress::default()).expect("the simulation runs");
     Run {
-        design,
+        design: analysis.design,
         estimate,
         simulation,
     }
@@ -494,7 +493,7 @@ fn failures_without_recovery_and_unknown_targets() {
         failures: vec![TimedFailure::parse("servr@1s").unwrap()],
         ..Options::default()
     };
-    let error = super::run(design, &estimate, &unknown, &Progress::default()).unwrap_err();
+    let error = super::run(&analysis, &estimate, &unknown, &Progress::default()).unwrap_err();
     assert!(
         error.to_string().contains("did you mean `server`"),
         "{error}"
@@ -579,4 +578,79 @@ fn parses_failure_windows_and_service_times() {
     );
     assert!(ServiceTime::parse("lognormal:-1").is_err());
     assert!(ServiceTime::parse("gamma").is_err());
+}
+
+/// Two operations on different ways: `read` through a fast cache, `write`
+/// through a slower store. The simulation runs each on its own way, and each
+/// one's mean agrees with the model's (the sum of M/M/c means on its way,
+/// Jackson's theorem as above) within its interval.
+const TWO_OPERATIONS: &str = "version: 1
+name: two operations
+requirements: { peak_rps: 200/s }
+operations:
+  read: { share: 0.75 }
+  write: { share: 0.25 }
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  api:
+    kind: service
+    capacity: 400/s
+    concurrency: 2
+    calls:
+      - { to: cache, for: read }
+      - { to: store, op: write, for: write }
+  cache: { kind: service, capacity: 300/s }
+  store: { kind: service, capacity: 100/s }
+";
+
+#[test]
+fn each_operation_agrees_with_the_model_on_its_own_way() {
+    let run = simulate(TWO_OPERATIONS, &options(200.0, 8));
+    let comparison = compare::compare(&run.estimate, &run.simulation);
+    assert_eq!(comparison.operations.len(), 2);
+    for operation in &run.simulation.operations {
+        let analytic = run.estimate.operation(operation.operation).unwrap();
+        let exact = analytic.mean_by_formula.unwrap();
+        let simulated = operation.end_to_end.unwrap().mean;
+        assert_inside(
+            &format!("operation {}", operation.operation),
+            simulated,
+            exact,
+            2.0,
+        );
+        assert_eq!(operation.errors, 0);
+    }
+    // 150 reads/s at 300/s: 1/150 s; 50 writes/s at 100/s: 1/50 s; the api
+    // (M/M/2 at 200/s of 400/s) adds the same to both.
+    let read = run.estimate.operation(0).unwrap().mean_by_formula.unwrap();
+    let write = run.estimate.operation(1).unwrap().mean_by_formula.unwrap();
+    assert!((write - read - (1.0 / 50.0 - 1.0 / 150.0)).abs() < 1e-12);
+}
+
+/// A push back through the gateway (`as: deliver`, async) runs: the
+/// gateway serves the pushes as well as the requests, and nothing waits on
+/// them or loops.
+#[test]
+fn a_push_through_the_gateway_runs() {
+    let yaml = "version: 1
+name: push
+requirements: { peak_rps: 100/s }
+operations:
+  send: { share: 1 }
+  deliver: {}
+components:
+  phones: { kind: client, calls: [{ to: gateway }] }
+  gateway: { kind: gateway, capacity: 1k/s, calls: [{ to: chat, for: send }] }
+  chat:
+    kind: service
+    capacity: 1k/s
+    calls:
+      - { to: gateway, as: deliver, mode: async, per_request: 2 }
+";
+    let run = simulate(yaml, &options(50.0, 4));
+    let gateway = run.component("gateway");
+    // 100 sends and 200 pushes a second.
+    assert_inside("gateway arrivals", gateway.arrival_rate, 300.0, 3.0);
+    assert_eq!(run.simulation.operations.len(), 1);
+    assert_eq!(run.simulation.errors, 0);
 }

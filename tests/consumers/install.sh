@@ -1,21 +1,53 @@
 #!/usr/bin/env bash
-# Installs the real consumers that tests/render_consumers.rs hands blueprint's
-# rendered outputs to:
-#   - Graphviz `dot`            (Debian package graphviz)
-#   - `xmllint`                 (Debian package libxml2-utils)
-#   - Debian's /usr/bin/chromium (Debian package chromium)
-#   - the Node checkers' packages (npm ci in each folder beside this script,
-#     from the committed package-lock.json; no browser is ever downloaded)
+# Installs the real programs the tests hand blueprint's outputs to
+# (tests/render_consumers.rs and the other consumer tests):
+#   - Debian packages: Graphviz `dot`, `xmllint`, Debian's /usr/bin/chromium,
+#     Neovim (tests/lsp.rs drives its LSP client);
+#   - Node packages, one folder beside this script per checker, installed
+#     with `npm ci` from its committed package-lock.json: Mermaid's parser
+#     (mermaid/), playwright-core driving Debian's Chromium (browser/),
+#     D2's WASM build (d2/), the LikeC4 CLI (likec4/). No browser is ever
+#     downloaded.
 #
-# Idempotent: installs only what is missing, so a second run does nothing
-# but check. Works on a fresh Debian 12 machine that reaches only the
-# package registries. Fails loudly (non-zero, naming what failed) when
+# Adding a consumer:
+#   - a Debian package: one line in `apt_consumers` below, "PACKAGE COMMAND
+#     [ARGS]": the package, a command it must provide, and arguments with
+#     which that command must exit 0 (a version flag);
+#   - a Node checker: a folder tests/consumers/NAME with a package.json
+#     (exact versions) and the package-lock.json that
+#     `npm install --package-lock-only --ignore-scripts` writes in it, and
+#     NAME added to `node_folders` below. Its direct dependencies must
+#     import without error; that is checked after each `npm ci`.
+#
+# Idempotent and quick: it installs only what is missing (a Debian package
+# not installed; a node_modules whose lock file changed or whose packages
+# are gone), so a second run only checks (about a second). Works on a fresh
+# Debian 12 machine that reaches only the package registries, as root or
+# with passwordless sudo. Fails loudly (non-zero, naming what failed) when
 # something cannot be installed or does not run afterwards.
 #
-# Usage: bash tests/consumers/install.sh
+# Usage: bash tests/consumers/install.sh   (tests/run calls it)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+# ----- what to install ------------------------------------------------------
+
+# "PACKAGE COMMAND [ARGS]": a Debian package, a command it provides, and
+# arguments with which the command must exit 0.
+apt_consumers=(
+    "graphviz dot -V"
+    "libxml2-utils xmllint --version"
+    "chromium /usr/bin/chromium --version"
+    "neovim nvim --version"
+)
+# Folders beside this script with a package.json and a package-lock.json.
+node_folders=(mermaid browser d2 likec4)
+# jsdom 29 (mermaid/) and likec4 1.46 need node ^20.19 (or >= 22.18).
+min_node_major=20
+min_node_minor=19
+
+# -----------------------------------------------------------------------------
 
 fail() {
     echo "install.sh: ERROR: $*" >&2
@@ -23,25 +55,17 @@ fail() {
 }
 trap 'echo "install.sh: ERROR: command failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
-# Node folders with a package.json and a committed package-lock.json.
-node_folders=(mermaid browser)
-# Debian packages and the command each one must provide.
-apt_packages=(graphviz libxml2-utils chromium neovim)
-declare -A provides=(
-    [graphviz]=dot
-    [libxml2-utils]=xmllint
-    [chromium]=/usr/bin/chromium
-    [neovim]=nvim
-)
-# jsdom 29 needs node ^20.19 (or >= 22.13).
-min_node_major=20
-min_node_minor=19
-
 # --- 1. Debian packages -------------------------------------------------
 
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
 }
+
+apt_packages=()
+for entry in "${apt_consumers[@]}"; do
+    read -r package _ <<<"$entry"
+    apt_packages+=("$package")
+done
 
 missing=()
 for package in "${apt_packages[@]}"; do
@@ -69,10 +93,16 @@ else
     echo "== Debian packages already installed: ${apt_packages[*]}"
 fi
 
-for package in "${apt_packages[@]}"; do
+for entry in "${apt_consumers[@]}"; do
+    read -r package command args <<<"$entry"
     installed "$package" || fail "Debian package $package is still not installed"
-    command -v "${provides[$package]}" >/dev/null \
-        || fail "$package is installed but ${provides[$package]} is not on PATH"
+    command -v "$command" >/dev/null \
+        || fail "$package is installed but $command is not on PATH"
+    # Debian's chromium wrapper may print a harmless "[: ...: unexpected
+    # operator" line on stderr, so only the exit status counts.
+    # shellcheck disable=SC2086 # ARGS are words
+    "$command" $args >/dev/null 2>&1 || fail "\`$command $args\` (from $package) does not run"
+    dpkg-query -W -f='${Package} ${Version}\n' "$package"
 done
 
 # --- 2. Node checkers ---------------------------------------------------
@@ -84,6 +114,7 @@ IFS=. read -r node_major node_minor _ <<<"$node_version"
 if ((node_major < min_node_major || (node_major == min_node_major && node_minor < min_node_minor))); then
     fail "node $node_version is too old: the checkers need node >= $min_node_major.$min_node_minor"
 fi
+echo "node $node_version, npm $(npm --version 2>/dev/null)"
 
 # Never download a browser: the checkers use Debian's /usr/bin/chromium.
 export PUPPETEER_SKIP_DOWNLOAD=1
@@ -92,19 +123,20 @@ export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=f
 
 for folder in "${node_folders[@]}"; do
     dir="$here/$folder"
+    [[ -f $dir/package.json ]] || fail "$dir/package.json is missing"
     [[ -f $dir/package-lock.json ]] || fail "$dir/package-lock.json is missing"
+    dependencies="$(cd "$dir" && node -p 'Object.keys(require("./package.json").dependencies || {}).join(" ")')"
     # A stamp holding the lock file's hash marks a finished `npm ci`, so an
-    # unchanged lock file is not installed again.
+    # unchanged lock file is not installed again; every direct dependency
+    # must be there too (a half-deleted folder is installed again).
     want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1) node-$node_major"
     stamp="$dir/node_modules/.blueprint-install-stamp"
-    # Every direct dependency must be there too (a half-deleted folder is
-    # installed again).
     complete=yes
-    for dependency in $(cd "$dir" && node -p 'Object.keys(require("./package.json").dependencies || {}).join(" ")'); do
+    for dependency in $dependencies; do
         [[ -f $dir/node_modules/$dependency/package.json ]] || complete=no
     done
     if [[ $complete == yes && -f $stamp && "$(cat "$stamp")" == "$want" ]]; then
-        echo "== $folder: node_modules up to date"
+        echo "== $folder: node_modules up to date ($dependencies)"
         continue
     fi
     echo "== npm ci in tests/consumers/$folder"
@@ -112,32 +144,16 @@ for folder in "${node_folders[@]}"; do
     # it rules out any download of a browser build.
     (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
         || fail "npm ci failed in $dir"
+    # Each direct dependency must load before the stamp says it is there.
+    (cd "$dir" && node --input-type=module -e '
+        import { readFileSync } from "node:fs";
+        for (const name of process.argv.slice(1)) {
+            const meta = JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8"));
+            await import(name);
+            console.log(`${name} ${meta.version}`);
+        }
+    ' $dependencies) || fail "the packages of tests/consumers/$folder do not load"
     echo "$want" >"$stamp"
 done
-
-# --- 3. Check that every consumer runs ----------------------------------
-
-echo "== installed versions"
-dot -V 2>&1 || fail "dot does not run"
-xmllint_version="$(xmllint --version 2>&1)" || fail "xmllint does not run"
-echo "${xmllint_version%%$'\n'*}"
-# Debian's wrapper may print a harmless "[: ...: unexpected operator" line.
-chromium_version="$(/usr/bin/chromium --version 2>/dev/null)" || fail "/usr/bin/chromium does not run"
-echo "$chromium_version"
-echo "node $node_version, npm $(npm --version 2>/dev/null)"
-(cd "$here/mermaid" && node --input-type=module -e '
-    import { readFileSync } from "node:fs";
-    for (const name of ["mermaid", "jsdom"]) {
-        const meta = JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8"));
-        console.log(`${name} ${meta.version}`);
-    }
-    await import("jsdom");
-') || fail "the mermaid checker's packages do not load"
-(cd "$here/browser" && node --input-type=module -e '
-    import { readFileSync } from "node:fs";
-    const meta = JSON.parse(readFileSync("node_modules/playwright-core/package.json", "utf8"));
-    console.log(`playwright-core ${meta.version}`);
-    await import("playwright-core");
-') || fail "the browser checker's packages do not load"
 
 echo "== consumers installed"
