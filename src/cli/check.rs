@@ -93,7 +93,7 @@ pub(super) fn date(text: &str) -> Result<String, String> {
 }
 
 /// Today's date in UTC, as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
-fn today_utc() -> String {
+pub(super) fn today_utc() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());

@@ -89,14 +89,7 @@ pub fn run_rules(args: RulesArgs) -> u8 {
 pub fn run_explain(args: ExplainArgs) -> u8 {
     match find(&args.rule) {
         Some(code) => {
-            print_stdout(&format!(
-                "# {} {} ({})\n\nFires when {}.\n\n{}\n",
-                code.code,
-                code.name,
-                code.severity,
-                code.summary,
-                code.docs.trim_end()
-            ));
+            print_stdout(&code.page());
             SUCCESS
         }
         None => {

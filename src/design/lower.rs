@@ -67,6 +67,16 @@ pub const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ("sharding", &[Kind::Database, Kind::Cache, Kind::Search]),
 ];
 
+/// Whether a component of `kind` may carry the component field `field`
+/// (its YAML key): the fields every kind carries, and the kind-specific
+/// ones [`KIND_FIELDS`] gives it. Editors offer only these keys.
+pub fn kind_accepts(kind: Kind, field: &str) -> bool {
+    KIND_FIELDS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .is_none_or(|(_, kinds)| kinds.contains(&kind))
+}
+
 #[derive(Default)]
 struct Lowering {
     diagnostics: Vec<Diagnostic>,

@@ -132,6 +132,19 @@ pub struct Code {
 }
 
 impl Code {
+    /// The page `blueprint explain` prints (and the language server shows
+    /// on a rule code): title, when it fires, and the documentation.
+    pub fn page(&self) -> String {
+        format!(
+            "# {} {} ({})\n\nFires when {}.\n\n{}\n",
+            self.code,
+            self.name,
+            self.severity,
+            self.summary,
+            self.docs.trim_end()
+        )
+    }
+
     /// A diagnostic of this code at its default severity.
     pub fn diagnostic(&'static self, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.code, self.name, self.severity, message)

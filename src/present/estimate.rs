@@ -10,11 +10,11 @@ use serde::Serialize;
 use crate::Analysis;
 use crate::capacity::availability::{Availability, describe_costs};
 use crate::capacity::latency::{EndToEnd, NoLatency};
-use crate::capacity::{EntrySource, Estimate, Latency, OperationEstimate};
+use crate::capacity::{ComponentEstimate, EntrySource, Estimate, Latency, OperationEstimate};
 use crate::design::quantity::{
     format_count, format_duration, format_percent, format_rate, trim_number,
 };
-use crate::design::{Design, LatencyTarget};
+use crate::design::{Component, Design, LatencyTarget};
 use crate::ways::Ways;
 
 pub fn percent(fraction: f64) -> String {
@@ -234,58 +234,66 @@ pub fn capacity_rows(design: &Design, estimate: &Estimate) -> Vec<Vec<String>> {
         .components
         .iter()
         .zip(&estimate.components)
-        .map(|(component, figures)| {
-            let replica = &figures.replica;
-            let total = component.replica_count();
-            let replicas = if replica.live < total {
-                format!("{} of {total} up", replica.live)
-            } else if replica.serving < replica.live {
-                format!("{total} ({} work)", replica.serving)
-            } else {
-                total.to_string()
-            };
-            let utilization = match (figures.broken(), figures.utilization()) {
-                (Some(broken), _) if broken != crate::capacity::Broken::Saturated => {
-                    broken.as_str().to_uppercase()
-                }
-                (_, Some(u)) if u >= 1.0 => format!("{} SATURATED", percent(u)),
-                (_, Some(u)) => percent(u),
-                (_, None) => "-".to_string(),
-            };
-            let (mean, p99) = match figures.latency {
-                Some(Latency { mean, p99, .. }) => (format_duration(mean), format_duration(p99)),
-                None => ("-".to_string(), "-".to_string()),
-            };
-            let headroom = figures
-                .utilization()
-                .filter(|u| *u > 0.0 && *u < 1.0)
-                .map_or("-".to_string(), |u| {
-                    if u < 0.001 {
-                        ">1000x".to_string()
-                    } else {
-                        format!("{}x", trim_number(1.0 / u))
-                    }
-                });
-            let mut row = vec![
-                component.name().to_string(),
-                component.kind().to_string(),
-                format_rate(figures.load.total()),
-                replicas,
-                utilization,
-                mean,
-                p99,
-                headroom,
-            ];
-            if sizing {
-                row.push(
-                    figures
-                        .needed_replicas
-                        .map_or("-".to_string(), |n| n.to_string()),
-                );
-            }
-            row
-        })
+        .map(|(component, figures)| capacity_row(component, figures, sizing))
         .collect()
+}
+
+/// The capacity table's row of one component; `sizing` adds the `needed`
+/// column.
+pub fn capacity_row(
+    component: &Component,
+    figures: &ComponentEstimate,
+    sizing: bool,
+) -> Vec<String> {
+    let replica = &figures.replica;
+    let total = component.replica_count();
+    let replicas = if replica.live < total {
+        format!("{} of {total} up", replica.live)
+    } else if replica.serving < replica.live {
+        format!("{total} ({} work)", replica.serving)
+    } else {
+        total.to_string()
+    };
+    let utilization = match (figures.broken(), figures.utilization()) {
+        (Some(broken), _) if broken != crate::capacity::Broken::Saturated => {
+            broken.as_str().to_uppercase()
+        }
+        (_, Some(u)) if u >= 1.0 => format!("{} SATURATED", percent(u)),
+        (_, Some(u)) => percent(u),
+        (_, None) => "-".to_string(),
+    };
+    let (mean, p99) = match figures.latency {
+        Some(Latency { mean, p99, .. }) => (format_duration(mean), format_duration(p99)),
+        None => ("-".to_string(), "-".to_string()),
+    };
+    let headroom = figures
+        .utilization()
+        .filter(|u| *u > 0.0 && *u < 1.0)
+        .map_or("-".to_string(), |u| {
+            if u < 0.001 {
+                ">1000x".to_string()
+            } else {
+                format!("{}x", trim_number(1.0 / u))
+            }
+        });
+    let mut row = vec![
+        component.name().to_string(),
+        component.kind().to_string(),
+        format_rate(figures.load.total()),
+        replicas,
+        utilization,
+        mean,
+        p99,
+        headroom,
+    ];
+    if sizing {
+        row.push(
+            figures
+                .needed_replicas
+                .map_or("-".to_string(), |n| n.to_string()),
+        );
+    }
+    row
 }
 
 fn components_table(design: &Design, estimate: &Estimate) -> Table {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real programs the tests hand blueprint's outputs to
 # (tests/render_consumers.rs and the other consumer tests):
-#   - Debian packages: Graphviz `dot`, `xmllint`, Debian's /usr/bin/chromium;
+#   - Debian packages: Graphviz `dot`, `xmllint`, Debian's /usr/bin/chromium,
+#     Neovim (tests/lsp.rs drives its LSP client);
 #   - Node packages, one folder beside this script per checker, installed
 #     with `npm ci` from its committed package-lock.json: Mermaid's parser
 #     (mermaid/), playwright-core driving Debian's Chromium (browser/),
@@ -38,6 +39,7 @@ apt_consumers=(
     "graphviz dot -V"
     "libxml2-utils xmllint --version"
     "chromium /usr/bin/chromium --version"
+    "neovim nvim --version"
 )
 # Folders beside this script with a package.json and a package-lock.json.
 node_folders=(mermaid browser d2 likec4 yaml)
