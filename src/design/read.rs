@@ -80,8 +80,7 @@ pub fn parse(source: &str) -> Result<RawDesign, Vec<Diagnostic>> {
     }
 }
 
-/// Parses design text, going on past unknown fields, bad values and
-/// repeated keys: each is reported, its entry blanked out (with spaces, so
+/// Parses design text, going on past unknown fields and repeated keys: each is reported, its entry blanked out (with spaces, so
 /// every later line and column stays where it was) and the text read
 /// again. Returns the errors and, when the blanked text reads, its raw
 /// design, so later stages can report their own errors in the same run.
@@ -112,9 +111,11 @@ pub fn parse_recovering(source: &str) -> (Option<RawDesign>, Vec<Diagnostic>) {
         if consequence {
             return (None, errors);
         }
-        let blank = diagnostic.span.filter(|_| {
-            [UNKNOWN_FIELD.code, INVALID_VALUE.code, DUPLICATE_KEY.code].contains(&diagnostic.code)
-        });
+        // Blanking an unknown or repeated key leaves what the file meant;
+        // blanking a value of the wrong shape would leave it missing.
+        let blank = diagnostic
+            .span
+            .filter(|_| [UNKNOWN_FIELD.code, DUPLICATE_KEY.code].contains(&diagnostic.code));
         let repeated = errors.iter().any(|e| e.span == diagnostic.span);
         if !repeated {
             errors.push(diagnostic);
@@ -148,8 +149,7 @@ fn blank_out(text: &mut String, range: std::ops::Range<usize>) {
     text.replace_range(range, &format!("{blanked}{}", " ".repeat(pad)));
 }
 
-/// The text of the mapping entry (key and value) or the value that starts
-/// at `at`: in a flow collection up to the next `,` or closing bracket at
+/// The text of the mapping entry (key and value) that starts at `at`: in a flow collection up to the next `,` or closing bracket at
 /// its level (the comma included), in a block up to the next line indented
 /// no deeper than `at`'s column.
 fn entry_at(text: &str, at: usize) -> Option<std::ops::Range<usize>> {

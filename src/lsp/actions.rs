@@ -168,7 +168,10 @@ fn closing_brace(text: &str, open: usize) -> Option<usize> {
 
 /// The indentation of the first key under the line of `name`.
 fn child_indent(text: &str, name: usize) -> Option<usize> {
-    let line_end = text.get(name..)?.find('\n').map_or(text.len(), |i| name + i);
+    let line_end = text
+        .get(name..)?
+        .find('\n')
+        .map_or(text.len(), |i| name + i);
     text.get(line_end + 1..)?
         .lines()
         .map(|line| (line, line.trim_start_matches(' ')))
@@ -225,7 +228,8 @@ mod tests {
     fn no_second_allow_key_beside_an_empty_list() {
         let text = "components:\n  api:\n    kind: service\n    allow: []\n";
         let index = Index::read(text).unwrap();
-        let mut finding = Diagnostic::new("BP101", "name", crate::diagnostic::Severity::Warning, "m");
+        let mut finding =
+            Diagnostic::new("BP101", "name", crate::diagnostic::Severity::Warning, "m");
         finding.component = Some("api".to_string());
         assert_eq!(insertion(text, &index, &finding), None);
     }

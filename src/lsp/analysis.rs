@@ -59,9 +59,16 @@ pub fn review_document(text: &str, version: i32, path: Option<&Path>, today: Str
 pub fn analyse(text: &str, version: i32, options: &CheckOptions) -> Analysed {
     let mut index = None;
     let mut model = None;
-    let mut diagnostics = match read::decode(text.as_bytes()).and_then(read::parse) {
-        Err(errors) => errors,
-        Ok(raw) => {
+    let parsed = read::decode(text.as_bytes()).map(crate::design::parse);
+    let mut diagnostics = match parsed {
+        Err(errors) | Ok((None, errors)) => errors,
+        Ok((raw, errors)) if !errors.is_empty() => {
+            // Names the reader could read stay known for completion and
+            // navigation while the file has mistakes.
+            index = raw.as_ref().map(Index::of);
+            errors
+        }
+        Ok((Some(raw), _)) => {
             index = Some(Index::of(&raw));
             match crate::analyse_raw(&raw) {
                 Err(errors) => errors,
