@@ -1,6 +1,6 @@
 //! `blueprint render`: Mermaid, DOT, D2, LikeC4 and SVG of the bundled
-//! designs, byte-for-byte determinism, escaping of hostile free text, atomic
-//! files.
+//! designs, one operation's way highlighted in each, byte-for-byte
+//! determinism, escaping of hostile free text, atomic files.
 
 use assert_cmd::Command;
 
@@ -164,5 +164,114 @@ fn output_files_are_written_whole() {
         std::fs::read_dir(folder.path()).unwrap().count(),
         1,
         "no temporary file is left behind"
+    );
+}
+
+#[test]
+fn snapshots_of_one_operations_way_in_every_format() {
+    // checkout's place_order leaves the cart service (and its calls)
+    // dimmed and takes the checkout service, its queue and worker.
+    for (format, name) in [
+        ("mermaid", "mmd"),
+        ("dot", "dot"),
+        ("d2", "d2"),
+        ("likec4", "c4"),
+    ] {
+        insta::assert_snapshot!(
+            format!("checkout-place_order.{name}"),
+            render(&[
+                "designs/checkout.yaml",
+                "--operation",
+                "place_order",
+                "--format",
+                format
+            ])
+        );
+    }
+}
+
+#[test]
+fn svg_dims_what_is_off_the_way() {
+    let svg = render(&["designs/checkout.yaml", "--operation", "cart", "--annotate"]);
+    let document = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    let title = document
+        .descendants()
+        .find(|n| n.has_tag_name("title"))
+        .and_then(|n| n.text());
+    assert_eq!(title, Some("E-commerce checkout: the way of cart"));
+    // A component's group is dimmed, or not, with its title.
+    let dimmed: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("bp-dim"))
+        .filter_map(|g| g.children().find(|c| c.has_tag_name("title")))
+        .filter_map(|t| t.text())
+        .filter_map(|t| t.split(':').next())
+        .collect();
+    assert_eq!(
+        dimmed,
+        [
+            "checkout_svc",
+            "inventory_svc",
+            "inventory_db",
+            "payment_provider",
+            "orders_db",
+            "order_events",
+            "fulfilment_worker"
+        ]
+    );
+    // shoppers -> edge -> api_gw -> cart_svc, cart_svc -> cart_cache and
+    // cart_db, and the cache's misses.
+    let way = document
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("path") && n.attribute("class").is_some_and(|c| c.ends_with(" bp-way"))
+        })
+        .count();
+    assert_eq!(way, 6);
+    assert!(svg.contains("marker-end=\"url(#bp-arrow-way)\""));
+    // Without --operation nothing is dimmed.
+    let plain = render(&["designs/checkout.yaml", "--annotate"]);
+    assert!(!plain.contains("bp-dim") && !plain.contains("bp-way"));
+}
+
+#[test]
+fn an_unknown_operation_exits_2_naming_the_operations_and_writes_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("way.svg");
+    let output = blueprint()
+        .args([
+            "render",
+            "designs/checkout.yaml",
+            "--operation",
+            "place-order",
+            "-o",
+        ])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "error: the design has no operation `place-order` (did you mean `place_order`?); \
+         `--operation` takes one of `cart` or `place_order`\n"
+    );
+    assert!(!target.exists(), "nothing is written");
+    // Without declared operations, each client's requests are one,
+    // named after it.
+    let output = blueprint()
+        .args([
+            "render",
+            "designs/rate-limiter.yaml",
+            "--operation",
+            "checkout",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("(the design declares none: one per client, named after it)"),
+        "{stderr}"
     );
 }

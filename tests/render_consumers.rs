@@ -24,6 +24,11 @@
 //! whose zone names hold quotes, `${...}` and a line break
 //! (`tests/fixtures/awkward-names.yaml`).
 //!
+//! - `render --operation NAME`: one operation's way highlighted, in every
+//!   format, must pass the same programs (dot, xmllint, Mermaid's parser,
+//!   D2's compiler, `likec4 validate`): the highlight adds colours, widths
+//!   and opacities each format must take.
+//!
 //! - `report` (HTML): opened in Debian's headless Chromium by
 //!   `tests/consumers/browser/htmlcheck.mjs` (playwright-core), which must
 //!   see no network request, no script element, handler or `javascript:`
@@ -732,6 +737,141 @@ fn likec4_output_is_validated_and_exported_by_likec4() {
     assert!(
         failures.is_empty(),
         "LikeC4 did not take blueprint's LikeC4 as drawn:\n\n{}",
+        failures.join("\n\n")
+    );
+}
+
+/// Designs and an operation of each: an entering one with queues, async
+/// calls and cache misses on its way, and an internal one (a push).
+const WAYS: [(&str, &str); 3] = [
+    ("designs/checkout.yaml", "place_order"),
+    ("designs/chat.yaml", "history"),
+    ("designs/chat.yaml", "deliver"),
+];
+
+#[test]
+fn highlighted_ways_are_accepted_in_every_format() {
+    require_dot();
+    require_xmllint();
+    require_node();
+    require_node_modules("mermaid", &["mermaid", "jsdom"]);
+    require_node_modules("d2", &["@terrastruct/d2"]);
+    require_node_modules("likec4", &["likec4"]);
+    let folder = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let (mut mermaid, mut d2) = (Vec::new(), Vec::new());
+    for (design, operation) in WAYS {
+        let file = |extension: &str| {
+            folder
+                .path()
+                .join(output_name(design, &format!("{operation}.{extension}")))
+        };
+        let write = |format: &str, out: &Path| {
+            blueprint_to_file(
+                &[
+                    "render",
+                    design,
+                    "--operation",
+                    operation,
+                    "--annotate",
+                    "--format",
+                    format,
+                ],
+                out,
+            );
+        };
+        let (dot, svg) = (file("dot"), file("svg"));
+        write("dot", &dot);
+        write("svg", &svg);
+        let graphviz = run_consumer("dot", &[Path::new("-Tsvg"), dot.as_path()]);
+        if !graphviz.status.success() || !graphviz.stderr.is_empty() {
+            failures.push(format!(
+                "{design} {operation}: `dot -Tsvg` failed or warned:\n{}\n--- the DOT:\n{}",
+                text_of(&graphviz.stderr),
+                excerpt(&dot)
+            ));
+        }
+        let xml = run_consumer(
+            "xmllint",
+            &[Path::new("--nonet"), Path::new("--noout"), svg.as_path()],
+        );
+        if !xml.status.success() {
+            failures.push(format!(
+                "{design} {operation}: xmllint failed:\n{}",
+                text_of(&xml.stderr)
+            ));
+        }
+        let (mmd, d2_file) = (file("mmd"), file("d2"));
+        write("mermaid", &mmd);
+        write("d2", &d2_file);
+        mermaid.push(mmd);
+        d2.push(d2_file);
+    }
+
+    let script = root().join("tests/consumers/mermaid/parse.mjs");
+    let mut args = vec![script.as_path()];
+    args.extend(mermaid.iter().map(PathBuf::as_path));
+    let parsed = run_consumer("node", &args);
+    let accepted = text_of(&parsed.stdout)
+        .lines()
+        .filter(|line| line.starts_with("OK "))
+        .count();
+    if !parsed.status.success() || accepted != mermaid.len() {
+        failures.push(format!(
+            "mermaid.parse accepted {accepted} of {}:\n{}{}",
+            mermaid.len(),
+            text_of(&parsed.stdout),
+            text_of(&parsed.stderr)
+        ));
+    }
+
+    let script = root().join("tests/consumers/d2/compile.mjs");
+    let mut args = vec![script.as_path()];
+    args.extend(d2.iter().map(PathBuf::as_path));
+    let compiled = run_consumer("node", &args);
+    let stdout = text_of(&compiled.stdout);
+    let ok = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|result| result["ok"] == true)
+        .count();
+    if ok != d2.len() {
+        failures.push(format!(
+            "D2 compiled {ok} of {}:\n{stdout}{}",
+            d2.len(),
+            text_of(&compiled.stderr)
+        ));
+    }
+
+    // One workspace holds one model: the likec4 CLI takes seconds to start,
+    // so it checks the first way only.
+    let (design, operation) = WAYS[0];
+    let workspace = folder.path().join("likec4");
+    std::fs::create_dir_all(&workspace).unwrap();
+    let c4 = workspace.join(output_name(design, "c4"));
+    blueprint_to_file(
+        &[
+            "render",
+            design,
+            "--operation",
+            operation,
+            "--annotate",
+            "--format",
+            "likec4",
+        ],
+        &c4,
+    );
+    let validate = likec4(&[Path::new("validate"), workspace.as_path()]);
+    let log = format!("{}{}", text_of(&validate.stdout), text_of(&validate.stderr));
+    if !validate.status.success() || log.contains("ERROR") {
+        failures.push(format!(
+            "{design} {operation}: `likec4 validate` failed:\n{log}\n--- the LikeC4:\n{}",
+            excerpt(&c4)
+        ));
+    }
+    assert!(
+        failures.is_empty(),
+        "a highlighted way was refused:\n\n{}",
         failures.join("\n\n")
     );
 }

@@ -354,8 +354,13 @@ pub fn end_to_end_missing(design: &Design, estimate: &Estimate) -> Option<String
     }
 }
 
-/// Why there is no latency figure, in a sentence.
-fn no_latency_sentence(design: &Design, estimate: &Estimate, reason: &NoLatency) -> Option<String> {
+/// Why there is no latency figure, in a sentence; `None` when it was not
+/// asked for.
+pub fn no_latency_sentence(
+    design: &Design,
+    estimate: &Estimate,
+    reason: &NoLatency,
+) -> Option<String> {
     match reason {
         NoLatency::NotComputed => None,
         NoLatency::Saturated(components) => {

@@ -4,6 +4,7 @@
 //! letter, clusters for the zones (and regions) components run in, and the
 //! worst finding on each component.
 
+use super::highlight::Highlight;
 use crate::capacity::Estimate;
 use crate::design::quantity::{format_duration, format_rate, trim_number};
 use crate::design::{CallMode, Design, Kind};
@@ -80,6 +81,9 @@ pub struct Diagram {
     pub clusters: Vec<Cluster>,
     pub direction: Direction,
     pub annotated: bool,
+    /// One operation's way, drawn out and the rest dimmed
+    /// ([`Diagram::highlight`]).
+    pub highlight: Option<Highlight>,
 }
 
 fn heat(utilization: f64, hot: f64) -> Heat {
@@ -221,5 +225,6 @@ pub fn build(
         clusters,
         direction,
         annotated: estimate.is_some(),
+        highlight: None,
     }
 }

@@ -20,6 +20,7 @@ use std::fmt::Write;
 
 use super::diagram::{Diagram, Direction, EdgeStyle, Heat, Node};
 use super::escape;
+use super::highlight::{Emphasis, WAY_COLOR};
 use crate::design::Kind;
 use crate::diagnostic::Severity;
 
@@ -236,10 +237,13 @@ pub fn render(diagram: &Diagram) -> String {
             let _ = writeln!(out, "  color {name} {hex}");
         }
     }
+    if diagram.highlight.is_some() {
+        let _ = writeln!(out, "  color way {WAY_COLOR}");
+    }
     out.push_str("}\n\nmodel {\n");
 
     for (node, id) in diagram.nodes.iter().zip(&ids) {
-        write_element(&mut out, node, id);
+        write_element(&mut out, node, diagram.node_emphasis(node), id);
     }
     for edge in &diagram.edges {
         let from = &ids[edge.from];
@@ -251,6 +255,12 @@ pub fn render(diagram: &Diagram) -> String {
         let _ = write!(out, "  {from} {arrow} {to}");
         if let Some(label) = &edge.label {
             let _ = write!(out, " {}", quoted(label));
+        }
+        // A highlighted way in its own colour, the rest muted.
+        match diagram.edge_emphasis(edge) {
+            Emphasis::Plain => {}
+            Emphasis::Way => out.push_str(" {\n    style {\n      color way\n    }\n  }"),
+            Emphasis::Dimmed => out.push_str(" {\n    style {\n      color muted\n    }\n  }"),
         }
         out.push('\n');
     }
@@ -280,7 +290,7 @@ pub fn render(diagram: &Diagram) -> String {
     out
 }
 
-fn write_element(out: &mut String, node: &Node, id: &str) {
+fn write_element(out: &mut String, node: &Node, emphasis: Emphasis, id: &str) {
     let _ = writeln!(
         out,
         "  {id} = {} {} {{",
@@ -299,12 +309,16 @@ fn write_element(out: &mut String, node: &Node, id: &str) {
         let _ = writeln!(out, "      findings '{count}'");
     }
     out.push_str("    }\n");
-    if node.replicas > 1 || node.heat.is_some() {
+    let dimmed = emphasis == Emphasis::Dimmed;
+    if node.replicas > 1 || node.heat.is_some() || dimmed {
         out.push_str("    style {\n");
         if node.replicas > 1 {
             out.push_str("      multiple true\n");
         }
-        if let Some(heat) = node.heat {
+        // Off a highlighted way a component is muted, whatever its heat.
+        if dimmed {
+            out.push_str("      color muted\n");
+        } else if let Some(heat) = node.heat {
             let _ = writeln!(out, "      color {}", heat_color(heat));
         }
         out.push_str("    }\n");

@@ -6,6 +6,7 @@ pub mod d2;
 pub mod diagram;
 pub mod dot;
 pub mod escape;
+pub mod highlight;
 pub mod layout;
 pub mod likec4;
 pub mod mermaid;

@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::diagram::{Diagram, EdgeStyle, Node};
 use super::dot::{fill, stroke};
 use super::escape::xml;
+use super::highlight::{Emphasis, WAY_COLOR};
 use super::layout::{LINE_HEIGHT, Layout, Rect, layout};
 use crate::design::Kind;
 use crate::diagnostic::Severity;
@@ -62,6 +63,12 @@ fn write(diagram: &Diagram, placed: &Layout) -> String {
         "<marker id=\"bp-arrow-dead\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">",
         "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#c62828\"/></marker></defs>\n",
     ));
+    if diagram.highlight.is_some() {
+        let _ = writeln!(
+            out,
+            "<style>.bp-way{{stroke:{WAY_COLOR};stroke-width:2.6}}.bp-dim{{opacity:.3}}</style><defs><marker id=\"bp-arrow-way\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"5\" markerHeight=\"5\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{WAY_COLOR}\"/></marker></defs>"
+        );
+    }
     let _ = writeln!(
         out,
         "<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>",
@@ -112,14 +119,20 @@ fn write(diagram: &Diagram, placed: &Layout) -> String {
             EdgeStyle::Backing => ("bp-edge bp-backing", "bp-arrow"),
             EdgeStyle::DeadLetter => ("bp-edge bp-dead", "bp-arrow-dead"),
         };
+        let emphasis = diagram.edge_emphasis(edge);
+        let (marker, line, label) = match emphasis {
+            Emphasis::Plain => (marker, "", ""),
+            Emphasis::Way => ("bp-arrow-way", " bp-way", ""),
+            Emphasis::Dimmed => (marker, " bp-dim", " bp-dim"),
+        };
         let _ = writeln!(
             out,
-            "<path class=\"{class}\" d=\"{path}\" marker-end=\"url(#{marker})\"/>"
+            "<path class=\"{class}{line}\" d=\"{path}\" marker-end=\"url(#{marker})\"/>"
         );
         if let (Some(text), Some((x, y))) = (&edge.label, route.label_at) {
             let _ = writeln!(
                 out,
-                "<text class=\"bp-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                "<text class=\"bp-label{label}\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 number(x),
                 number(y + 3.0),
                 xml(text)
@@ -127,7 +140,7 @@ fn write(diagram: &Diagram, placed: &Layout) -> String {
         }
     }
     for (node, area) in diagram.nodes.iter().zip(&placed.nodes) {
-        write_node(&mut out, node, *area);
+        write_node(&mut out, node, *area, diagram.node_emphasis(node));
     }
     out.push_str("</g>\n");
     write_legend(&mut out, diagram, height - LEGEND_HEIGHT + 8.0);
@@ -135,7 +148,7 @@ fn write(diagram: &Diagram, placed: &Layout) -> String {
     out
 }
 
-fn write_node(out: &mut String, node: &Node, area: Rect) {
+fn write_node(out: &mut String, node: &Node, area: Rect, emphasis: Emphasis) {
     let (left, top) = (area.x - area.width / 2.0, area.y - area.height / 2.0);
     let (right, bottom) = (left + area.width, top + area.height);
     let (color, stroke_width) = stroke(node.finding);
@@ -152,7 +165,10 @@ fn write_node(out: &mut String, node: &Node, area: Rect) {
         number(area.height),
     );
     let inset = (area.height / 3.0).min(16.0);
-    let _ = write!(out, "<g>");
+    let _ = match emphasis {
+        Emphasis::Dimmed => write!(out, "<g class=\"bp-dim\">"),
+        Emphasis::Plain | Emphasis::Way => write!(out, "<g>"),
+    };
     let _ = write!(
         out,
         "<title>{}: {} x{}</title>",
