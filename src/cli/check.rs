@@ -377,8 +377,7 @@ fn statistics(reports: &[FileReport]) -> Table {
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut table = Table::new();
-    table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    let mut table = blueprint::present::table();
     table.set_header(["count", "code", "name", "severity"]);
     for ((code, name, severity), count) in rows {
         table.add_row([

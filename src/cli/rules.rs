@@ -3,7 +3,6 @@
 use blueprint::rules::{all_codes, find};
 use blueprint::suggest::did_you_mean;
 use clap::{Args, ValueEnum};
-use comfy_table::Table;
 use serde::Serialize;
 
 use super::{SUCCESS, fail, print_stdout};
@@ -74,12 +73,14 @@ pub fn run_rules(args: RulesArgs) -> u8 {
             print_stdout(&markdown);
         }
         Format::Table => {
-            let mut table = Table::new();
-            table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+            let mut table = blueprint::present::table();
             table.set_header(["code", "name", "severity", "fires when"]);
             for row in rows {
                 table.add_row([row.code, row.name, row.severity, row.summary]);
             }
+            // Narrow: the sentence wraps; the code and name do not, and the
+            // severity goes below 60 columns.
+            blueprint::present::fit(&mut table, &[0, 1], &[2], 60);
             print_stdout(&format!("{table}\n"));
         }
     }

@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::CellAlignment;
+
+use super::table;
 use serde::Serialize;
 
 use crate::compare::fields::FieldChange;
@@ -271,12 +273,6 @@ fn place(side: &str, diagnostic: &Diagnostic) -> String {
     diagnostic.span.map_or(side.to_string(), |span| {
         format!("{side} {}:{}", span.line, span.column)
     })
-}
-
-fn table() -> Table {
-    let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED);
-    table
 }
 
 fn added_and_removed(added: &[Named], removed: &[Named]) -> Vec<String> {
