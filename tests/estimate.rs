@@ -336,3 +336,28 @@ fn human_tables() {
         String::from_utf8(output.stdout).unwrap()
     );
 }
+
+/// On an 80-column terminal (a pseudo-terminal from util-linux's `script`,
+/// sized with `stty`), every line of `estimate` fits: tables drop their
+/// least useful columns and sentences wrap.
+#[test]
+fn estimate_fits_an_80_column_terminal() {
+    let binary = assert_cmd::cargo::cargo_bin("blueprint");
+    let output = std::process::Command::new("script")
+        .args(["-qec"])
+        .arg(format!(
+            "stty cols 80 rows 50; {} estimate designs/chat.yaml",
+            binary.display()
+        ))
+        .arg("/dev/null")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("util-linux's script runs");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("messages_db"), "{text}");
+    for line in text.lines() {
+        let width = line.trim_end_matches('\r').chars().count();
+        assert!(width <= 80, "{width} columns: {line}");
+    }
+}
