@@ -199,6 +199,32 @@ struct Missing {
 }
 
 const MISSING: &[Missing] = &[
+    // The operations say a mix the workload does not: three times the
+    // creates (351/s against the envelope's 116/s) still fit the design.
+    Missing {
+        scenario: "url-shortener",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.99\n", "    share: 0.97\n"),
+            Replace("    share: 0.01\n", "    share: 0.03\n"),
+        ],
+    },
+    Missing {
+        scenario: "news-feed",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.97\n", "    share: 0.965\n"),
+            Replace("    share: 0.03\n", "    share: 0.035\n"),
+        ],
+    },
+    Missing {
+        scenario: "payments-ledger",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.9\n", "    share: 0.95\n"),
+            Replace("    share: 0.1\n", "    share: 0.05\n"),
+        ],
+    },
     Missing {
         scenario: "url-shortener",
         need: "redirect_cache",
@@ -593,6 +619,7 @@ fn grade_json_has_the_documented_shape_in_base_units() {
             "availability",
             "zone_loss",
             "findings",
+            "workload",
             "redirect_cache",
             "click_queue"
         ]
@@ -630,6 +657,104 @@ fn grade_text_gives_reasons_and_hints() {
         "grade-without-cache",
         String::from_utf8(output.stdout).unwrap()
     );
+}
+
+fn criterion<'a>(grade: &'a Value, id: &str) -> &'a Value {
+    grade["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no criterion {id}: {grade:#}"))
+}
+
+/// A slow create is 1% of a shortener's traffic: the whole traffic's p99
+/// hides it, each operation against its own target does not.
+#[test]
+fn each_operation_is_judged_against_its_own_targets() {
+    let design = apply(
+        &solution("url-shortener"),
+        &[Replace(
+            "    capacity: 500/s\n    latency: 10ms",
+            "    capacity: 500/s\n    latency: 150ms",
+        )],
+    );
+    let (_, grade) = grade("url-shortener", &design);
+    let latency = criterion(&grade, "latency");
+    assert_eq!(latency["passed"], false, "{grade:#}");
+    let reason = latency["reason"].as_str().unwrap();
+    // The redirect still meets its targets; the create misses its 200ms.
+    assert!(reason.contains("`redirect` p50 "), "{reason}");
+    assert!(reason.contains("`shorten` p99 "), "{reason}");
+    assert!(reason.contains("(target 200ms)"), "{reason}");
+    let output = blueprint()
+        .args(["estimate", "-", "--format", "json"])
+        .write_stdin(design)
+        .output()
+        .unwrap();
+    let estimate: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let blended = estimate["end_to_end_s"]["p99"].as_f64().unwrap();
+    assert!(
+        blended < 0.2,
+        "all traffic's p99 {blended}s hides the create"
+    );
+    assert_eq!(grade["targets"]["operations"][1]["name"], "shorten");
+    assert_eq!(grade["targets"]["operations"][1]["latency_s"]["p99"], 0.2);
+}
+
+/// A design without the scenario's operations cannot be judged on them:
+/// latency, availability and the workload say which are missing.
+#[test]
+fn missing_operations_are_named() {
+    let design = apply(
+        &solution("url-shortener"),
+        &[
+            Replace("  shorten:\n", "  create:\n"),
+            Replace("for: shorten,", "for: create,"),
+        ],
+    );
+    let (_, grade) = grade("url-shortener", &design);
+    for id in ["latency", "availability", "workload"] {
+        let failed = criterion(&grade, id);
+        assert_eq!(failed["passed"], false, "{id}: {grade:#}");
+        assert!(
+            failed["reason"]
+                .as_str()
+                .unwrap()
+                .contains("the design has no operation `shorten`"),
+            "{id}: {failed:#}"
+        );
+        assert!(failed["hint"].is_string(), "{id}");
+    }
+    assert_eq!(
+        failed_criteria(&grade),
+        ["latency", "availability", "workload"]
+    );
+}
+
+/// Rates off the workload by more than the tolerance: the criterion says
+/// which operations and by how much.
+#[test]
+fn the_workload_criterion_says_which_rates_disagree() {
+    let edits = &MISSING
+        .iter()
+        .find(|m| m.scenario == "url-shortener" && m.need == "workload")
+        .unwrap()
+        .edits;
+    let (_, grade) = grade("url-shortener", &apply(&solution("url-shortener"), edits));
+    let workload = criterion(&grade, "workload");
+    let reason = workload["reason"].as_str().unwrap();
+    // 3% of 11.7k/s against 100M creates a month: 351/s against 116/s.
+    assert!(
+        reason.contains("`shorten` takes 351/s where the workload's peak writes are 116/s"),
+        "{reason}"
+    );
+    assert!(reason.ends_with("(more than 10% off)"), "{reason}");
+    assert_eq!(workload["points"], 10);
+    let targets = &grade["targets"]["workload"];
+    assert_eq!(targets["reads"], serde_json::json!(["redirect"]));
+    assert_eq!(targets["writes"], serde_json::json!(["shorten"]));
+    assert_eq!(targets["tolerance"], 0.1);
 }
 
 #[test]

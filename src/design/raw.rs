@@ -119,6 +119,8 @@ pub struct RawDesign {
     pub zone_availability: S<Scalar>,
     #[schemars(with = "Option<schema::Percent>")]
     pub region_availability: S<Scalar>,
+    /// The kinds of request the system serves, by name, each with its
+    /// share of the load and its own targets; without it, one per client.
     #[schemars(with = "Option<std::collections::BTreeMap<String, RawOperation>>")]
     pub operations: S<NamedMap<Spanned<RawOperation>>>,
     /// Boxed: a raw component is about 3 KB, and ten thousand of them
@@ -146,16 +148,26 @@ pub struct RawRequirements {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOperation {
+    /// The client (a `client` component) where the operation enters;
+    /// required when the design has several clients. An operation with
+    /// neither `share` nor `rps` is internal, reached only through a call's
+    /// `as`.
     #[schemars(with = "Option<schema::ComponentName>")]
     pub client: S<String>,
+    /// The operation's part of its client's load, 0..1; the shares of one
+    /// client add up to 1.
     #[schemars(with = "Option<schema::Percent>")]
     pub share: S<Scalar>,
+    /// The operation's load, instead of `share`.
     #[schemars(with = "Option<schema::Rate>")]
     pub rps: S<Scalar>,
+    /// This operation's own latency targets, instead of the design's.
     #[schemars(with = "Option<RawLatencySlo>")]
     pub latency_slo: S<RawLatencySlo>,
+    /// This operation's own availability target, instead of the design's.
     #[schemars(with = "Option<schema::Percent>")]
     pub availability_slo: S<Scalar>,
+    /// Free text.
     #[schemars(with = "Option<String>")]
     pub description: S<String>,
 }
@@ -347,9 +359,13 @@ pub struct RawCall {
     pub circuit_breaker: S<bool>,
     #[schemars(with = "Option<bool>")]
     pub fallback: S<bool>,
+    /// The operations this call is made for (a name or a list); without
+    /// it, the call is made for every operation.
     #[serde(rename = "for")]
     #[schemars(rename = "for", with = "Option<schema::OperationNames>")]
     pub for_operations: S<Names>,
+    /// The operation the callee serves this call as (a push, a callback),
+    /// instead of the caller's.
     #[serde(rename = "as")]
     #[schemars(rename = "as", with = "Option<String>")]
     pub as_operation: S<String>,
