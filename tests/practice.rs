@@ -210,6 +210,22 @@ const MISSING: &[Missing] = &[
         ],
     },
     Missing {
+        scenario: "paste-service",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.909\n", "    share: 0.8\n"),
+            Replace("    share: 0.091\n", "    share: 0.2\n"),
+        ],
+    },
+    Missing {
+        scenario: "chat",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.4\n", "    share: 0.35\n"),
+            Replace("    share: 0.5\n", "    share: 0.55\n"),
+        ],
+    },
+    Missing {
         scenario: "news-feed",
         need: "workload",
         edits: &[
@@ -253,7 +269,7 @@ const MISSING: &[Missing] = &[
         need: "blob_store",
         edits: &[
             Replace(
-                "      - { to: blob_store, op: write, per_request: 0.091, timeout: 500ms, retries: 1, backoff: true }\n",
+                "      - { to: blob_store, for: create, op: write, timeout: 500ms, retries: 1, backoff: true }\n",
                 "",
             ),
             Replace("    backing: blob_store", "    backing: meta_db"),
@@ -265,8 +281,8 @@ const MISSING: &[Missing] = &[
         need: "read_cache",
         edits: &[
             Replace(
-                "      - { to: paste_cache, per_request: 0.909, timeout: 300ms }",
-                "      - { to: blob_store, per_request: 0.909, timeout: 300ms }",
+                "      - { to: paste_cache, for: read, timeout: 300ms }",
+                "      - { to: blob_store, for: read, timeout: 300ms }",
             ),
             Remove("paste_cache"),
             // Without a cache, p50 holds only with a faster object store.
@@ -280,7 +296,7 @@ const MISSING: &[Missing] = &[
         scenario: "chat",
         need: "delivery_queue",
         edits: &[Replace(
-            "      - { to: message_log, per_request: 0.4, mode: async }    # publish for delivery\n",
+            "      - { to: message_log, for: send, mode: async }           # publish for delivery\n",
             "",
         )],
     },
