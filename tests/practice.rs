@@ -218,6 +218,14 @@ const MISSING: &[Missing] = &[
         ],
     },
     Missing {
+        scenario: "web-crawler",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.91\n", "    share: 0.8\n"),
+            Replace("    share: 0.09\n", "    share: 0.2\n"),
+        ],
+    },
+    Missing {
         scenario: "chat",
         need: "workload",
         edits: &[
@@ -474,8 +482,8 @@ const MISSING: &[Missing] = &[
         edits: &[
             // Fire-and-forget calls to the fetchers instead of a queue.
             Replace(
-                "      - { to: frontier, per_request: 0.91, mode: async }   # accept a URL: one enqueue",
-                "      - { to: fetcher, per_request: 0.91, mode: async }",
+                "      - { to: frontier, for: accept, mode: async }   # accept a URL: one enqueue",
+                "      - { to: fetcher, for: accept, mode: async }",
             ),
             Remove("frontier"),
         ],

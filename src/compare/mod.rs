@@ -96,17 +96,6 @@ pub struct OperationPair {
     pub new: Option<OperationMetrics>,
 }
 
-impl OperationPair {
-    /// The quantiles a change of this operation's latency is judged at:
-    /// those of the new revision's targets (or p99), each with its target.
-    pub fn judged_quantiles(&self) -> Vec<(&'static str, f64, Option<f64>)> {
-        self.new
-            .as_ref()
-            .or(self.old.as_ref())
-            .map_or_else(Vec::new, OperationMetrics::judged_quantiles)
-    }
-}
-
 /// How much a rise of the quantile `q` must be to count, beyond the walk's
 /// noise.
 pub fn latency_tolerance(q: f64) -> f64 {
