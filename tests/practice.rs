@@ -226,6 +226,11 @@ const MISSING: &[Missing] = &[
         ],
     },
     Missing {
+        scenario: "ride-hailing",
+        need: "workload",
+        edits: &[Replace("    rps: 20k/s ", "    rps: 17k/s ")],
+    },
+    Missing {
         scenario: "chat",
         need: "workload",
         edits: &[
