@@ -152,3 +152,63 @@ fn the_schema_knows_which_kind_takes_which_field() {
     assert!(!validator.is_valid(&design("{ kind: client, replication: { factor: 3 } }")));
     assert!(validator.is_valid(&design("{ kind: external, idempotent: true }")));
 }
+
+/// The schema knows operations and a call's `for` and `as`, and says what
+/// each is, so an editor can tell a user.
+#[test]
+fn operations_for_and_as_are_described() {
+    let schema = schema();
+    let text = schema.to_string();
+    let definitions = &schema["definitions"];
+    let operation = &definitions["RawOperation"];
+    for field in [
+        "client",
+        "share",
+        "rps",
+        "latency_slo",
+        "availability_slo",
+        "description",
+    ] {
+        let described = operation["properties"][field]["description"].as_str();
+        assert!(
+            described.is_some_and(|d| !d.is_empty()),
+            "operations.*.{field}: {operation:#}"
+        );
+    }
+    assert!(
+        schema["properties"]["operations"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("kinds of request")),
+        "{:#}",
+        schema["properties"]["operations"]
+    );
+    let call = &definitions["RawCall"]["properties"];
+    assert!(
+        call["for"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("operations")),
+        "{call:#}"
+    );
+    assert!(
+        call["as"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("operation")),
+        "{call:#}"
+    );
+    assert!(text.contains("OperationNames"));
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let typo: Value = serde_saphyr::from_str(
+        "version: 1\nname: t\noperations:\n  read: { shar: 0.5 }\ncomponents:\n  api: { kind: service }\n",
+    )
+    .unwrap();
+    assert!(!validator.is_valid(&typo));
+    let routed: Value = serde_saphyr::from_str(
+        "version: 1\nname: t\noperations:\n  read: { share: 1 }\n  push: {}\ncomponents:\n  users: { kind: client, calls: [{ to: api, for: [read] }] }\n  api: { kind: service, calls: [{ to: users2, for: read, as: push }] }\n  users2: { kind: service }\n",
+    )
+    .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&routed)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

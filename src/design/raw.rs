@@ -127,7 +127,8 @@ pub struct RawDesign {
     /// The chance that one region is up (99.99% when not given).
     #[schemars(with = "Option<schema::Percent>")]
     pub region_availability: S<Scalar>,
-    /// The kinds of request the system serves (name -> operation), each with its share of a client's load and its own targets. Without operations, each client is one operation named after it.
+    /// The kinds of request the system serves, by name, each with its
+    /// share of the load and its own targets; without it, one per client.
     #[schemars(with = "Option<std::collections::BTreeMap<String, RawOperation>>")]
     pub operations: S<NamedMap<Spanned<RawOperation>>>,
     // Boxed: a raw component is about 3 KB, and ten thousand of them
@@ -161,22 +162,26 @@ pub struct RawRequirements {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOperation {
-    /// The client where this operation enters; required when the design has several clients.
+    /// The client (a `client` component) where the operation enters;
+    /// required when the design has several clients. An operation with
+    /// neither `share` nor `rps` is internal, reached only through a call's
+    /// `as`.
     #[schemars(with = "Option<schema::ComponentName>")]
     pub client: S<String>,
-    /// The operation's part of its client's load, 0..1; the shares of a client add up to 1.
+    /// The operation's part of its client's load, 0..1; the shares of one
+    /// client add up to 1.
     #[schemars(with = "Option<schema::Percent>")]
     pub share: S<Scalar>,
-    /// The operation's load as a rate, instead of `share`.
+    /// The operation's load, instead of `share`.
     #[schemars(with = "Option<schema::Rate>")]
     pub rps: S<Scalar>,
-    /// This operation's own latency targets (`{ p99: 150ms }`).
+    /// This operation's own latency targets, instead of the design's.
     #[schemars(with = "Option<RawLatencySlo>")]
     pub latency_slo: S<RawLatencySlo>,
-    /// This operation's own availability target (`99.95%`).
+    /// This operation's own availability target, instead of the design's.
     #[schemars(with = "Option<schema::Percent>")]
     pub availability_slo: S<Scalar>,
-    /// Free text: what this kind of request does.
+    /// Free text.
     #[schemars(with = "Option<String>")]
     pub description: S<String>,
 }
@@ -430,11 +435,13 @@ pub struct RawCall {
     /// The caller can answer without the callee.
     #[schemars(with = "Option<bool>")]
     pub fallback: S<bool>,
-    /// The operations this call is made for (a name or a list); every operation when not given.
+    /// The operations this call is made for (a name or a list); without
+    /// it, the call is made for every operation.
     #[serde(rename = "for")]
     #[schemars(rename = "for", with = "Option<schema::OperationNames>")]
     pub for_operations: S<Names>,
-    /// The operation the callee serves this call as (an internal operation); the caller's operation when not given.
+    /// The operation the callee serves this call as (a push, a callback),
+    /// instead of the caller's.
     #[serde(rename = "as")]
     #[schemars(rename = "as", with = "Option<String>")]
     pub as_operation: S<String>,

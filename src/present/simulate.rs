@@ -156,7 +156,8 @@ pub fn render_text(
 /// fall outside the simulated intervals, and what that means.
 pub fn agreement_text(comparison: &Comparison) -> String {
     match comparison.disagreements() {
-        0 => "Every analytic figure lies inside the simulation's 95% interval or within 1% of it.".to_string(),
+        0 => "Every analytic figure lies inside the simulation's 95% interval or within 1% of it."
+            .to_string(),
         disagreements => format!(
             "* {disagreements} analytic figure{} outside the simulation's 95% interval and more than 1% off.\n  About one in twenty lands outside by chance; a large difference, or one that stays with a\n  longer --duration, means the model's assumptions do not hold there.",
             if disagreements == 1 { " is" } else { "s are" }
