@@ -361,3 +361,22 @@ fn estimate_fits_an_80_column_terminal() {
         assert!(width <= 80, "{width} columns: {line}");
     }
 }
+
+/// `--assumptions` lists the defaults behind the figures with the
+/// components they apply to.
+#[test]
+fn assumptions_name_the_defaults_and_their_components() {
+    let output = blueprint()
+        .args(["estimate", "designs/url-shortener.yaml", "--assumptions"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let list = &text[text.find("Assumptions").expect("an Assumptions list")..];
+    assert!(list.contains("M/M/c station"), "{list}");
+    assert!(list.contains("url_db (12)"), "{list}");
+    assert!(
+        list.contains("concurrency derived from capacity x latency"),
+        "{list}"
+    );
+}

@@ -3,6 +3,7 @@
 //! and what a failure breaks. Computed once as an [`Estimate`] and shared by
 //! `check`, `estimate` and every renderer.
 
+pub mod assumptions;
 pub mod availability;
 pub mod connections;
 pub mod domains;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use blueprint::capacity::failure::Failure;
 use blueprint::capacity::{self, EstimateError, Options};
-use blueprint::present::estimate::{render_json, render_text};
+use blueprint::present::estimate::{assumptions_text, render_json, render_text};
 use clap::{Args, ValueEnum};
 
 use super::{SUCCESS, fail, load_design, print_stdout};
@@ -25,6 +25,9 @@ pub struct EstimateArgs {
     /// Also print the replicas each component needs to stay at or below U utilisation
     #[arg(long, value_name = "U", value_parser = fraction)]
     target_utilization: Option<f64>,
+    /// Also list the defaults the figures rest on (assumed or derived values), with their components
+    #[arg(long)]
+    assumptions: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -88,7 +91,14 @@ pub fn run(args: EstimateArgs) -> u8 {
         }
     };
     match args.format {
-        Format::Table => print_stdout(&render_text(&analysis, &estimate, walks, args.seed)),
+        Format::Table => {
+            let mut text = render_text(&analysis, &estimate, walks, args.seed);
+            if args.assumptions {
+                text.push('\n');
+                text.push_str(&assumptions_text(&analysis.design));
+            }
+            print_stdout(&text)
+        }
         Format::Json => print_stdout(&render_json(&analysis, &estimate)),
     }
     SUCCESS

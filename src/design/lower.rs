@@ -478,6 +478,13 @@ impl Lowering {
             operations,
             components,
             allow,
+            assumed: [
+                ("zone_availability", raw.zone_availability.is_none()),
+                ("region_availability", raw.region_availability.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(field, assumed)| assumed.then_some(field))
+            .collect(),
         }
     }
 
@@ -1048,7 +1055,17 @@ impl Lowering {
                 }
             }
         });
+        let assumed = [
+            ("availability", raw.availability.is_none()),
+            ("capacity", raw.capacity.is_none()),
+            ("latency", raw.latency.is_none()),
+            ("concurrency", raw.concurrency.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(field, assumed)| assumed.then_some(field))
+        .collect();
         Component {
+            assumed,
             name: Located::new(component_name.to_string(), name_span),
             kind,
             replicas: self.integer("replicas", &raw.replicas, 1),

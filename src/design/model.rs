@@ -185,6 +185,9 @@ pub struct Design {
     pub operations: Vec<Operation>,
     pub components: Vec<Component>,
     pub allow: Vec<Suppression>,
+    /// Top-level fields the design leaves out, whose defaults apply
+    /// (`zone_availability`, `region_availability`): see `assumptions`.
+    pub assumed: Vec<&'static str>,
 }
 
 impl Design {
@@ -334,6 +337,10 @@ pub struct Component {
     pub partition_mode: Option<Located<PartitionMode>>,
     pub replication: Option<Located<Replication>>,
     pub sharding: Option<Located<Sharding>>,
+    /// Fields the design leaves out whose value the tool assumes or derives
+    /// (`availability`, and those of `capacity`, `latency`, `concurrency`
+    /// that are not given): see `assumptions`.
+    pub assumed: Vec<&'static str>,
 }
 
 impl Component {

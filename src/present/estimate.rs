@@ -808,3 +808,15 @@ pub fn render_json(analysis: &Analysis, estimate: &Estimate) -> String {
     text.push('\n');
     text
 }
+
+/// The defaults the figures rest on, one line each with its components.
+pub fn assumptions_text(design: &Design) -> String {
+    let mut out = String::from("Assumptions (what the design leaves to the tool):\n");
+    for assumption in crate::capacity::assumptions::assumptions(design) {
+        let _ = match assumption.components.as_slice() {
+            [] => writeln!(out, "- {}", assumption.text),
+            names => writeln!(out, "- {}: {}", names.join(", "), assumption.text),
+        };
+    }
+    super::wrap_to_terminal(&out)
+}

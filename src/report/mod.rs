@@ -43,6 +43,8 @@ pub struct Document {
     pub envelope: Vec<EnvelopeLine>,
     /// With `report --simulate`: the simulation beside the model.
     pub simulation: Option<simulation::SimulationSection>,
+    /// The defaults the figures rest on, with their components.
+    pub assumptions: Vec<capacity::assumptions::Assumption>,
 }
 
 pub struct ComponentLine {
@@ -222,6 +224,7 @@ pub fn build(input: &Input) -> Document {
                 input.hot_utilization,
             )
         }),
+        assumptions: capacity::assumptions::assumptions(design),
         envelope: design
             .requirements
             .workload
