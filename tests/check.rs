@@ -1038,3 +1038,26 @@ fn a_saturated_operation_is_saturated_not_down() {
     );
     assert!(!text.contains("Availability: 0%"), "{text}");
 }
+
+#[test]
+fn figures_nobody_could_build_are_flagged_with_their_source() {
+    let path = "tests/fixtures/implausible/numbers-nobody-could-build.yaml";
+    let (value, code) = json_of(&["check", path, "--select", "BP212"]);
+    assert_eq!(code, 1, "warnings fail by default");
+    assert_eq!(
+        findings(&value),
+        [
+            ("BP212".to_string(), Some("api".to_string()), 28, 14),
+            ("BP212".to_string(), Some("db".to_string()), 35, 15),
+            ("BP212".to_string(), Some("db".to_string()), 36, 14),
+        ]
+    );
+    let listed = value["files"][0]["findings"].as_array().unwrap();
+    assert!(
+        listed[1]["help"]
+            .as_str()
+            .unwrap()
+            .contains("Postgres.FM episode 'Four million TPS'"),
+        "{value:#}"
+    );
+}

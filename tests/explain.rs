@@ -58,3 +58,20 @@ fn unknown_codes_exit_2_with_a_suggestion() {
         .stdout("")
         .stderr(predicate::str::contains("did you mean `cut-vertex`"));
 }
+
+#[test]
+fn bp212_prints_its_catalogue_of_figures() {
+    blueprint()
+        .args(["explain", "implausible-figure"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "# BP212 implausible-figure (warning)",
+        ))
+        .stdout(predicate::str::contains("## The figures"))
+        .stdout(predicate::str::contains(
+            "| kafka, msk, redpanda | 140k/s | records/s per partition |",
+        ))
+        .stdout(predicate::str::contains("Four million TPS"))
+        .stdout(predicate::str::contains("| network | 20us |"));
+}

@@ -66,6 +66,7 @@ pub const RULES: &[&Rule] = &[
     &scaling::unscaled_reads::RULE,
     &scaling::uncapped_model::RULE,
     &scaling::backing_overload::RULE,
+    &scaling::implausible_figure::RULE,
     &consistency::stale_replica_reads::RULE,
     &consistency::weak_quorum::RULE,
     &consistency::split_brain::RULE,
@@ -99,6 +100,19 @@ pub fn all_codes() -> impl Iterator<Item = &'static Code> {
         .collect();
     codes.sort_by_key(|code| code.code);
     codes.into_iter()
+}
+
+/// The page `explain` prints and the language server shows on a code: the
+/// code's own page and, for a rule that reads a data file (BP212's
+/// catalogue of published figures), the data.
+pub fn page(code: &Code) -> String {
+    let mut page = code.page();
+    if code.code == scaling::implausible_figure::RULE.code.code {
+        page.push('\n');
+        page.push_str(scaling::implausible_figure::CATALOGUE.table().trim_end());
+        page.push('\n');
+    }
+    page
 }
 
 /// The code with exactly this code string (`BP101`).
