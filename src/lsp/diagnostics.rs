@@ -2,8 +2,9 @@
 //! its code, the rule's name and how to read its page in `data`, the help
 //! line in the message and the other places it points at, then the
 //! findings that follow from it (listed under it, as `check` lists them),
-//! as related information. Suppressed findings are left out, as `check` leaves them
-//! out of its text output.
+//! as related information; those follow at their own places too.
+//! Suppressed findings are left out, as `check` leaves them out of its
+//! text output.
 
 use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
@@ -77,8 +78,12 @@ pub fn publish(
 ) -> PublishDiagnosticsParams {
     PublishDiagnosticsParams {
         uri: uri.clone(),
+        // An editor shows findings where they point, so the ones listed
+        // under a cause are published at their own places too (the cause
+        // lists them as related information).
         diagnostics: findings
             .iter()
+            .flat_map(Diagnostic::and_caused)
             .filter(|f| !f.suppressed)
             .map(|f| convert(uri, document, encoding, f))
             .collect(),
