@@ -77,3 +77,20 @@ fn the_pages_that_follow_operations_mention_them() {
     }
     assert!(page("BP407").contains("`for:`"));
 }
+
+#[test]
+fn bp212_prints_its_catalogue_of_figures() {
+    blueprint()
+        .args(["explain", "implausible-figure"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "# BP212 implausible-figure (warning)",
+        ))
+        .stdout(predicate::str::contains("## The figures"))
+        .stdout(predicate::str::contains(
+            "| kafka, msk, redpanda | 140k/s | records/s per partition |",
+        ))
+        .stdout(predicate::str::contains("Four million TPS"))
+        .stdout(predicate::str::contains("| network | 20us |"));
+}

@@ -251,11 +251,22 @@ fn check_findings(path: &Path) -> Vec<(String, u64, u64)> {
         .output()
         .expect("check runs");
     let json: Value = serde_json::from_slice(&output.stdout).expect("check's JSON");
+    // The editor shows every finding at its place: the leading ones and
+    // those check lists under them (related, "caused by this").
     json["files"][0]["findings"]
         .as_array()
         .expect("findings")
         .iter()
         .filter(|f| f["suppressed"] == false)
+        .flat_map(|f| {
+            std::iter::once(f).chain(
+                f["related"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|r| r["label"] == "caused by this"),
+            )
+        })
         .map(|f| {
             (
                 f["code"].as_str().unwrap().to_string(),

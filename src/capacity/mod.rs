@@ -147,6 +147,18 @@ pub struct OperationEstimate {
     pub costs: Vec<availability::Cost>,
 }
 
+impl OperationEstimate {
+    /// The components this operation waits on that cannot keep up: its
+    /// requests then never finish, so its availability is "saturated", not
+    /// a percentage.
+    pub fn saturated(&self) -> &[usize] {
+        match &self.end_to_end {
+            Err(NoLatency::Saturated(components)) => components,
+            _ => &[],
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Estimate {
     pub entry_rps: f64,
@@ -209,6 +221,15 @@ impl ComponentEstimate {
 }
 
 impl Estimate {
+    /// The components some loaded operation waits on that cannot keep up:
+    /// all traffic's availability is then "saturated", not a percentage.
+    pub fn saturated(&self) -> &[usize] {
+        match &self.end_to_end {
+            Err(NoLatency::Saturated(components)) => components,
+            _ => &[],
+        }
+    }
+
     /// The least available components on the request path, weakest first,
     /// at most `count`: the ones to replicate first. Components above
     /// 99.9995% would print as 100% and explain nothing, so they are left out.

@@ -1,6 +1,6 @@
 //! `blueprint rules` and `blueprint explain CODE`.
 
-use blueprint::rules::{all_codes, find};
+use blueprint::rules::{all_codes, find, page};
 use blueprint::suggest::did_you_mean;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -90,7 +90,7 @@ pub fn run_rules(args: RulesArgs) -> u8 {
 pub fn run_explain(args: ExplainArgs) -> u8 {
     match find(&args.rule) {
         Some(code) => {
-            print_stdout(&code.page());
+            print_stdout(&page(code));
             SUCCESS
         }
         None => {

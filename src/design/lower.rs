@@ -929,9 +929,10 @@ impl Lowering {
         &mut self,
         raw: &RawComponent,
         name: &str,
-    ) -> (Option<ServiceModel>, Option<Span>) {
+    ) -> (Option<ServiceModel>, Option<Span>, Option<Located<f64>>) {
         let capacity = self.quantity("capacity", &raw.capacity, QuantityKind::Rate);
         let latency = self.quantity("latency", &raw.latency, QuantityKind::Duration);
+        let written_latency = latency.clone();
         let concurrency = self.integer("concurrency", &raw.concurrency, 1);
         let span = capacity
             .as_ref()
@@ -957,7 +958,7 @@ impl Lowering {
                             .related(latency.span, "latency")
                             .help("give two of capacity, latency and concurrency and let the third follow, or make them agree within 1%"),
                     );
-                    return (None, span);
+                    return (None, span, written_latency);
                 }
                 Some(ServiceModel {
                     capacity: capacity.value,
@@ -1001,7 +1002,7 @@ impl Lowering {
             }),
             (None, None, _) => None,
         };
-        (model, span)
+        (model, span, written_latency)
     }
 
     fn component(
@@ -1025,7 +1026,7 @@ impl Lowering {
             let ids: Vec<ZoneId> = zones.value.iter().filter_map(|z| self.zone(z)).collect();
             Located::new(ids, span_of(zones))
         });
-        let (service, service_span) = self.service_model(raw, component_name);
+        let (service, service_span, written_latency) = self.service_model(raw, component_name);
         let calls = raw
             .calls
             .iter()
@@ -1072,6 +1073,7 @@ impl Lowering {
             zones,
             service,
             service_span,
+            written_latency,
             availability: self
                 .quantity("availability", &raw.availability, QuantityKind::Percent)
                 .map_or(0.999, |a| a.value),

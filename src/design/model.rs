@@ -307,6 +307,9 @@ pub struct Component {
     pub service: Option<ServiceModel>,
     /// Where capacity, latency or concurrency was given (the first of them).
     pub service_span: Option<Span>,
+    /// `latency` as written: what the design claims one request takes
+    /// (the model's service time may differ, with whole servers).
+    pub written_latency: Option<Located<f64>>,
     pub availability: f64,
     pub engine: Option<String>,
     pub stateful: bool,

@@ -90,7 +90,17 @@ fn render_one(renderer: &Renderer, report: &FileReport, diagnostic: &Diagnostic)
     if let Some(help) = &diagnostic.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
-    renderer.render(&[group])
+    let mut out = renderer.render(&[group]);
+    if !diagnostic.caused.is_empty() {
+        out.push('\n');
+        for line in diagnostic.caused_list(&report.path).lines() {
+            out.push_str("  ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.pop();
+    }
+    out
 }
 
 fn plural(count: usize, word: &str) -> String {
@@ -101,7 +111,8 @@ fn plural(count: usize, word: &str) -> String {
     }
 }
 
-/// `2 files checked: 1 error, 3 warnings, 0 infos (1 suppressed)`.
+/// `2 files checked: 1 error, 3 warnings, 0 infos (1 suppressed)`: the
+/// leading findings; those listed under them are counted apart.
 pub fn summary_line(reports: &[FileReport]) -> String {
     let summary = Summary::of(reports);
     let suppressed = reports
@@ -116,6 +127,15 @@ pub fn summary_line(reports: &[FileReport]) -> String {
         plural(summary.warning, "warning"),
         plural(summary.info, "info"),
     );
+    let caused: usize = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| !d.suppressed)
+        .map(|d| d.caused.len())
+        .sum();
+    if caused > 0 {
+        line.push_str(&format!(", and {} under them", plural(caused, "finding")));
+    }
     if suppressed > 0 {
         line.push_str(&format!(" ({suppressed} suppressed)"));
     }

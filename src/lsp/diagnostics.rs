@@ -1,8 +1,10 @@
 //! `check`'s findings as the editor's diagnostics: each at its span, with
 //! its code, the rule's name and how to read its page in `data`, the help
-//! line in the message and the other places it points at as related
-//! information. Suppressed findings are left out, as `check` leaves them
-//! out of its text output.
+//! line in the message and the other places it points at, then the
+//! findings that follow from it (listed under it, as `check` lists them),
+//! as related information; those follow at their own places too.
+//! Suppressed findings are left out, as `check` leaves them out of its
+//! text output.
 
 use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
@@ -11,7 +13,7 @@ use lsp_types::{
 use serde_json::json;
 
 use super::document::{Document, Encoding};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{CAUSED_LABEL, Diagnostic, Severity};
 
 /// The editor's diagnostic of one finding.
 pub fn convert(
@@ -36,6 +38,15 @@ pub fn convert(
             location: Location::new(uri.clone(), document.span_range(related.span, encoding)),
             message: related.label.clone(),
         })
+        .chain(finding.caused.iter().filter_map(|caused| {
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(uri.clone(), document.span_range(caused.span?, encoding)),
+                message: format!(
+                    "{CAUSED_LABEL}: {} {}: {}",
+                    caused.code, caused.name, caused.message
+                ),
+            })
+        }))
         .collect();
     lsp_types::Diagnostic {
         range,
@@ -67,8 +78,12 @@ pub fn publish(
 ) -> PublishDiagnosticsParams {
     PublishDiagnosticsParams {
         uri: uri.clone(),
+        // An editor shows findings where they point, so the ones listed
+        // under a cause are published at their own places too (the cause
+        // lists them as related information).
         diagnostics: findings
             .iter()
+            .flat_map(Diagnostic::and_caused)
             .filter(|f| !f.suppressed)
             .map(|f| convert(uri, document, encoding, f))
             .collect(),

@@ -49,7 +49,7 @@ fn rule_page(word: &str, place: &Place) -> Option<String> {
     if !(is_code || is_rule_value) {
         return None;
     }
-    rules::find(word).map(|code| code.page())
+    rules::find(word).map(rules::page)
 }
 
 /// A component's kind and figures: the row `estimate` prints for it, its

@@ -10,7 +10,7 @@ use super::{fit, table};
 use serde::Serialize;
 
 use crate::Analysis;
-use crate::capacity::availability::{Availability, describe_costs};
+use crate::capacity::availability::describe_costs;
 use crate::capacity::latency::{EndToEnd, NoLatency};
 use crate::capacity::{ComponentEstimate, EntrySource, Estimate, Latency, OperationEstimate};
 use crate::design::quantity::{
@@ -175,15 +175,23 @@ pub fn operation_row(ways: &Ways, operation: &OperationEstimate) -> [String; 6] 
         quantile(0.5),
         quantile(0.99),
         quantile(0.999),
-        availability_cell(
-            operation.availability,
-            named.availability_slo.as_ref().map(|t| t.value),
-        ),
+        availability_cell(operation, named.availability_slo.as_ref().map(|t| t.value)),
     ]
 }
 
-fn availability_cell(availability: Availability, target: Option<f64>) -> String {
-    let value = format_percent(availability.value);
+/// An operation's availability as people read it: "saturated" when its
+/// requests never finish, since 0% would say that something is down.
+pub fn availability_text(operation: &OperationEstimate) -> String {
+    if operation.saturated().is_empty() {
+        format_percent(operation.availability.value)
+    } else {
+        "saturated".to_string()
+    }
+}
+
+fn availability_cell(operation: &OperationEstimate, target: Option<f64>) -> String {
+    let availability = operation.availability;
+    let value = availability_text(operation);
     match target {
         Some(target) if availability.value >= target => {
             format!("{value} ≥ {}", format_percent(target))
@@ -462,6 +470,19 @@ pub fn bottleneck_line(design: &Design, estimate: &Estimate) -> Option<String> {
 pub fn availability_line(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     let availability = estimate.availability;
     let several = estimate.operations.len() > 1 || ways.declared();
+    let saturated = estimate.saturated();
+    if !saturated.is_empty() {
+        let names: Vec<String> = saturated
+            .iter()
+            .map(|&id| format!("`{}`", design.components[id].name()))
+            .collect();
+        return format!(
+            "Availability{}: saturated: {} cannot keep up, so requests through {} never finish",
+            if several { " of all traffic" } else { "" },
+            names.join(", "),
+            if names.len() == 1 { "it" } else { "them" }
+        );
+    }
     let mut line = format!(
         "Availability{}: {} ({} nines): {} down a year, {} a month",
         if several { " of all traffic" } else { "" },

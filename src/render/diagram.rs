@@ -170,8 +170,11 @@ pub fn build(
                 details.push(format!("p99 {}", format_duration(latency.p99)));
             }
         }
+        // A component is marked for the findings on it, whether they lead
+        // or follow from another.
         let live: Vec<&Diagnostic> = findings
             .iter()
+            .flat_map(Diagnostic::and_caused)
             .filter(|d| !d.suppressed && d.component.as_deref() == Some(component.name()))
             .collect();
         let finding = live

@@ -16,7 +16,7 @@ use crate::capacity::availability::Availability;
 use crate::capacity::failure::Failure;
 use crate::capacity::{self, Broken, Estimate};
 use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
-use crate::diagnostic::{Diagnostic, Severity, Summary};
+use crate::diagnostic::{Diagnostic, Severity, Span, Summary};
 use crate::present::estimate as figures;
 use crate::render::diagram;
 use crate::simulate::Simulation;
@@ -84,6 +84,17 @@ pub struct Finding {
     pub source_line: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// The findings that follow from this one.
+    pub caused: Vec<CausedFinding>,
+}
+
+/// A finding listed under the one it follows from.
+pub struct CausedFinding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub message: String,
+    /// `line 12, column 5`.
+    pub place: Option<String>,
 }
 
 pub struct SuppressedFinding {
@@ -269,6 +280,11 @@ fn verdict(findings: &[Diagnostic], fail_on: Severity) -> Verdict {
     }
 }
 
+/// `line 12, column 5`.
+fn place(span: Span) -> String {
+    format!("line {}, column {}", span.line, span.column)
+}
+
 fn finding_groups(findings: &[Diagnostic], source: &str) -> Vec<FindingGroup> {
     let lines: Vec<&str> = source.lines().collect();
     [
@@ -286,14 +302,22 @@ fn finding_groups(findings: &[Diagnostic], source: &str) -> Vec<FindingGroup> {
                 name: d.name,
                 component: d.component.clone(),
                 message: d.message.clone(),
-                place: d
-                    .span
-                    .map(|span| format!("line {}, column {}", span.line, span.column)),
+                place: d.span.map(place),
                 source_line: d
                     .span
                     .and_then(|span| lines.get(span.line.checked_sub(1)? as usize))
                     .map(|line| line.trim_end().to_string()),
                 help: d.help.clone(),
+                caused: d
+                    .caused
+                    .iter()
+                    .map(|c| CausedFinding {
+                        code: c.code,
+                        name: c.name,
+                        message: c.message.clone(),
+                        place: c.span.map(place),
+                    })
+                    .collect(),
             })
             .collect();
         (!group.is_empty()).then(|| FindingGroup {
@@ -355,7 +379,11 @@ fn numbers(
         end_to_end_missing: figures::end_to_end_missing(design, estimate),
         bottleneck: figures::bottleneck_line(design, estimate),
         chart: chart::bottleneck(analysis, estimate),
-        availability: availability_figures(estimate.availability, availability_target),
+        availability: availability_figures(
+            estimate.availability,
+            availability_target,
+            !estimate.saturated().is_empty(),
+        ),
         budget: only.map(|o| operations::budget(analysis, estimate, o, availability_target)),
         operations: operations::build(analysis, estimate, findings, hot_utilization),
         queues: figures::queue_lines(design, estimate),
@@ -364,9 +392,19 @@ fn numbers(
 }
 
 /// An availability as the report shows it, against a target if there is one.
-fn availability_figures(availability: Availability, target: Option<f64>) -> AvailabilityFigures {
+/// An availability as the report shows it: "saturated" when requests wait
+/// on a component that cannot keep up, since 0% would say it is down.
+fn availability_figures(
+    availability: Availability,
+    target: Option<f64>,
+    saturated: bool,
+) -> AvailabilityFigures {
     AvailabilityFigures {
-        percent: format_percent(availability.value),
+        percent: if saturated {
+            "saturated".to_string()
+        } else {
+            format_percent(availability.value)
+        },
         nines: trim_number(availability.nines),
         downtime_per_year: format_duration(availability.downtime_per_year_s),
         downtime_per_month: format_duration(availability.downtime_per_month_s),

@@ -193,7 +193,11 @@ fn section(
         figures::no_latency_sentence(design, estimate, reason).map(|s| format!("End to end: {s}"))
     });
     let target = named.availability_slo.as_ref().map(|t| t.value);
-    let availability = super::availability_figures(operation.availability, target);
+    let availability = super::availability_figures(
+        operation.availability,
+        target,
+        !operation.saturated().is_empty(),
+    );
     let mut missed: Vec<String> = end_to_end
         .iter()
         .filter(|row| row[3] == "MISSED")

@@ -2,7 +2,7 @@
 
 use crate::capacity::latency::NoLatency;
 use crate::design::quantity::format_duration;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Cause, Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
 pub const RULE: Rule = Rule {
@@ -75,11 +75,14 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                     ))
                 }
                 Err(NoLatency::Saturated(components)) => {
+                    let causes = components.iter().map(|&id| {
+                        Cause::Saturated(context.design.components[id].name().to_string())
+                    });
                     let names: Vec<String> = components
                         .iter()
                         .map(|&id| format!("`{}`", context.design.components[id].name()))
                         .collect();
-                    RULE.code.diagnostic(format!(
+                    let mut finding = RULE.code.diagnostic(format!(
                         "the {} target of {limit} cannot be met for {who}: {} saturated, so latency has no bound",
                         target.label,
                         if names.len() == 1 {
@@ -87,7 +90,9 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                         } else {
                             format!("{} are", names.join(", "))
                         }
-                    ))
+                    ));
+                    finding.stems_from.extend(causes);
+                    finding
                 }
                 Err(_) => continue,
             };
