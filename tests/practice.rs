@@ -1071,3 +1071,30 @@ proptest::proptest! {
         }
     }
 }
+
+/// A reference solution whose cache claims 50M requests/s per Redis node
+/// (and 1µs) gets no full marks: BP212 says no one could build it, and the
+/// grade says so.
+#[test]
+fn figures_nobody_could_build_lose_the_findings_criterion() {
+    let impossible = solution("url-shortener")
+        .replacen("    capacity: 50k/s", "    capacity: 50M/s", 1)
+        .replacen("    latency: 0.3ms", "    latency: 1us", 1);
+    let (code, grade) = grade("url-shortener", &impossible);
+    assert_eq!(failed_criteria(&grade), ["findings"], "{grade:#}");
+    let findings = grade["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "findings")
+        .unwrap();
+    assert!(
+        findings["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("BP212 implausible-figure"),
+        "{findings:#}"
+    );
+    assert!(grade["score"].as_u64().unwrap() < 100, "{grade:#}");
+    assert!(code == 0 || code == 1);
+}

@@ -899,6 +899,27 @@ fn findings_criterion(analysis: &Analysis, estimate: &Estimate) -> Criterion {
             .filter(|f| f.severity == severity && !f.suppressed)
             .count()
     };
+    // Figures nobody could build earn nothing, accepted or not: a design
+    // is only as good as the per-node numbers it rests on.
+    let implausible: Vec<String> = findings
+        .iter()
+        .filter(|f| f.code == "BP212")
+        .map(|f| f.message.clone())
+        .collect();
+    if let Some(first) = implausible.first() {
+        let more = match implausible.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        return Shared::Findings.judged(
+            false,
+            format!("BP212 implausible-figure: {first}{more}"),
+            Some(
+                "use per-node figures within what the engine is known to do: `blueprint explain BP212` lists them with their sources"
+                    .to_string(),
+            ),
+        );
+    }
     let errors: Vec<_> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
