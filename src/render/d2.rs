@@ -199,8 +199,8 @@ fn write_node(out: &mut String, node: &Node, indent: &str) {
     if node.heat.is_some() {
         fields.push(format!("style.fill: \"{}\"", fill(node.heat)));
     }
-    if let Some((severity, count)) = node.finding {
-        let (color, width) = stroke(node.finding);
+    if let Some((severity, count)) = node.worst_finding() {
+        let (color, width) = stroke(node.worst_finding());
         fields.push(format!("style.stroke: \"{color}\""));
         fields.push(format!("style.stroke-width: {width}"));
         let noun = if count == 1 { "finding" } else { "findings" };
@@ -231,7 +231,7 @@ mod tests {
             replicas: 2,
             details: vec!["x2".to_string()],
             heat: None,
-            finding: None,
+            findings: Vec::new(),
             cluster,
         }
     }
@@ -248,6 +248,7 @@ mod tests {
                 from: 0,
                 to: 1,
                 style: EdgeStyle::Async,
+                write: false,
                 label: None,
             }],
             clusters: vec![

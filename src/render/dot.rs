@@ -47,7 +47,7 @@ pub fn stroke(finding: Option<(Severity, usize)>) -> (&'static str, f64) {
 fn node_line(node: &Node) -> String {
     let mut lines = vec![escape::dot(&node.name)];
     lines.extend(node.details.iter().map(|line| escape::dot(line)));
-    let (color, width) = stroke(node.finding);
+    let (color, width) = stroke(node.worst_finding());
     format!(
         "\"n{}\" [label=\"{}\", shape={}, fillcolor=\"{}\", color=\"{color}\", penwidth={width}];",
         node.id,
@@ -95,6 +95,9 @@ pub fn render(diagram: &Diagram) -> String {
                 attributes.push("style=dotted".to_string());
                 attributes.push("color=\"#c62828\"".to_string());
             }
+        }
+        if edge.write {
+            attributes.push("penwidth=2.2".to_string());
         }
         if let Some(label) = &edge.label {
             attributes.push(format!("label=\"{}\"", escape::dot(label)));
