@@ -152,11 +152,18 @@ pub fn render(diagram: &Diagram) -> String {
         if let Some(label) = &edge.label {
             let _ = write!(out, ": {}", quoted(label));
         }
-        match edge_class(edge.style) {
-            Some((class, _)) => {
-                let _ = writeln!(out, " {{class: {class}}}");
-            }
-            None => out.push('\n'),
+        let mut fields = Vec::new();
+        if let Some((class, _)) = edge_class(edge.style) {
+            fields.push(format!("class: {class}"));
+        }
+        // Writes are drawn thick, as in the SVG.
+        if edge.write {
+            fields.push("style.stroke-width: 3".to_string());
+        }
+        if fields.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, " {{{}}}", fields.join("; "));
         }
     }
     out
