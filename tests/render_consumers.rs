@@ -29,6 +29,12 @@
 //!   D2's compiler, `likec4 validate`): the highlight adds colours, widths
 //!   and opacities each format must take.
 //!
+//! - `render --format svg`, every bundled design plain, annotated and left
+//!   to right: opened in headless Chromium by
+//!   `tests/consumers/browser/overlap.mjs`, which measures the text boxes
+//!   the browser lays out and must find no two overlapping and none crossed
+//!   by a node's outline (and, on a copy with a label moved into a
+//!   cylinder's lid and a name written twice, must find both);
 //! - `report` (HTML): opened in Debian's headless Chromium by
 //!   `tests/consumers/browser/htmlcheck.mjs` (playwright-core), which must
 //!   see no network request, no script element, handler or `javascript:`
@@ -873,5 +879,103 @@ fn highlighted_ways_are_accepted_in_every_format() {
         failures.is_empty(),
         "a highlighted way was refused:\n\n{}",
         failures.join("\n\n")
+    );
+}
+
+/// `overlap.mjs` on `files`: its exit status and per-file JSON results.
+fn overlap_check(files: &[PathBuf]) -> (std::process::ExitStatus, Vec<serde_json::Value>, String) {
+    let script = root().join("tests/consumers/browser/overlap.mjs");
+    let mut args = vec![script.as_path()];
+    args.extend(files.iter().map(PathBuf::as_path));
+    let output = run_consumer("node", &args);
+    let stdout = text_of(&output.stdout);
+    let stderr = text_of(&output.stderr);
+    let results: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap_or_else(|error| {
+        panic!(
+            "overlap.mjs printed no JSON ({error}; {}):\n{stdout}{stderr}",
+            output.status
+        )
+    });
+    (output.status, results, stderr)
+}
+
+#[test]
+fn svg_labels_clear_each_other_and_the_outlines_in_headless_chromium() {
+    require_node();
+    require_chromium();
+    require_node_modules("browser", &["playwright-core"]);
+    let folder = tempfile::tempdir().unwrap();
+    let designs = every_design();
+    let variants: [(&str, &[&str]); 3] = [
+        ("plain", &[]),
+        ("annotated", &["--annotate"]),
+        ("lr", &["--annotate", "--direction", "lr"]),
+    ];
+    let mut files = Vec::new();
+    for design in &designs {
+        for (variant, flags) in variants {
+            let svg = folder
+                .path()
+                .join(output_name(design, &format!("{variant}.svg")));
+            let mut args = vec!["render", design.as_str()];
+            args.extend_from_slice(flags);
+            blueprint_to_file(&args, &svg);
+            files.push(svg);
+        }
+    }
+    let (status, results, stderr) = overlap_check(&files);
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|result| result["ok"] != true)
+        .map(|result| format!("{}: {}", result["file"], result["problems"]))
+        .collect();
+    assert!(
+        status.success() && failures.is_empty(),
+        "labels overlap or cross outlines in Chromium ({status}):\n{}\n{stderr}",
+        failures.join("\n")
+    );
+    assert_eq!(results.len(), files.len(), "{stderr}");
+    for result in &results {
+        assert!(
+            result["texts"].as_u64() > Some(10) && result["nodes"].as_u64() > Some(3),
+            "the check saw too little of {}: {result}",
+            result["file"]
+        );
+    }
+
+    // The check must see a mistake: orders_db's name lifted into the lid of
+    // its cylinder, and api_gw's name written twice.
+    let checkout = folder
+        .path()
+        .join(output_name("designs/checkout.yaml", "annotated.svg"));
+    let mut svg = std::fs::read_to_string(&checkout).unwrap();
+    let lift = |svg: &mut String, name: &str, by: f64| {
+        let end = svg
+            .find(&format!("\">{name}</text>"))
+            .expect("the name is drawn");
+        let start = svg[..end]
+            .rfind("<text class=\"bp-name\"")
+            .expect("a name element");
+        let element = svg[start..end].to_string();
+        let y_at = element.find(" y=\"").expect("y") + 4;
+        let y_len = element[y_at..].find('"').expect("y ends");
+        let y: f64 = element[y_at..y_at + y_len].parse().expect("y is a number");
+        let moved = format!("{}{}{}", &element[..y_at], y - by, &element[y_at + y_len..]);
+        svg.replace_range(start..end, &moved);
+    };
+    lift(&mut svg, "orders_db", 12.0);
+    let twice = svg.find(">api_gw</text>").expect("api_gw") + ">api_gw</text>".len();
+    let start = svg[..twice].rfind("<text").unwrap();
+    let copy = svg[start..twice].to_string();
+    svg.insert_str(twice, &copy);
+    let tampered = folder.path().join("tampered.svg");
+    std::fs::write(&tampered, svg).unwrap();
+    let (status, results, stderr) = overlap_check(&[tampered]);
+    let problems = results[0]["problems"].to_string();
+    assert!(!status.success(), "the tampered drawing passed: {stderr}");
+    assert!(
+        problems.contains("the outline of node orders_db crosses bp-name \\\"orders_db\\\"")
+            && problems.contains("bp-name \\\"api_gw\\\" overlaps bp-name \\\"api_gw\\\""),
+        "{problems}"
     );
 }

@@ -116,7 +116,7 @@ fn section<'a>(html: &'a str, id: &str) -> &'a str {
 
 /// The components a drawing dims, by the title of their group.
 fn dimmed(svg: &str) -> Vec<&str> {
-    svg.split("<g class=\"bp-dim\"><title>")
+    svg.split("<g class=\"bp-node bp-dim\"><title>")
         .skip(1)
         .filter_map(|rest| rest.split(':').next())
         .collect()

@@ -161,6 +161,8 @@ pub fn render(diagram: &Diagram) -> String {
             .into_iter()
             .collect();
         match diagram.edge_emphasis(edge) {
+            // Writes are drawn thick, as in the SVG.
+            Emphasis::Plain if edge.write => fields.push("style.stroke-width: 3".to_string()),
             Emphasis::Plain => {}
             Emphasis::Way => {
                 fields.push(format!("style.stroke: \"{WAY_COLOR}\""));
@@ -214,8 +216,8 @@ fn write_node(out: &mut String, node: &Node, emphasis: Emphasis, indent: &str) {
     if node.heat.is_some() {
         fields.push(format!("style.fill: \"{}\"", fill(node.heat)));
     }
-    if let Some((severity, count)) = node.finding {
-        let (color, width) = stroke(node.finding);
+    if let Some((severity, count)) = node.worst_finding() {
+        let (color, width) = stroke(node.worst_finding());
         fields.push(format!("style.stroke: \"{color}\""));
         fields.push(format!("style.stroke-width: {width}"));
         let noun = if count == 1 { "finding" } else { "findings" };
@@ -249,7 +251,7 @@ mod tests {
             replicas: 2,
             details: vec!["x2".to_string()],
             heat: None,
-            finding: None,
+            findings: Vec::new(),
             cluster,
         }
     }
@@ -266,6 +268,7 @@ mod tests {
                 from: 0,
                 to: 1,
                 style: EdgeStyle::Async,
+                write: false,
                 label: None,
             }],
             clusters: vec![

@@ -56,7 +56,7 @@ fn node_line(node: &Node, emphasis: Emphasis) -> String {
             format!(", fontcolor=\"{DIM_TEXT}\""),
         )
     } else {
-        (fill(node.heat), stroke(node.finding), String::new())
+        (fill(node.heat), stroke(node.worst_finding()), String::new())
     };
     format!(
         "\"n{}\" [label=\"{}\", shape={}, fillcolor=\"{fillcolor}\", color=\"{color}\", penwidth={width}{font}];",
@@ -118,6 +118,9 @@ pub fn render(diagram: &Diagram) -> String {
                 attributes.push(format!("color=\"{DIM_STROKE}\""));
                 attributes.push(format!("fontcolor=\"{DIM_TEXT}\""));
             }
+        }
+        if edge.write && emphasis == Emphasis::Plain {
+            attributes.push("penwidth=2.2".to_string());
         }
         if let Some(label) = &edge.label {
             attributes.push(format!("label=\"{}\"", escape::dot(label)));

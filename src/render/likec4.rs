@@ -227,7 +227,7 @@ pub fn render(diagram: &Diagram) -> String {
     let severities: BTreeSet<Severity> = diagram
         .nodes
         .iter()
-        .filter_map(|node| node.finding.map(|(severity, _)| severity))
+        .filter_map(|node| node.worst_finding().map(|(severity, _)| severity))
         .collect();
     for severity in severities.iter().rev() {
         let _ = writeln!(out, "  tag {}", severity.as_str());
@@ -297,7 +297,7 @@ fn write_element(out: &mut String, node: &Node, emphasis: Emphasis, id: &str) {
         node.kind.as_str(),
         quoted(&node.name)
     );
-    if let Some((severity, _)) = node.finding {
+    if let Some((severity, _)) = node.worst_finding() {
         let _ = writeln!(out, "    #{}", severity.as_str());
     }
     if !node.details.is_empty() {
@@ -305,7 +305,7 @@ fn write_element(out: &mut String, node: &Node, emphasis: Emphasis, id: &str) {
     }
     out.push_str("    metadata {\n");
     let _ = writeln!(out, "      replicas '{}'", node.replicas);
-    if let Some((_, count)) = node.finding {
+    if let Some((_, count)) = node.worst_finding() {
         let _ = writeln!(out, "      findings '{count}'");
     }
     out.push_str("    }\n");
@@ -362,7 +362,7 @@ mod tests {
             replicas: 1,
             details: Vec::new(),
             heat: None,
-            finding: None,
+            findings: Vec::new(),
             cluster: None,
         }
     }

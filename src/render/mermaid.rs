@@ -61,7 +61,12 @@ pub fn render(diagram: &Diagram) -> String {
         }
     }
     for edge in &diagram.edges {
-        let arrow = arrow(edge.style);
+        // A sync write is drawn thick; Mermaid has no thick dotted arrow.
+        let arrow = if edge.write && edge.style == EdgeStyle::Sync {
+            "==>"
+        } else {
+            arrow(edge.style)
+        };
         match &edge.label {
             Some(label) => {
                 let _ = writeln!(
@@ -96,7 +101,7 @@ pub fn render(diagram: &Diagram) -> String {
             };
             let _ = writeln!(out, "  class n{} {class}", node.id);
         }
-        if let Some((severity, _)) = node.finding {
+        if let Some((severity, _)) = node.worst_finding() {
             let class = match severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
