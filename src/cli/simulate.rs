@@ -47,7 +47,7 @@ pub struct SimulateArgs {
     /// Set the total entry load, requests/s
     #[arg(long, value_name = "N", value_parser = positive_number)]
     rps: Option<f64>,
-    /// Seed of the simulation (and of the analytic model's walk)
+    /// Seed of the simulation
     #[arg(long, default_value_t = blueprint::simulate::DEFAULT_SEED)]
     seed: u64,
     /// Output format
