@@ -419,7 +419,7 @@ fn a_slower_operation_within_its_target_still_sets_the_exit_code() {
     assert!(
         text.lines()
             .nth(1)
-            .is_some_and(|line| line.starts_with("Worse: `buy` p99 26.1ms → ")
+            .is_some_and(|line| line.starts_with("Worse: `buy` p99 26.3ms → ")
                 && line.ends_with("(target 200ms).")),
         "{text}"
     );

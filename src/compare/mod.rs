@@ -15,7 +15,7 @@ use metrics::{EndToEnd, Metrics, OperationMetrics};
 
 use crate::design::{Design, Kind};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::{Analysis, CheckOptions, capacity};
+use crate::{Analysis, CheckOptions};
 
 /// The end-to-end quantiles are computed within 0.5% of their exact values
 /// (capacity-model.md, section 5): a rise within that is not one the model

@@ -97,11 +97,7 @@ pub fn entry_split(design: &Design, ways: &Ways, estimate: &Estimate) -> Option<
 /// The operations' own figures: one row each (rate, p50, p99 and p999
 /// against its targets, availability against its target), then what costs
 /// each its availability.
-fn operations_text(
-    design: &Design,
-    ways: &Ways,
-    estimate: &Estimate,
-) -> String {
+fn operations_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     let mut table = table();
     table.set_header(operation_header());
     for operation in &estimate.operations {
@@ -386,11 +382,7 @@ pub fn no_latency_sentence(
     }
 }
 
-fn end_to_end_text(
-    design: &Design,
-    ways: &Ways,
-    estimate: &Estimate,
-) -> String {
+fn end_to_end_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     if let Ok(end_to_end) = &estimate.end_to_end {
         let targets = estimate
             .operations
