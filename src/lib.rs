@@ -94,12 +94,12 @@ pub struct Review {
     pub findings: Vec<Diagnostic>,
 }
 
-/// Runs the capacity model once (with `walks` Monte Carlo walks for the
-/// end-to-end quantiles) and the selected rules over it.
-pub fn review_with(analysis: &Analysis, options: &CheckOptions, walks: usize) -> Review {
+/// Runs the capacity model once (with the end-to-end quantiles when
+/// `quantiles`) and the selected rules over it.
+pub fn review_with(analysis: &Analysis, options: &CheckOptions, quantiles: bool) -> Review {
     let design = &analysis.design;
     let model_options = capacity::Options {
-        walks,
+        quantiles,
         ..capacity::Options::default()
     };
     let (estimate, mut findings) = match capacity::estimate(design, &analysis.ways, &model_options)
@@ -122,19 +122,14 @@ pub fn review_with(analysis: &Analysis, options: &CheckOptions, walks: usize) ->
     Review { estimate, findings }
 }
 
-/// `check`'s review: the end-to-end walk runs only when the design has a
-/// latency target to check.
+/// `check`'s review: the end-to-end quantiles are computed only when the
+/// design has a latency target to check.
 pub fn review(analysis: &Analysis, options: &CheckOptions) -> Review {
     let has_targets = analysis
         .ways
         .entering()
         .any(|(_, operation)| !operation.latency_slo.is_empty());
-    let walks = if !has_targets {
-        0
-    } else {
-        capacity::DEFAULT_WALKS
-    };
-    review_with(analysis, options, walks)
+    review_with(analysis, options, has_targets)
 }
 
 /// The findings of the selected rules on a design and its estimate.

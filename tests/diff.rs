@@ -111,11 +111,11 @@ fn a_replica_count_lowered() {
     let (old_nines, new_nines) = metric(&value, "nines");
     assert!(close(old_nines, -(1.0 - old).log10()) && close(new_nines, -(1.0 - new).log10()));
     // A busier `api` waits longer: both percentiles rise, p99 beyond the
-    // Monte Carlo tolerance of 2%.
+    // computation's tolerance of 0.5%.
     let (old_p50, new_p50) = metric(&value, "p50_s");
     let (old_p99, new_p99) = metric(&value, "p99_s");
     assert!(new_p50 > old_p50, "p50 {old_p50} -> {new_p50}");
-    assert!(new_p99 > old_p99 * 1.02, "p99 {old_p99} -> {new_p99}");
+    assert!(new_p99 > old_p99 * 1.005, "p99 {old_p99} -> {new_p99}");
     assert_eq!(value["metrics"]["n_plus_one"]["new"], false);
     assert_eq!(
         value["metrics"]["fatal_single_failures"]["new"],
@@ -205,7 +205,7 @@ fn a_zone_removed() {
         value["metrics"]["fatal_single_failures"]["new"],
         json!([{ "failure": "zone:az1", "breaks": ["api", "db"] }])
     );
-    // The load, the replicas and the seed are the same, so capacity and
+    // The load and the replicas are the same, so capacity and
     // latency do not move; availability does, since zones fail whole and
     // two zones hold what three did.
     for name in ["max_entry_rps", "p50_s", "p99_s"] {
@@ -293,7 +293,7 @@ fn text_and_markdown() {
     assert_eq!(code, 0);
     assert!(
         markdown.starts_with(
-            "**Worse**: 2 findings introduced at warning or above; p99 26.4ms → 28.4ms; availability 99.9987% → 99.6999%.\n"
+            "**Worse**: 2 findings introduced at warning or above; p99 26.5ms → 28.5ms; availability 99.9987% → 99.6999%.\n"
         ),
         "{markdown}"
     );
@@ -419,7 +419,7 @@ fn a_slower_operation_within_its_target_still_sets_the_exit_code() {
     assert!(
         text.lines()
             .nth(1)
-            .is_some_and(|line| line.starts_with("Worse: `buy` p99 26.1ms → ")
+            .is_some_and(|line| line.starts_with("Worse: `buy` p99 26.3ms → ")
                 && line.ends_with("(target 200ms).")),
         "{text}"
     );

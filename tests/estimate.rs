@@ -161,7 +161,7 @@ fn operations_in_json_and_in_the_table() {
         .stdout(predicate::str::contains(
             "into phones 150k/s (send 40%, history 10%, signal 50%)",
         ))
-        .stdout(predicate::str::contains("Operations ("))
+        .stdout(predicate::str::contains("Operations:\n"))
         .stdout(predicate::str::contains(
             "Connections: ws_gateway holds 12M, 333k per replica; 500k each with zone az1 lost (max 600k).",
         ));
@@ -256,26 +256,28 @@ fn target_utilization_sizes_each_component() {
 }
 
 #[test]
-fn the_same_seed_gives_the_same_bytes() {
-    let run = |seed: &str, threads: &str| {
+fn the_same_design_gives_the_same_bytes_on_any_thread_count() {
+    let run = |threads: &str| {
         blueprint()
             .env("RAYON_NUM_THREADS", threads)
-            .args([
-                "estimate",
-                "designs/chat.yaml",
-                "--format",
-                "json",
-                "--seed",
-                seed,
-            ])
+            .args(["estimate", "designs/chat.yaml", "--format", "json"])
             .output()
             .unwrap()
             .stdout
     };
-    let first = run("42", "2");
-    assert_eq!(first, run("42", "2"));
-    assert_eq!(first, run("42", "1"), "results depend on the thread count");
-    assert_ne!(first, run("43", "2"));
+    let first = run("2");
+    assert!(!first.is_empty());
+    assert_eq!(first, run("2"));
+    assert_eq!(first, run("1"), "results depend on the thread count");
+}
+
+/// The quantiles are computed, not sampled: there is nothing to seed.
+#[test]
+fn estimate_takes_no_seed() {
+    blueprint()
+        .args(["estimate", "designs/chat.yaml", "--seed", "7"])
+        .assert()
+        .code(2);
 }
 
 #[test]

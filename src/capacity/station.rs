@@ -1,9 +1,7 @@
 //! One replica as an M/M/c station, and the response-time distributions
 //! built on it: the exact M/M/c response time, the k-th fastest of f copies
 //! (quorum waits), and mixtures of reads and writes. Each distribution gives
-//! its CDF, mean, quantiles (by bisection on the CDF) and random draws.
-
-use rand::RngExt;
+//! its CDF, mean and quantiles (by bisection on the CDF).
 
 /// An M/M/c queue: `servers` servers, each serving at `service_rate`
 /// (requests/s), with Poisson arrivals at `arrival_rate`.
@@ -85,22 +83,6 @@ impl Station {
         };
         ((1.0 - wait) * service_only + wait * with_wait).clamp(0.0, 1.0)
     }
-
-    /// One response time, drawn from the exact distribution.
-    pub fn sample(&self, rng: &mut impl rand::Rng) -> f64 {
-        let service = exponential(rng, self.service_rate);
-        if rng.random::<f64>() < self.wait_probability() {
-            service + exponential(rng, self.wait_rate())
-        } else {
-            service
-        }
-    }
-}
-
-/// A draw from the exponential distribution with `rate`.
-pub fn exponential(rng: &mut impl rand::Rng, rate: f64) -> f64 {
-    // 1 - U is in (0, 1], so the logarithm is finite.
-    -(1.0 - rng.random::<f64>()).ln() / rate
 }
 
 /// Erlang B by its recurrence: `B(0) = 1`, `B(k) = a B(k-1) / (k + a B(k-1))`.
@@ -126,8 +108,8 @@ pub fn erlang_c(servers: u32, offered_load: f64) -> f64 {
     blocking / (1.0 - rho * (1.0 - blocking))
 }
 
-/// A response-time distribution that the model can ask for its CDF, mean,
-/// quantiles and draws.
+/// A response-time distribution that the model can ask for its CDF, mean
+/// and quantiles.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Response {
     /// No time at all (a component the model does not cover).
@@ -265,30 +247,6 @@ impl Response {
             Response::Mix(parts) => parts.iter().map(|(_, r)| r.scale()).fold(0.0, f64::max),
         }
     }
-
-    pub fn sample(&self, rng: &mut impl rand::Rng) -> f64 {
-        match self {
-            Response::Zero => 0.0,
-            Response::Station(station) => station.sample(rng),
-            Response::KthOf { station, k, copies } => {
-                let mut draws: Vec<f64> = (0..*copies).map(|_| station.sample(rng)).collect();
-                let index = (*k as usize).clamp(1, draws.len()) - 1;
-                let (_, kth, _) = draws.select_nth_unstable_by(index, f64::total_cmp);
-                *kth
-            }
-            Response::Mix(parts) => {
-                let total: f64 = parts.iter().map(|(w, _)| w).sum();
-                let mut pick = rng.random::<f64>() * total;
-                for (weight, part) in parts {
-                    if pick < *weight {
-                        return part.sample(rng);
-                    }
-                    pick -= weight;
-                }
-                parts.last().map_or(0.0, |(_, part)| part.sample(rng))
-            }
-        }
-    }
 }
 
 /// P(at least `k` of `n` independent events happen), each with probability `p`.
@@ -342,7 +300,6 @@ fn ln_binomial(n: u32, k: u32) -> f64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use rand::SeedableRng;
 
     fn close(actual: f64, expected: f64, tolerance: f64) {
         assert!(
@@ -447,16 +404,6 @@ mod tests {
         close(binomial_tail(2, 1, 0.999), 0.999_999, 1e-12);
         close(binomial_tail(1000, 1, 0.5), 1.0, 1e-12);
         assert_eq!(binomial_tail(3, 4, 0.9), 0.0);
-    }
-
-    #[test]
-    fn samples_match_the_mean() {
-        let station = Station::new(4, 10.0, 30.0);
-        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
-        let draws = 200_000;
-        let mean: f64 =
-            (0..draws).map(|_| station.sample(&mut rng)).sum::<f64>() / f64::from(draws);
-        close(mean, station.mean_response(), 0.01);
     }
 
     proptest! {

@@ -31,12 +31,6 @@ pub struct EstimateArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Seed of the Monte Carlo latency walk
-    #[arg(long, default_value_t = capacity::DEFAULT_SEED)]
-    seed: u64,
-    /// Number of Monte Carlo walks
-    #[arg(long, default_value_t = capacity::DEFAULT_WALKS as u64, value_parser = clap::value_parser!(u64).range(1000..=100_000_000))]
-    walks: u64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -66,13 +60,11 @@ pub fn run(args: EstimateArgs) -> u8 {
         Ok(analysis) => analysis,
         Err(code) => return code,
     };
-    let walks = args.walks as usize;
     let options = Options {
         load_multiplier: args.load.unwrap_or(1.0),
         entry_rps: args.rps,
         failures: args.fail,
-        walks,
-        seed: args.seed,
+        quantiles: true,
         target_utilization: args.target_utilization,
     };
     let estimate = match capacity::estimate(&analysis.design, &analysis.ways, &options) {
@@ -92,7 +84,7 @@ pub fn run(args: EstimateArgs) -> u8 {
     };
     match args.format {
         Format::Table => {
-            let mut text = render_text(&analysis, &estimate, walks, args.seed);
+            let mut text = render_text(&analysis, &estimate);
             if args.assumptions {
                 text.push('\n');
                 text.push_str(&assumptions_text(&analysis.design));

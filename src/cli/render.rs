@@ -94,7 +94,7 @@ pub fn run(args: RenderArgs) -> u8 {
         &analysis.design,
         &analysis.ways,
         &Options {
-            walks: 0,
+            quantiles: false,
             ..Options::default()
         },
     ) {

@@ -47,8 +47,8 @@ pub struct SimulateArgs {
     /// Set the total entry load, requests/s
     #[arg(long, value_name = "N", value_parser = positive_number)]
     rps: Option<f64>,
-    /// Seed of the simulation (and of the analytic model's walk)
-    #[arg(long, default_value_t = capacity::DEFAULT_SEED)]
+    /// Seed of the simulation
+    #[arg(long, default_value_t = blueprint::simulate::DEFAULT_SEED)]
     seed: u64,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -146,7 +146,6 @@ pub fn run(args: SimulateArgs) -> u8 {
     let model_options = capacity::Options {
         load_multiplier: args.load.unwrap_or(1.0),
         entry_rps: args.rps,
-        seed: args.seed,
         ..capacity::Options::default()
     };
     let estimate = match capacity::estimate(&analysis.design, &analysis.ways, &model_options) {

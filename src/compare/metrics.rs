@@ -25,7 +25,7 @@ pub enum EndToEnd {
     /// A component on the request path cannot keep up: requests wait
     /// without end.
     Unbounded,
-    /// No load enters, or the model could not walk the design.
+    /// No load enters, or the model computed no quantiles.
     Unknown,
 }
 
@@ -106,12 +106,12 @@ impl EndToEnd {
 
     fn of(end_to_end: &Result<capacity::latency::EndToEnd, NoLatency>) -> EndToEnd {
         match end_to_end {
-            Ok(walked) => EndToEnd::Known {
-                p50: walked.p50,
-                p90: walked.p90,
-                p95: walked.p95,
-                p99: walked.p99,
-                p999: walked.p999,
+            Ok(computed) => EndToEnd::Known {
+                p50: computed.p50,
+                p90: computed.p90,
+                p95: computed.p95,
+                p99: computed.p99,
+                p999: computed.p999,
             },
             Err(NoLatency::Saturated(_)) => EndToEnd::Unbounded,
             Err(_) => EndToEnd::Unknown,
@@ -153,7 +153,7 @@ impl Metrics {
     }
 }
 
-/// The figures of a design from its estimate (run with the Monte Carlo walk).
+/// The figures of a design from its estimate (run with its quantiles).
 pub fn measure(design: &Design, ways: &Ways, estimate: &Estimate) -> Metrics {
     let by_operation = ways.declared() || estimate.operations.len() > 1;
     let operations = if by_operation {
@@ -208,7 +208,7 @@ fn fatal_failures(design: &Design, ways: &Ways, estimate: &Estimate) -> Vec<Fata
     let mut fatal = Vec::new();
     for zone in &design.zones {
         let options = capacity::Options {
-            walks: 0,
+            quantiles: false,
             failures: vec![Failure::Zone(zone.value.clone())],
             ..capacity::Options::default()
         };

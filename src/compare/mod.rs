@@ -1,5 +1,5 @@
 //! `blueprint diff`: what changed between two revisions of a design. Each
-//! revision is reviewed once ([`assess`]: the capacity model with its walk,
+//! revision is reviewed once ([`assess`]: the capacity model with its quantiles,
 //! the rules, the N+1 what-ifs); [`compare`] then pairs components by name
 //! (`fields`), findings by what they say (`findings`), the figures a
 //! reviewer weighs (`metrics`), and operations by name with their own
@@ -15,15 +15,15 @@ use metrics::{EndToEnd, Metrics, OperationMetrics};
 
 use crate::design::{Design, Kind};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::{Analysis, CheckOptions, capacity};
+use crate::{Analysis, CheckOptions};
 
-/// The end-to-end p99 is a Monte Carlo figure within 2% of its true value
-/// (capacity-model.md, section 5), so a rise within that is not a
-/// regression: it can come from the walk drawing other numbers.
-pub const P99_TOLERANCE: f64 = 0.02;
-/// An operation's p999 is the 100th-slowest of the walk's 100,000
-/// requests, so it moves more with the draws than the p99 does.
-pub const P999_TOLERANCE: f64 = 0.05;
+/// The end-to-end quantiles are computed within 0.5% of their exact values
+/// (capacity-model.md, section 5): a rise within that is not one the model
+/// can vouch for. A design that did not change gives the same figures to
+/// the last bit, so only a change in the design moves them.
+pub const P99_TOLERANCE: f64 = 0.005;
+/// The p999 is computed to the same accuracy as the p99.
+pub const P999_TOLERANCE: f64 = P99_TOLERANCE;
 /// Availability is exact, but a drop of less than a hundredth of a nine
 /// (unavailability up by less than 2.3%) is not one a reviewer weighs: a
 /// cache of three replicas added in series costs about 1e-9.
@@ -40,10 +40,10 @@ pub struct Revision {
     pub metrics: Option<Metrics>,
 }
 
-/// Reviews one revision: the capacity model with the end-to-end walk (the
-/// default seed, so two runs agree), its findings and its figures.
+/// Reviews one revision: the capacity model with its computed end-to-end
+/// quantiles, its findings and its figures.
 pub fn assess(analysis: Analysis, options: &CheckOptions) -> Revision {
-    let review = crate::review_with(&analysis, options, capacity::DEFAULT_WALKS);
+    let review = crate::review_with(&analysis, options, true);
     let metrics = review
         .estimate
         .map(|estimate| metrics::measure(&analysis.design, &analysis.ways, &estimate));
@@ -96,8 +96,8 @@ pub struct OperationPair {
     pub new: Option<OperationMetrics>,
 }
 
-/// How much a rise of the quantile `q` must be to count, beyond the walk's
-/// noise.
+/// How much a rise of the quantile `q` must be to count, beyond the
+/// computation's accuracy.
 pub fn latency_tolerance(q: f64) -> f64 {
     if q > 0.99 {
         P999_TOLERANCE

@@ -198,7 +198,7 @@ pub fn targets(scenario: &Scenario) -> Result<Targets, String> {
         .map_err(|_| broken("the starter design cannot be read"))?;
     let requirements = &starter.design.requirements;
     let options = capacity::Options {
-        walks: 0,
+        quantiles: false,
         ..capacity::Options::default()
     };
     let peak_rps = capacity::estimate(&starter.design, &starter.ways, &options)
@@ -502,8 +502,7 @@ fn capacity_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Target
     )
 }
 
-/// Why a latency cannot be judged: a saturated stage, a tree too large to
-/// walk, or no request.
+/// Why a latency cannot be judged: a saturated stage, or no request.
 fn no_latency_reason(design: &Design, why: &NoLatency) -> String {
     match why {
         NoLatency::Saturated(ids) => {
@@ -514,10 +513,6 @@ fn no_latency_reason(design: &Design, why: &NoLatency) -> String {
                 if names.len() == 1 { "it" } else { "they" }
             )
         }
-        NoLatency::TooLarge(visits) => format!(
-            "the call tree is too large to walk ({} stage visits per request)",
-            trim_number(*visits)
-        ),
         NoLatency::NoLoad | NoLatency::NotComputed => "no request reaches the design".to_string(),
     }
 }
@@ -818,7 +813,7 @@ fn zone_loss_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targe
         let options = capacity::Options {
             entry_rps: Some(targets.peak_rps),
             failures: vec![Failure::Zone(zone_name(zone))],
-            walks: 0,
+            quantiles: false,
             ..capacity::Options::default()
         };
         let failed = match capacity::estimate(design, &analysis.ways, &options) {

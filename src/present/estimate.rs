@@ -34,7 +34,7 @@ pub fn entry_source(source: EntrySource) -> &'static str {
 }
 
 /// The tables and summary lines for people.
-pub fn render_text(analysis: &Analysis, estimate: &Estimate, walks: usize, seed: u64) -> String {
+pub fn render_text(analysis: &Analysis, estimate: &Estimate) -> String {
     let design = &analysis.design;
     let ways = &analysis.ways;
     let mut out = String::new();
@@ -56,10 +56,10 @@ pub fn render_text(analysis: &Analysis, estimate: &Estimate, walks: usize, seed:
     out.push_str(&components_table(design, estimate).to_string());
     out.push_str("\n\n");
     if ways.declared() || estimate.operations.len() > 1 {
-        out.push_str(&operations_text(design, ways, estimate, walks, seed));
+        out.push_str(&operations_text(design, ways, estimate));
         out.push_str(&summary_text(design, ways, estimate));
     } else {
-        out.push_str(&end_to_end_text(design, ways, estimate, walks, seed));
+        out.push_str(&end_to_end_text(design, ways, estimate));
         out.push_str(&summary_text(design, ways, estimate));
     }
     super::wrap_to_terminal(&out)
@@ -97,13 +97,7 @@ pub fn entry_split(design: &Design, ways: &Ways, estimate: &Estimate) -> Option<
 /// The operations' own figures: one row each (rate, p50, p99 and p999
 /// against its targets, availability against its target), then what costs
 /// each its availability.
-fn operations_text(
-    design: &Design,
-    ways: &Ways,
-    estimate: &Estimate,
-    walks: usize,
-    seed: u64,
-) -> String {
+fn operations_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     let mut table = table();
     table.set_header(operation_header());
     for operation in &estimate.operations {
@@ -116,12 +110,7 @@ fn operations_text(
     }
     // Narrow: the p99 and availability against their targets matter most.
     fit(&mut table, &[1, 2, 3, 4, 5], &[2, 4], 100);
-    let walked = estimate.operations.iter().any(|o| o.end_to_end.is_ok());
-    let mut out = if walked {
-        format!("Operations ({walks} walks each, seed {seed}):\n{table}\n")
-    } else {
-        format!("Operations:\n{table}\n")
-    };
+    let mut out = format!("Operations:\n{table}\n");
     for operation in &estimate.operations {
         let name = &ways.operations[operation.operation].name;
         if let Err(reason) = &operation.end_to_end
@@ -390,20 +379,10 @@ pub fn no_latency_sentence(
         NoLatency::NoLoad => {
             Some("no load enters (give requirements.peak_rps, a workload, or --rps).".to_string())
         }
-        NoLatency::TooLarge(visits) => Some(format!(
-            "the call tree is too large to walk ({} stages per request).",
-            trim_number(*visits)
-        )),
     }
 }
 
-fn end_to_end_text(
-    design: &Design,
-    ways: &Ways,
-    estimate: &Estimate,
-    walks: usize,
-    seed: u64,
-) -> String {
+fn end_to_end_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     if let Ok(end_to_end) = &estimate.end_to_end {
         let targets = estimate
             .operations
@@ -414,7 +393,7 @@ fn end_to_end_text(
         for row in end_to_end_rows(targets, estimate.mean_by_formula, end_to_end) {
             table.add_row(row);
         }
-        format!("End to end ({walks} walks, seed {seed}):\n{table}\n")
+        format!("End to end:\n{table}\n")
     } else {
         end_to_end_missing(design, estimate).map_or(String::new(), |line| line + "\n")
     }
@@ -697,7 +676,6 @@ fn unavailable_reason(design: &Design, reason: &NoLatency) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        NoLatency::TooLarge(_) => "too large to walk".to_string(),
         NoLatency::NotComputed => "not computed".to_string(),
     }
 }

@@ -166,7 +166,7 @@ pub struct EnvelopeLine {
 }
 
 /// Everything [`build`] needs: the design, the estimate `check` would make
-/// (with the end-to-end walk), and the findings on it.
+/// (with the end-to-end quantiles), and the findings on it.
 pub struct Input<'a> {
     pub path: &'a str,
     pub source: &'a str,
@@ -430,7 +430,7 @@ fn zone_loss(analysis: &Analysis, estimate: &Estimate) -> ZoneLoss {
             let options = capacity::Options {
                 entry_rps: Some(estimate.entry_rps),
                 failures: vec![Failure::Zone(zone.value.clone())],
-                walks: 0,
+                quantiles: false,
                 ..capacity::Options::default()
             };
             match capacity::estimate(design, &analysis.ways, &options) {

@@ -23,8 +23,9 @@ fast ones.
 
 ## What fires it
 The end-to-end quantile (p50, p90, p95, p99 or p999) of an operation's
-requests, estimated along its own way through the design (a seeded Monte
-Carlo walk of its call tree over each component's M/M/c response time), is
+requests, computed along its own way through the design (its call tree
+combining each component's exact M/M/c response-time distribution, within
+0.5% of the exact quantile), is
 above the operation's own `latency_slo`, or the design's in
 `requirements.latency_slo`; or a component its requests wait on is
 saturated, so the latency has no bound at all. Without `operations`, the
