@@ -4,6 +4,8 @@
 //! (`blocks`, `deep`, `wide`, `operations`):
 //! `cargo run --example generate -- 10000 deep > deep.yaml`.
 
+// The benchmarks' parse baseline is not used here.
+#[allow(dead_code)]
 #[path = "../benches/support/mod.rs"]
 mod support;
 

@@ -372,9 +372,16 @@ fn a_simulation_section_plays_the_failure_over_time() {
     assert!(html.contains("failures (times after the warm-up): zone:az1@20s..40s"));
     // Two charts over time, the failure window shaded in both.
     assert_eq!(
-        html.matches("<title>End-to-end p50 and p99 of each second</title>")
-            .count(),
+        html.matches(
+            "<title>End-to-end p50 and p99 of each second, of the requests that succeeded</title>"
+        )
+        .count(),
         1
+    );
+    // The failures the latency chart leaves out are said, under it.
+    assert!(
+        html.contains("<p class=\"muted\">Failed requests are left out of these percentiles"),
+        "no note on the failures left out"
     );
     assert_eq!(
         html.matches("<rect x=\"253.3\" y=\"24\" width=\"181.3\"")
@@ -399,6 +406,7 @@ fn a_simulation_section_plays_the_failure_over_time() {
         row.split('|').nth(3).unwrap().trim().parse().unwrap()
     };
     assert!(errors_from("30s") > 0.0);
+    assert!(markdown.contains("Failed requests are left out of these percentiles"));
     assert_eq!(errors_from("0s"), 0.0);
     assert_eq!(errors_from("56s"), 0.0);
 }

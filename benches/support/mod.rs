@@ -250,3 +250,17 @@ fn many_operations(components: usize) -> String {
     }
     yaml
 }
+
+/// The baseline the benchmarks compare with: serde-saphyr parsing the text
+/// into a generic value, under the node and size limits blueprint's own
+/// reader allows (serde-saphyr's default of 250,000 nodes is below what a
+/// 10,000-component design has).
+pub fn parse_generic(yaml: &str) -> serde_json::Value {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = blueprint::design::read::MAX_NODES;
+    budget.max_events = 4 * blueprint::design::read::MAX_NODES;
+    budget.max_reader_input_bytes = Some(blueprint::design::read::MAX_FILE_BYTES);
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    serde_saphyr::from_str_with_options(yaml, options).expect("generated design parses")
+}

@@ -19,8 +19,11 @@ pub struct SimulationSection {
     pub agreement: String,
     /// Throughput and errors per second.
     pub traffic_svg: String,
-    /// p50 and p99 per second.
+    /// p50 and p99 per second, of the requests that succeeded.
     pub latency_svg: String,
+    /// When requests failed: that the latency chart leaves them out, and
+    /// how many failed in the worst second.
+    pub latency_note: Option<String>,
     pub timeline_header: [&'static str; 6],
     /// The run in at most a few dozen rows, for Markdown.
     pub timeline: Vec<[String; 6]>,
@@ -41,6 +44,7 @@ pub fn section(
         agreement: figures::agreement_text(comparison),
         traffic_svg: traffic(simulation).svg(),
         latency_svg: latency(simulation).svg(),
+        latency_note: left_out(simulation),
         timeline_header: figures::TIMELINE_HEADER,
         timeline,
         seconds_per_row,
@@ -110,11 +114,32 @@ fn traffic(simulation: &Simulation) -> Plot {
 fn latency(simulation: &Simulation) -> Plot {
     over_time(
         simulation,
-        "End-to-end p50 and p99 of each second".to_string(),
+        "End-to-end p50 and p99 of each second, of the requests that succeeded".to_string(),
         format_duration,
         [
             ("p50", BLUE, |b| b.p50_s.unwrap_or(f64::NAN)),
             ("p99", RED, |b| b.p99_s.unwrap_or(f64::NAN)),
         ],
     )
+}
+
+/// A failed request has no response time, so the percentiles of a second
+/// with failures describe only the requests that succeeded: a p99 that
+/// dips during an outage is the failures left out, not a faster system.
+fn left_out(simulation: &Simulation) -> Option<String> {
+    let (worst, share) = simulation
+        .series
+        .iter()
+        .filter(|b| b.errors_per_s > 0.0)
+        .map(|b| (b, b.errors_per_s / (b.errors_per_s + b.throughput_rps)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    Some(format!(
+        "Failed requests are left out of these percentiles: they have no response time. \
+         In the worst second ({}s after the warm-up) {}% of requests failed ({} failed), \
+         so a p99 that drops there reflects the failures, not a faster system; \
+         the chart above draws them.",
+        trim_number(worst.start_s),
+        trim_number(share * 100.0),
+        format_rate(worst.errors_per_s)
+    ))
 }
