@@ -347,3 +347,53 @@ fn an_unknown_operation_exits_2_naming_the_operations_and_writes_nothing() {
         "{stderr}"
     );
 }
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`) without
+/// `-o`, the drawing goes to DESIGN.svg in the current folder, never over
+/// an existing file without `--force`; piped, it goes to standard output.
+#[test]
+fn on_a_terminal_the_drawing_goes_to_a_file_named_after_the_design() {
+    let folder = tempfile::tempdir().unwrap();
+    let design = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("designs/chat.yaml");
+    let binary = assert_cmd::cargo::cargo_bin("blueprint");
+    let on_a_terminal = |extra: &str| {
+        std::process::Command::new("script")
+            .args(["-qec"])
+            .arg(format!(
+                "{} render {} {extra}",
+                binary.display(),
+                design.display()
+            ))
+            .arg("/dev/null")
+            .current_dir(folder.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("util-linux's script runs")
+    };
+    let first = on_a_terminal("");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stdout)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("wrote chat.svg"));
+    let svg = std::fs::read_to_string(folder.path().join("chat.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg") || svg.starts_with("<?xml"),
+        "{}",
+        &svg[..60]
+    );
+    std::fs::write(folder.path().join("chat.svg"), "mine").unwrap();
+    let again = on_a_terminal("");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("chat.svg exists: pass --force"));
+    assert_eq!(
+        std::fs::read_to_string(folder.path().join("chat.svg")).unwrap(),
+        "mine"
+    );
+    assert!(on_a_terminal("--force").status.success());
+    assert_ne!(
+        std::fs::read_to_string(folder.path().join("chat.svg")).unwrap(),
+        "mine"
+    );
+}

@@ -22,6 +22,9 @@ pub struct RenderArgs {
     /// Write to this file (whole or not at all) instead of standard output
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// On a terminal without -o, replace an existing DESIGN.svg (or .dot, .mmd, ...)
+    #[arg(long)]
+    force: bool,
     /// Label components with their load, utilisation and p99, coloured by utilisation
     #[arg(long)]
     annotate: bool,
@@ -67,6 +70,47 @@ pub fn emit(text: &str, output: Option<&PathBuf>) -> u8 {
             Ok(()) => SUCCESS,
             Err(error) => fail(format!("cannot write {}: {error}", path.display())),
         },
+    }
+}
+
+/// Writes a document (a drawing, a report): to `-o FILE`; piped, to
+/// standard output; on a terminal, where pages of SVG or HTML help no one,
+/// to `DESIGN.EXT` in the current folder, never over an existing file
+/// without `--force`, saying where it went.
+pub fn emit_document(
+    text: &str,
+    output: Option<&PathBuf>,
+    design: &std::path::Path,
+    extension: &str,
+    force: bool,
+) -> u8 {
+    use std::io::IsTerminal;
+    if output.is_some() || !std::io::stdout().is_terminal() {
+        return emit(text, output);
+    }
+    let stem = design
+        .file_stem()
+        .filter(|_| design.as_os_str() != "-")
+        .map_or_else(|| "design".into(), |s| s.to_string_lossy().into_owned());
+    let path = PathBuf::from(format!("{stem}.{extension}"));
+    let written = if force {
+        files::write_atomically(&path, text.as_bytes())
+    } else {
+        files::write_new_atomically(&path, text.as_bytes())
+    };
+    match written {
+        Ok(()) => {
+            eprintln!(
+                "wrote {} (-o FILE to choose the name; piped, it goes to standard output)",
+                path.display()
+            );
+            SUCCESS
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => fail(format!(
+            "{} exists: pass --force to replace it, -o FILE to choose another name, or pipe the output",
+            path.display()
+        )),
+        Err(error) => fail(format!("cannot write {}: {error}", path.display())),
     }
 }
 
@@ -128,7 +172,20 @@ pub fn run(args: RenderArgs) -> u8 {
         Format::LikeC4 => render::Format::LikeC4,
         Format::Svg => render::Format::Svg,
     };
-    emit(&render::render(&drawing, format), args.output.as_ref())
+    let extension = match args.format {
+        Format::Mermaid => "mmd",
+        Format::Dot => "dot",
+        Format::D2 => "d2",
+        Format::LikeC4 => "c4",
+        Format::Svg => "svg",
+    };
+    emit_document(
+        &render::render(&drawing, format),
+        args.output.as_ref(),
+        &args.path,
+        extension,
+        args.force,
+    )
 }
 
 /// An `--operation` the design does not have: exit 2, naming the ones it has.

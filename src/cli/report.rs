@@ -10,7 +10,7 @@ use blueprint::simulate::{self, Simulation, TimedFailure};
 use clap::{Args, ValueEnum};
 
 use super::check::{FailOn, date, single_design_options};
-use super::render::emit;
+use super::render::emit_document;
 use super::simulate::run_with_progress;
 use super::{fail, load_design_with_source};
 
@@ -24,6 +24,9 @@ pub struct ReportArgs {
     /// Write to this file (whole or not at all) instead of standard output
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// On a terminal without -o, replace an existing DESIGN.html (or .md)
+    #[arg(long)]
+    force: bool,
     /// The verdict fails on findings at or above this severity [default: warning, or the config's]
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
@@ -92,11 +95,17 @@ pub fn run(args: ReportArgs) -> u8 {
             .as_ref()
             .map(|(run, comparison)| (run, comparison)),
     });
-    let text = match args.format {
-        Format::Html => report::html::render(&document),
-        Format::Md => report::markdown::render(&document),
+    let (text, extension) = match args.format {
+        Format::Html => (report::html::render(&document), "html"),
+        Format::Md => (report::markdown::render(&document), "md"),
     };
-    emit(&text, args.output.as_ref())
+    emit_document(
+        &text,
+        args.output.as_ref(),
+        &args.path,
+        extension,
+        args.force,
+    )
 }
 
 /// Runs the simulation with its defaults and the failures asked for.
