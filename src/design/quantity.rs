@@ -292,7 +292,14 @@ pub fn format_percent(fraction: f64) -> String {
         return "∞".to_string();
     }
     let text = format!("{:.4}", fraction * 100.0);
-    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    // Four decimals round 99.99999% up to 100%: a figure below one must not
+    // read as certainty (nor one above zero as none).
+    match text {
+        "100" if fraction < 1.0 => "> 99.9999%".to_string(),
+        "0" if fraction > 0.0 => "< 0.0001%".to_string(),
+        _ => format!("{text}%"),
+    }
 }
 
 /// Three significant figures at most, without trailing zeros.
@@ -323,6 +330,17 @@ pub fn trim_number(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::format_percent;
+
+    #[test]
+    fn nearly_certain_is_not_certain() {
+        assert_eq!(format_percent(0.9995), "99.95%");
+        assert_eq!(format_percent(0.999_999_998), "> 99.9999%");
+        assert_eq!(format_percent(1.0), "100%");
+        assert_eq!(format_percent(0.000_000_1), "< 0.0001%");
+        assert_eq!(format_percent(0.0), "0%");
+    }
+
     use super::*;
     use proptest::prelude::*;
 
