@@ -7,7 +7,7 @@ use blueprint::capacity::{self, EstimateError, Options};
 use blueprint::present::estimate::{render_json, render_text};
 use clap::{Args, ValueEnum};
 
-use super::{SUCCESS, fail, load_design, print_stdout};
+use super::{SUCCESS, fail, load_design, print_for_people, print_stdout};
 
 #[derive(Args, Debug)]
 pub struct EstimateArgs {
@@ -88,7 +88,7 @@ pub fn run(args: EstimateArgs) -> u8 {
         }
     };
     match args.format {
-        Format::Table => print_stdout(&render_text(&analysis, &estimate, walks, args.seed)),
+        Format::Table => print_for_people(&render_text(&analysis, &estimate, walks, args.seed)),
         Format::Json => print_stdout(&render_json(&analysis, &estimate)),
     }
     SUCCESS

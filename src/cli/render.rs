@@ -1,6 +1,6 @@
 //! `blueprint render PATH`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use blueprint::capacity::{self, Options};
 use blueprint::files;
@@ -8,7 +8,7 @@ use blueprint::render::{self, diagram};
 use clap::{Args, ValueEnum};
 
 use super::check::single_design_options;
-use super::{SUCCESS, fail, load_design, print_stdout};
+use super::{SUCCESS, fail, is_stdin, load_design, print_stdout};
 
 #[derive(Args, Debug)]
 pub struct RenderArgs {
@@ -51,17 +51,21 @@ enum DirectionArg {
     Lr,
 }
 
-/// Writes the command's result to `-o FILE` or standard output.
-pub fn emit(text: &str, output: Option<&PathBuf>) -> u8 {
+/// Writes the command's result to `-o FILE` or standard output; never
+/// over `input`, the design it was made from.
+pub fn emit(text: &str, output: Option<&PathBuf>, input: &Path) -> u8 {
     match output {
         None => {
             print_stdout(text);
             SUCCESS
         }
-        Some(path) => match files::write_atomically(path, text.as_bytes()) {
-            Ok(()) => SUCCESS,
-            Err(error) => fail(format!("cannot write {}: {error}", path.display())),
-        },
+        Some(path) => {
+            let input = (!is_stdin(input)).then_some(input);
+            match files::write_output(path, text.as_bytes(), input) {
+                Ok(()) => SUCCESS,
+                Err(error) => fail(format!("cannot write {}: {error}", path.display())),
+            }
+        }
     }
 }
 
@@ -110,5 +114,9 @@ pub fn run(args: RenderArgs) -> u8 {
         Format::LikeC4 => render::Format::LikeC4,
         Format::Svg => render::Format::Svg,
     };
-    emit(&render::render(&drawing, format), args.output.as_ref())
+    emit(
+        &render::render(&drawing, format),
+        args.output.as_ref(),
+        &args.path,
+    )
 }

@@ -388,6 +388,21 @@ impl Component {
             .map(move |replica| zones[replica % zones.len()])
     }
 
+    /// How many replicas [`Component::replica_zones`] places in `zone`,
+    /// counted per place in the zone list rather than per replica (the
+    /// replica at place `p` and every `zones.len()`-th after it), so the
+    /// work does not grow with the number of replicas.
+    pub fn replicas_in_zone(&self, zone: ZoneId) -> u32 {
+        let zones = self.zone_ids();
+        let replicas = self.replica_count() as usize;
+        zones
+            .iter()
+            .enumerate()
+            .filter(|&(place, &z)| z == zone && place < replicas)
+            .map(|(place, _)| ((replicas - 1 - place) / zones.len() + 1) as u32)
+            .sum()
+    }
+
     pub fn flag(&self, field: &Option<Located<bool>>) -> bool {
         field.as_ref().is_some_and(|f| f.value)
     }

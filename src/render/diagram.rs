@@ -4,9 +4,11 @@
 //! letter, clusters for the zones (and regions) components run in, and the
 //! worst finding on each component.
 
+use std::collections::HashMap;
+
 use crate::capacity::Estimate;
 use crate::design::quantity::{format_duration, format_rate, trim_number};
-use crate::design::{CallMode, Design, Kind};
+use crate::design::{CallMode, Design, Kind, Op};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::topology::{EdgeKind, Topology};
 
@@ -17,7 +19,7 @@ pub enum Direction {
 }
 
 /// How an edge is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EdgeStyle {
     /// A call the caller waits for.
     Sync,
@@ -110,7 +112,11 @@ pub fn build(
     let mut region_clusters: Vec<Option<usize>> = vec![None; design.regions.len()];
     let mut nodes = Vec::with_capacity(design.components.len());
     for (id, component) in design.components.iter().enumerate() {
-        let mut zones: Vec<usize> = component.replica_zones().collect();
+        // Replicas go round-robin over the listed zones, so the zones in use
+        // are the first `replicas` of the list: no list of every replica.
+        let listed = component.zone_ids();
+        let in_use = listed.len().min(component.replica_count() as usize);
+        let mut zones: Vec<usize> = listed[..in_use].to_vec();
         zones.sort_unstable();
         zones.dedup();
         let cluster = (!zones.is_empty()).then(|| {
@@ -189,18 +195,27 @@ pub fn build(
 
     let mut edges = Vec::new();
     for (id, component) in design.components.iter().enumerate() {
+        // Calls that would be drawn alike (same target, style and
+        // operation) are one edge with their calls per request added up:
+        // ten thousand reads of one store are one arrow, not ten thousand
+        // for the layout; a read and a write stay two.
+        let mut calls: HashMap<(usize, EdgeStyle, Op), (usize, f64)> = HashMap::new();
         for (target, kind) in topology.edges_from(id) {
             let (style, label) = match kind {
                 EdgeKind::Call { index, mode } => {
-                    let call = &component.calls[index];
                     let style = if mode == CallMode::Sync {
                         EdgeStyle::Sync
                     } else {
                         EdgeStyle::Async
                     };
-                    let label = (call.per_request != 1.0)
-                        .then(|| format!("x{}", trim_number(call.per_request)));
-                    (style, label)
+                    let call = &component.calls[index];
+                    let key = (target, style, call.op);
+                    if let Some((_, total)) = calls.get_mut(&key) {
+                        *total += call.per_request;
+                        continue;
+                    }
+                    calls.insert(key, (edges.len(), call.per_request));
+                    (style, None)
                 }
                 EdgeKind::Backing => (EdgeStyle::Backing, Some("miss".to_string())),
                 EdgeKind::Consumer => (EdgeStyle::Consumer, None),
@@ -212,6 +227,10 @@ pub fn build(
                 style,
                 label,
             });
+        }
+        for (edge, per_request) in calls.into_values() {
+            edges[edge].label =
+                (per_request != 1.0).then(|| format!("x{}", trim_number(per_request)));
         }
     }
     Diagram {

@@ -3,10 +3,13 @@
 //! that forbids fetching anything. askama escapes every value for HTML; the
 //! two SVG drawings are written by our own escaping SVG writers.
 
+use std::fmt;
+
 use askama::Template;
 
 use super::Document;
-use crate::render;
+use crate::diagnostic::markup;
+use crate::render::{self, escape};
 
 #[derive(Template)]
 #[template(path = "report.html")]
@@ -14,6 +17,24 @@ struct Page<'a> {
     document: &'a Document,
     /// The diagram as inline SVG (escaped by the SVG writer).
     diagram_svg: String,
+}
+
+impl Page<'_> {
+    /// A message with its inline code as `<code>` (for the template, which
+    /// must not escape it again).
+    fn markup(&self, text: &str) -> String {
+        markup::html(text)
+    }
+}
+
+/// askama's escaper for HTML templates: [`escape::xml`].
+#[derive(Clone, Copy)]
+pub struct Escape;
+
+impl askama::filters::Escaper for Escape {
+    fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, string: &str) -> fmt::Result {
+        dest.write_str(&escape::xml(string))
+    }
 }
 
 pub fn render(document: &Document) -> String {
