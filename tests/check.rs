@@ -845,6 +845,7 @@ components:
         value["files"][0]["findings"][0]["help"],
         "did you mean `deliver`?"
     );
+}
 
 /// A repository as `blueprint check .` finds it (issues 13 and 14): only
 /// the design is checked, and the exit code is that design's.

@@ -160,16 +160,13 @@ fn outputs(source: &str) -> Vec<(&'static str, String)> {
         (
             "estimate text",
             escape::terminal_text(&estimate::render_text(
-                &analysis.design,
+                &analysis,
                 model,
                 2_000,
                 DEFAULT_SEED,
             )),
         ),
-        (
-            "estimate json",
-            estimate::render_json(&analysis.design, model),
-        ),
+        ("estimate json", estimate::render_json(&analysis, model)),
     ];
     let drawing = diagram::build(
         &analysis.design,
@@ -183,6 +180,8 @@ fn outputs(source: &str) -> Vec<(&'static str, String)> {
         ("render svg", render::Format::Svg),
         ("render mermaid", render::Format::Mermaid),
         ("render dot", render::Format::Dot),
+        ("render d2", render::Format::D2),
+        ("render likec4", render::Format::LikeC4),
     ] {
         outputs.push((name, render::render(&drawing, format)));
     }
@@ -326,14 +325,15 @@ fn assert_inert(name: &str, output: &str, plain: &str) {
                 );
             }
         }
-        "render dot" => {
+        "render dot" | "render d2" | "render likec4" => {
+            let quote = if name == "render likec4" { '\'' } else { '"' };
             for line in output.lines() {
                 assert!(!line.chars().any(is_dangerous), "{name}: {line:?}");
                 let (mut quotes, mut escaped) = (0, false);
                 for c in line.chars() {
                     match c {
                         '\\' if !escaped => escaped = true,
-                        '"' if !escaped => quotes += 1,
+                        c if c == quote && !escaped => quotes += 1,
                         _ => escaped = false,
                     }
                     if c != '\\' {
@@ -342,6 +342,11 @@ fn assert_inert(name: &str, output: &str, plain: &str) {
                 }
                 assert!(quotes % 2 == 0, "{name}: unbalanced string in {line:?}");
             }
+            assert_eq!(
+                output.lines().count(),
+                plain.lines().count(),
+                "{name}: the structure changed\n{output}"
+            );
         }
         _ => panic!("no check for {name}"),
     }

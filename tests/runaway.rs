@@ -4,97 +4,16 @@
 //! inside a time bound kept by a watchdog thread of this harness (which
 //! kills the child, so a runaway fails the test instead of hanging it) and
 //! inside a memory bound set with `setrlimit(RLIMIT_AS)` in the child, and
-//! must end with an exit code, never a signal or a panic. The bounds are
-//! generous for a debug build on a busy machine; before the fixes each of
-//! these ran for minutes or past gigabytes.
+//! must end with an exit code, never a signal or a panic (the harness is
+//! `tests/support`). The bounds are generous for a debug build on a busy
+//! machine; before the fixes each of these ran for minutes or past
+//! gigabytes.
 
 #![cfg(unix)]
 
-use std::io::Read;
-use std::os::unix::process::CommandExt;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::Duration;
+mod support;
 
-/// Wall time one command may take (a debug build, a shared machine).
-const TIME_LIMIT: Duration = Duration::from_secs(40);
-/// Address space one command may reserve.
-const MEMORY_LIMIT: u64 = 2 << 30;
-
-struct Run {
-    code: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: String,
-    timed_out: bool,
-}
-
-/// Reads a pipe to its end on a thread of its own.
-fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        bytes
-    })
-}
-
-/// Runs blueprint in `folder` with the time and memory bounds.
-fn bounded(folder: &Path, args: &[&str]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_blueprint"));
-    command
-        .args(args)
-        .current_dir(folder)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // SAFETY: between fork and exec the closure only calls setrlimit, which
-    // is async-signal-safe, and allocates nothing.
-    unsafe {
-        command.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: MEMORY_LIMIT,
-                rlim_max: MEMORY_LIMIT,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
-                Ok(())
-            } else {
-                Err(std::io::Error::last_os_error())
-            }
-        });
-    }
-    let mut child = command.spawn().expect("blueprint starts");
-    let stdout = drain(child.stdout.take().expect("piped"));
-    let stderr = drain(child.stderr.take().expect("piped"));
-    let child: Arc<Mutex<Child>> = Arc::new(Mutex::new(child));
-    let (finished, watched) = mpsc::channel::<()>();
-    let watchdog = {
-        let child = Arc::clone(&child);
-        thread::spawn(move || match watched.recv_timeout(TIME_LIMIT) {
-            Err(RecvTimeoutError::Timeout) => {
-                // Child::kill does nothing to a child already reaped.
-                let _ = child.lock().unwrap().kill();
-                true
-            }
-            _ => false,
-        })
-    };
-    let status = loop {
-        if let Some(status) = child.lock().unwrap().try_wait().expect("waits") {
-            break status;
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    let _ = finished.send(());
-    Run {
-        code: status.code(),
-        stdout: stdout.join().unwrap(),
-        stderr: String::from_utf8_lossy(&stderr.join().unwrap()).into_owned(),
-        timed_out: watchdog.join().unwrap(),
-    }
-}
+use support::{MEMORY_LIMIT, TIME_LIMIT, bounded};
 
 /// Runs each command on `design` and requires each to end in time, within
 /// memory, with one of `codes`.
@@ -108,14 +27,10 @@ fn every_command_bounded(name: &str, design: &str, commands: &[&[&str]], codes: 
             .collect();
         let run = bounded(folder.path(), &args);
         assert!(
-            !run.timed_out,
-            "{name}: `blueprint {}` ran past {TIME_LIMIT:?}",
-            args.join(" ")
-        );
-        assert!(
-            !run.stderr.contains("panicked") && !run.stderr.contains("memory allocation"),
-            "{name}: `blueprint {}`: {}",
+            run.ended_cleanly(),
+            "{name}: `blueprint {}` did not end within {TIME_LIMIT:?} and {MEMORY_LIMIT} bytes by itself: {:?} {}",
             args.join(" "),
+            run.code,
             run.stderr
         );
         assert!(
@@ -290,4 +205,54 @@ fn ten_thousand_calls_to_one_target() {
 fn simulate_by_default_stays_within_its_budget() {
     let design = "version: 1\nname: retry chain\nrequirements:\n  peak_rps: 2k/s\ncomponents:\n  users:\n    kind: client\n    calls: [{ to: a }]\n  a:\n    kind: service\n    replicas: 2\n    capacity: 10k/s\n    latency: 1ms\n    calls: [{ to: b, timeout: 2ms, retries: 3 }]\n  b:\n    kind: service\n    replicas: 2\n    capacity: 10k/s\n    latency: 1ms\n    calls: [{ to: c, timeout: 2ms, retries: 3 }]\n  c:\n    kind: service\n    replicas: 2\n    capacity: 10k/s\n    latency: 1ms\n";
     every_command_bounded("chain.yaml", design, &[&["simulate", "DESIGN"]], &[0]);
+}
+
+/// A store of a thousand copies per shard, a million shards and nodes, in a
+/// thousand zones: its availability is weighed per zone down and per class
+/// of shards, never per copy (`estimate` ran past two minutes).
+#[test]
+fn a_store_of_many_copies_in_many_zones() {
+    let zones: Vec<String> = (0..1_000).map(|index| format!("z{index}")).collect();
+    let design = format!(
+        "version: 1\nname: store\nrequirements:\n  peak_rps: 1k/s\nzones: [{list}]\ncomponents:\n  users:\n    kind: client\n    calls: [{{ to: db }}]\n  db:\n    kind: database\n    replicas: 999999\n    zones: [{list}]\n    capacity: 1M/s\n    latency: 1ms\n    sharding: {{ shards: 1000000, key: user_id }}\n    replication: {{ factor: 1000, mode: quorum }}\n",
+        list = zones.join(", ")
+    );
+    every_command_bounded(
+        "store.yaml",
+        &design,
+        &[
+            &["check", "DESIGN"],
+            &["estimate", "DESIGN"],
+            &["report", "DESIGN", "--format", "md"],
+        ],
+        &[0, 1],
+    );
+}
+
+/// Hundreds of operations, each its own way through a gateway: the walks
+/// are shared out among them (`estimate` took 30 s and 438 MB for 100).
+#[test]
+fn hundreds_of_operations() {
+    let count = 400;
+    let operations: String = (0..count)
+        .map(|index| format!("  op{index}: {{ rps: 2.5/s }}\n"))
+        .collect();
+    let calls: Vec<String> = (0..count)
+        .map(|index| format!("{{ to: s{index}, for: op{index} }}"))
+        .collect();
+    let services: String = (0..count)
+        .map(|index| {
+            format!("  s{index}: {{ kind: service, capacity: 1k/s, latency: 1ms, calls: [{{ to: db }}] }}\n")
+        })
+        .collect();
+    let design = format!(
+        "version: 1\nname: operations\noperations:\n{operations}components:\n  users: {{ kind: client, rps: 1k/s, calls: [{{ to: gw }}] }}\n  gw: {{ kind: gateway, replicas: 2, capacity: 100k/s, latency: 1ms, calls: [{}] }}\n{services}  db: {{ kind: database, replicas: 3, capacity: 100k/s, latency: 1ms }}\n",
+        calls.join(", ")
+    );
+    every_command_bounded(
+        "operations.yaml",
+        &design,
+        &[&["check", "DESIGN"], &["estimate", "DESIGN"]],
+        &[0, 1],
+    );
 }

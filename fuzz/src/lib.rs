@@ -49,8 +49,8 @@ pub fn pipeline(data: &[u8]) {
     let Some(estimate) = review.estimate.as_ref() else {
         return;
     };
-    let _ = blueprint::present::estimate::render_text(&analysis.design, estimate, WALKS, 1);
-    let _ = blueprint::present::estimate::render_json(&analysis.design, estimate);
+    let _ = blueprint::present::estimate::render_text(&analysis, estimate, WALKS, 1);
+    let _ = blueprint::present::estimate::render_json(&analysis, estimate);
     let drawing = diagram::build(
         &analysis.design,
         &analysis.topology,
@@ -59,7 +59,12 @@ pub fn pipeline(data: &[u8]) {
         diagram::Direction::LeftToRight,
         0.8,
     );
-    for format in [render::Format::Mermaid, render::Format::Dot] {
+    for format in [
+        render::Format::Mermaid,
+        render::Format::Dot,
+        render::Format::D2,
+        render::Format::LikeC4,
+    ] {
         let _ = render::render(&drawing, format);
     }
     let document = report::build(&report::Input {

@@ -28,6 +28,24 @@ use crate::ways::{WayOperationId, Ways};
 /// The walks of the Monte Carlo latency estimate by default: enough to keep
 /// p99 within 2% of its true value.
 pub const DEFAULT_WALKS: usize = 100_000;
+/// Walks of all operations together, at most: a design with many
+/// operations walks each fewer times, so that the work (and the samples
+/// kept) do not grow with the walks times the operations.
+pub const MAX_TOTAL_WALKS: usize = 10 * DEFAULT_WALKS;
+/// Walks of one operation, at least, when they are shared out.
+pub const MIN_WALKS_PER_OPERATION: usize = 1_000;
+
+/// The walks each of `operations` operations takes when `walks` are asked
+/// for each: all of them while the total stays within
+/// [`MAX_TOTAL_WALKS`], else an equal share of it (never fewer than
+/// [`MIN_WALKS_PER_OPERATION`], nor more than asked).
+pub fn walks_per_operation(walks: usize, operations: usize) -> usize {
+    if operations <= 1 {
+        return walks;
+    }
+    walks.min((MAX_TOTAL_WALKS / operations).max(MIN_WALKS_PER_OPERATION))
+}
+
 /// The seed of the walks unless `--seed` says otherwise.
 pub const DEFAULT_SEED: u64 = 0x5EED_B1E5;
 
@@ -419,6 +437,7 @@ pub fn estimate(
     let read_means = walker.read_means(&ways.callees_first);
     let mut samples: Vec<(f64, Vec<f64>)> = Vec::new();
     let mut operations = Vec::new();
+    let walks = walks_per_operation(options.walks, ways.entering().count());
     for (id, operation) in ways.entering() {
         let rps = operation_rps[id];
         let entry_node = operation
@@ -434,7 +453,7 @@ pub fn estimate(
             (Err(NoLatency::NoLoad), None)
         } else if !saturated.is_empty() {
             (Err(NoLatency::Saturated(saturated)), None)
-        } else if options.walks == 0 {
+        } else if walks == 0 {
             (Err(NoLatency::NotComputed), Some(mean))
         } else {
             let visits: f64 = ways
@@ -443,7 +462,7 @@ pub fn estimate(
                 .map(|r| r.visits.total())
                 .sum::<f64>()
                 + 1.0;
-            match walker.sample(entry_node, options.walks, options.seed, visits) {
+            match walker.sample(entry_node, walks, options.seed, visits) {
                 Ok(times) => {
                     let summary = latency::summarise(times.clone());
                     samples.push((rps, times));
@@ -547,10 +566,11 @@ fn single_failure(
     let replicas = component.replica_count();
     let mut scenarios: Vec<(String, u32)> = Vec::new();
     if component.zones.is_some() && !design.zones.is_empty() {
-        for (zone_id, zone) in design.zones.iter().enumerate() {
-            let lost = component.replica_zones().filter(|z| *z == zone_id).count() as u32;
+        // Zone by zone, from the count per zone: never per replica.
+        for (zone_id, lost) in component.replicas_per_zone(replicas) {
             if lost > 0 {
-                scenarios.push((format!("zone:{}", zone.value), replicas - lost));
+                let zone = &design.zones[zone_id].value;
+                scenarios.push((format!("zone:{zone}"), replicas - lost));
             }
         }
     } else {

@@ -360,21 +360,28 @@ impl Component {
     }
 
     /// How many of the first `replicas` replicas run in each zone, spread
-    /// round-robin over `zones` (in the order first listed); empty when the
-    /// component names no zones. Work grows with the zones, not the replicas.
+    /// round-robin over `zones`, sorted by zone; empty when the component
+    /// names no zones. Work grows with the zones, not the replicas.
     pub fn replicas_per_zone(&self, replicas: u32) -> Vec<(ZoneId, u32)> {
         let zones = self.zone_ids();
-        let mut counts: Vec<(ZoneId, u32)> = Vec::with_capacity(zones.len());
         if zones.is_empty() {
-            return counts;
+            return Vec::new();
         }
         let whole = replicas / zones.len() as u32;
         let extra = replicas as usize % zones.len();
-        for (position, &zone) in zones.iter().enumerate() {
-            let count = whole + u32::from(position < extra);
-            match counts.iter_mut().find(|(z, _)| *z == zone) {
-                Some((_, total)) => *total += count,
-                None => counts.push((zone, count)),
+        let mut placed: Vec<(ZoneId, u32)> = zones
+            .iter()
+            .enumerate()
+            .map(|(position, &zone)| (zone, whole + u32::from(position < extra)))
+            .collect();
+        // A zone listed twice gets both shares: sorted, then merged, so
+        // that a list of thousands of zones costs no more than sorting it.
+        placed.sort_by_key(|(zone, _)| *zone);
+        let mut counts: Vec<(ZoneId, u32)> = Vec::with_capacity(placed.len());
+        for (zone, count) in placed {
+            match counts.last_mut() {
+                Some((last, total)) if *last == zone => *total += count,
+                _ => counts.push((zone, count)),
             }
         }
         counts

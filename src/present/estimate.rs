@@ -119,6 +119,7 @@ fn operations_text(
         }
     }
     let walked = estimate.operations.iter().any(|o| o.end_to_end.is_ok());
+    let walks = crate::capacity::walks_per_operation(walks, estimate.operations.len());
     let mut out = if walked {
         format!("Operations ({walks} walks each, seed {seed}):\n{table}\n")
     } else {
