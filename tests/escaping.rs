@@ -159,12 +159,7 @@ fn outputs(source: &str) -> Vec<(&'static str, String)> {
         ),
         (
             "estimate text",
-            escape::terminal_text(&estimate::render_text(
-                &analysis,
-                model,
-                2_000,
-                DEFAULT_SEED,
-            )),
+            escape::terminal_text(&estimate::render_text(&analysis, model, DEFAULT_SEED)),
         ),
         ("estimate json", estimate::render_json(&analysis, model)),
     ];

@@ -450,6 +450,8 @@ proptest! {
             .filter(|(_, c)| !matches!(c.kind(), blueprint::design::Kind::Client | blueprint::design::Kind::Database))
             .map(|(id, _)| id)
             .collect();
+        // A design of clients and stores alone has nothing to add to.
+        prop_assume!(!candidates.is_empty());
         let id = candidates[pick % candidates.len()];
         let name = analysis.design.components[id].name().to_string();
         let replicas = analysis.design.components[id].replica_count();

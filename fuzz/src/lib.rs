@@ -49,7 +49,7 @@ pub fn pipeline(data: &[u8]) {
     let Some(estimate) = review.estimate.as_ref() else {
         return;
     };
-    let _ = blueprint::present::estimate::render_text(&analysis, estimate, WALKS, 1);
+    let _ = blueprint::present::estimate::render_text(&analysis, estimate, 1);
     let _ = blueprint::present::estimate::render_json(&analysis, estimate);
     let drawing = diagram::build(
         &analysis.design,

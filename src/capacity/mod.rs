@@ -32,6 +32,11 @@ pub const DEFAULT_WALKS: usize = 100_000;
 /// operations walks each fewer times, so that the work (and the samples
 /// kept) do not grow with the walks times the operations.
 pub const MAX_TOTAL_WALKS: usize = 10 * DEFAULT_WALKS;
+/// Calls looked at by the walks of one operation, at most: a way through
+/// components with thousands of calls each is walked fewer times (never
+/// fewer than [`MIN_WALKS_PER_OPERATION`]), so the work stays bounded by
+/// the size of the design. No bundled design comes near it.
+pub const MAX_CALLS_WALKED: f64 = 5e7;
 /// Walks of one operation, at least, when they are shared out.
 pub const MIN_WALKS_PER_OPERATION: usize = 1_000;
 
@@ -157,6 +162,8 @@ pub struct OperationEstimate {
     /// Requests/s entering.
     pub rps: f64,
     pub end_to_end: Result<EndToEnd, NoLatency>,
+    /// The walks taken for `end_to_end` (0 when none were).
+    pub walks: usize,
     /// The mean by formula (section 5), beside the walk's.
     pub mean_by_formula: Option<f64>,
     pub availability: Availability,
@@ -438,6 +445,17 @@ pub fn estimate(
     let mut samples: Vec<(f64, Vec<f64>)> = Vec::new();
     let mut operations = Vec::new();
     let walks = walks_per_operation(options.walks, ways.entering().count());
+    // The calls a walk looks at in each component, at most (one per edge
+    // of its busiest node).
+    let calls_at: Vec<usize> = (0..design.components.len())
+        .map(|c| {
+            ways.nodes_of(c)
+                .iter()
+                .map(|&n| ways.edges_from(n).len())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     for (id, operation) in ways.entering() {
         let rps = operation_rps[id];
         let entry_node = operation
@@ -449,6 +467,7 @@ pub fn estimate(
             .filter(|&c| components[c].replica.is_saturated())
             .collect();
         let mean = read_means[entry_node];
+        let mut walked = 0;
         let (end_to_end, mean_by_formula) = if rps <= 0.0 {
             (Err(NoLatency::NoLoad), None)
         } else if !saturated.is_empty() {
@@ -456,12 +475,17 @@ pub fn estimate(
         } else if walks == 0 {
             (Err(NoLatency::NotComputed), Some(mean))
         } else {
-            let visits: f64 = ways
-                .reach_of(id)
+            let reach = ways.reach_of(id);
+            let visits: f64 = reach.iter().map(|r| r.visits.total()).sum::<f64>() + 1.0;
+            let calls: f64 = reach
                 .iter()
-                .map(|r| r.visits.total())
+                .map(|r| r.visits.total() * (1 + calls_at[r.component]) as f64)
                 .sum::<f64>()
                 + 1.0;
+            let walks = walks
+                .min((MAX_CALLS_WALKED / calls) as usize)
+                .max(MIN_WALKS_PER_OPERATION.min(walks));
+            walked = walks;
             match walker.sample(entry_node, walks, options.seed, visits) {
                 Ok(times) => {
                     let summary = latency::summarise(times.clone());
@@ -477,6 +501,7 @@ pub fn estimate(
             operation: id,
             rps,
             end_to_end,
+            walks: walked,
             mean_by_formula,
             availability: operation_availability.availability,
             costs: operation_availability.costs,

@@ -88,7 +88,7 @@ pub fn run(args: EstimateArgs) -> u8 {
         }
     };
     match args.format {
-        Format::Table => print_for_people(&render_text(&analysis, &estimate, walks, args.seed)),
+        Format::Table => print_for_people(&render_text(&analysis, &estimate, args.seed)),
         Format::Json => print_stdout(&render_json(&analysis, &estimate)),
     }
     SUCCESS

@@ -38,7 +38,7 @@ pub fn entry_source(source: EntrySource) -> &'static str {
 }
 
 /// The tables and summary lines for people.
-pub fn render_text(analysis: &Analysis, estimate: &Estimate, walks: usize, seed: u64) -> String {
+pub fn render_text(analysis: &Analysis, estimate: &Estimate, seed: u64) -> String {
     let design = &analysis.design;
     let ways = &analysis.ways;
     let mut out = String::new();
@@ -60,10 +60,10 @@ pub fn render_text(analysis: &Analysis, estimate: &Estimate, walks: usize, seed:
     out.push_str(&components_table(design, estimate).to_string());
     out.push_str("\n\n");
     if ways.declared() || estimate.operations.len() > 1 {
-        out.push_str(&operations_text(design, ways, estimate, walks, seed));
+        out.push_str(&operations_text(design, ways, estimate, seed));
         out.push_str(&summary_text(design, ways, estimate));
     } else {
-        out.push_str(&end_to_end_text(design, ways, estimate, walks, seed));
+        out.push_str(&end_to_end_text(design, ways, estimate, seed));
         out.push_str(&summary_text(design, ways, estimate));
     }
     out
@@ -98,16 +98,24 @@ pub fn entry_split(design: &Design, ways: &Ways, estimate: &Estimate) -> Option<
     Some(format!("  into {}", parts.join("; ")))
 }
 
+/// How many times the operations were walked: `100000 walks each`, or the
+/// range when a design with many operations or calls walked some fewer
+/// times.
+fn walks_text(estimate: &Estimate) -> String {
+    let walked = estimate.operations.iter().filter(|o| o.end_to_end.is_ok());
+    let fewest = walked.clone().map(|o| o.walks).min().unwrap_or(0);
+    let most = walked.map(|o| o.walks).max().unwrap_or(0);
+    if fewest == most {
+        format!("{most} walks each")
+    } else {
+        format!("{fewest} to {most} walks each")
+    }
+}
+
 /// The operations' own figures: one row each (rate, p50, p99 and p999
 /// against its targets, availability against its target), then what costs
 /// each its availability.
-fn operations_text(
-    design: &Design,
-    ways: &Ways,
-    estimate: &Estimate,
-    walks: usize,
-    seed: u64,
-) -> String {
+fn operations_text(design: &Design, ways: &Ways, estimate: &Estimate, seed: u64) -> String {
     let mut table = table();
     table.set_header(operation_header());
     for operation in &estimate.operations {
@@ -119,9 +127,9 @@ fn operations_text(
         }
     }
     let walked = estimate.operations.iter().any(|o| o.end_to_end.is_ok());
-    let walks = crate::capacity::walks_per_operation(walks, estimate.operations.len());
     let mut out = if walked {
-        format!("Operations ({walks} walks each, seed {seed}):\n{table}\n")
+        let walks = walks_text(estimate);
+        format!("Operations ({walks}, seed {seed}):\n{table}\n")
     } else {
         format!("Operations:\n{table}\n")
     };
@@ -376,14 +384,10 @@ fn no_latency_sentence(design: &Design, estimate: &Estimate, reason: &NoLatency)
     }
 }
 
-fn end_to_end_text(
-    design: &Design,
-    ways: &Ways,
-    estimate: &Estimate,
-    walks: usize,
-    seed: u64,
-) -> String {
+fn end_to_end_text(design: &Design, ways: &Ways, estimate: &Estimate, seed: u64) -> String {
     if let Ok(end_to_end) = &estimate.end_to_end {
+        // All traffic mixes every operation's walks.
+        let walks: usize = estimate.operations.iter().map(|o| o.walks).sum();
         let targets = estimate
             .operations
             .first()
