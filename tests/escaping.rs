@@ -362,6 +362,9 @@ proptest! {
 
     #[test]
     fn every_output_stays_inert(text in hostile_text()) {
+        // Text of white space alone leaves a paragraph or a heading empty,
+        // which changes the Markdown's shape while adding nothing to it.
+        prop_assume!(!text.trim().is_empty());
         let plain: Vec<(&str, String)> = outputs(&design("plain"));
         for ((name, output), (_, benign)) in outputs(&design(&text)).iter().zip(&plain) {
             assert_inert(name, output, benign);
