@@ -14,7 +14,7 @@ fn simulate_design(c: &mut Criterion, name: &str, yaml: &str, duration: f64) {
         &analysis.design,
         &analysis.ways,
         &blueprint::capacity::Options {
-            walks: 0,
+            quantiles: false,
             ..blueprint::capacity::Options::default()
         },
     )

@@ -320,6 +320,13 @@ pub fn design_or_why_not(text: &str) -> Result<(), String> {
     }
 }
 
+/// Whether a YAML text has `components` at its top: what the language
+/// server asks of a file being written, which may not have its `version`
+/// yet.
+pub fn has_components_key(text: &str) -> bool {
+    top_level_keys(text).iter().any(|key| key == "components")
+}
+
 /// The keys of the top-level mapping, from the text: block keys at the
 /// start of a line (of any document in the file), or the keys of a flow
 /// mapping `{...}` at nesting depth one. A cheap look, not a parse, so that

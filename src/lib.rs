@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod files;
 pub mod import;
 pub mod init;
+pub mod lsp;
 pub mod practice;
 pub mod present;
 pub mod render;
@@ -60,13 +61,20 @@ pub fn analyse_design(design: design::Design) -> Result<Analysis, Vec<Diagnostic
     })
 }
 
+/// [`analyse`] of a design already read into its raw form, for callers
+/// that also need the raw document's spans (the language server finds
+/// names in the text with them).
+pub fn analyse_raw(raw: &design::raw::RawDesign) -> Result<Analysis, Vec<Diagnostic>> {
+    analyse_design(design::lower::lower(raw)?)
+}
+
 /// Reads, checks and reviews one design file. `path` is only used to name
 /// the file in the report.
 pub fn check(path: &str, bytes: &[u8], options: &CheckOptions) -> FileReport {
     let source = String::from_utf8_lossy(bytes).into_owned();
     let mut diagnostics = match analyse(bytes) {
         Err(errors) => errors,
-        Ok(analysis) => review(&analysis, options),
+        Ok(analysis) => review(&analysis, options).findings,
     };
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     FileReport {
@@ -86,12 +94,12 @@ pub struct Review {
     pub findings: Vec<Diagnostic>,
 }
 
-/// Runs the capacity model once (with `walks` Monte Carlo walks for the
-/// end-to-end quantiles) and the selected rules over it.
-pub fn review_with(analysis: &Analysis, options: &CheckOptions, walks: usize) -> Review {
+/// Runs the capacity model once (with the end-to-end quantiles when
+/// `quantiles`) and the selected rules over it.
+pub fn review_with(analysis: &Analysis, options: &CheckOptions, quantiles: bool) -> Review {
     let design = &analysis.design;
     let model_options = capacity::Options {
-        walks,
+        quantiles,
         ..capacity::Options::default()
     };
     let (estimate, mut findings) = match capacity::estimate(design, &analysis.ways, &model_options)
@@ -114,19 +122,14 @@ pub fn review_with(analysis: &Analysis, options: &CheckOptions, walks: usize) ->
     Review { estimate, findings }
 }
 
-/// `check`'s review: the end-to-end walk runs only when the design has a
-/// latency target to check.
-fn review(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
+/// `check`'s review: the end-to-end quantiles are computed only when the
+/// design has a latency target to check.
+pub fn review(analysis: &Analysis, options: &CheckOptions) -> Review {
     let has_targets = analysis
         .ways
         .entering()
         .any(|(_, operation)| !operation.latency_slo.is_empty());
-    let walks = if !has_targets {
-        0
-    } else {
-        capacity::DEFAULT_WALKS
-    };
-    review_with(analysis, options, walks).findings
+    review_with(analysis, options, has_targets)
 }
 
 /// The findings of the selected rules on a design and its estimate.

@@ -192,14 +192,19 @@ impl Ways {
     }
 
     /// Every node a request of `operation` reaches, whatever it waits on
-    /// (async work and consumers included), in node order.
+    /// (async work and consumers included), in node order: from its entry,
+    /// or for an internal operation from every node serving it.
     pub fn way_of(&self, operation: WayOperationId) -> Vec<NodeId> {
-        let Some(entry) = self.operations[operation].entry_node else {
-            return Vec::new();
-        };
         let mut seen = vec![false; self.nodes.len()];
-        seen[entry] = true;
-        let mut stack = vec![entry];
+        let mut stack: Vec<NodeId> = match self.operations[operation].entry_node {
+            Some(entry) => vec![entry],
+            None => (0..self.nodes.len())
+                .filter(|&n| self.nodes[n].operation == operation)
+                .collect(),
+        };
+        for &node in &stack {
+            seen[node] = true;
+        }
         while let Some(node) = stack.pop() {
             for edge in self.edges_from(node) {
                 if !seen[edge.to] {

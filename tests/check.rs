@@ -346,11 +346,9 @@ fn stdout_of(args: &[&str]) -> (String, i32) {
     )
 }
 
-#[test]
-fn sarif_validates_against_the_official_schema() {
-    let (text, code) = stdout_of(&["check", "designs/", "--format", "sarif"]);
-    assert_eq!(code, 1);
-    let sarif: Value = serde_json::from_str(&text).unwrap();
+/// SARIF text, checked against the official SARIF 2.1.0 schema.
+fn valid_sarif(text: &str) -> Value {
+    let sarif: Value = serde_json::from_str(text).unwrap();
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string("tests/vendor/sarif-schema-2.1.0.json").unwrap(),
     )
@@ -361,6 +359,14 @@ fn sarif_validates_against_the_official_schema() {
         .map(|e| format!("{}: {e}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+    sarif
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let (text, code) = stdout_of(&["check", "designs/", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let sarif = valid_sarif(&text);
     let run = &sarif["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
@@ -1059,4 +1065,213 @@ fn dates_that_do_not_exist_are_refused() {
         .args(["check", "designs/chat.yaml", "--today", "2027-02-29"])
         .assert()
         .code(2);
+}
+
+/// The reader goes on past an unknown field or a bad value: every mistake
+/// of the file is reported in one run, each at its line and column.
+#[test]
+fn every_reader_error_at_once() {
+    let (value, code) = json_of(&["check", "tests/fixtures/many-typos.yaml"]);
+    assert_eq!(code, 2);
+    let found: Vec<(String, u64, u64)> = findings(&value)
+        .into_iter()
+        .map(|(code, _, line, column)| (code, line, column))
+        .collect();
+    let expected = [
+        ("BP002", 7, 45),
+        ("BP002", 10, 5),
+        ("BP003", 11, 14),
+        ("BP002", 13, 19),
+        ("BP002", 15, 9),
+        ("BP002", 17, 25),
+        ("BP004", 18, 42),
+    ];
+    assert_eq!(
+        found,
+        expected.map(|(code, line, column)| (code.to_string(), line, column))
+    );
+}
+
+/// A repeated key is reported with the unknown fields after it.
+#[test]
+fn a_repeated_key_does_not_hide_later_errors() {
+    let yaml = "version: 1\nname: t\ncomponents:\n  api: { kind: service, replicas: 2, replicas: 3 }\n  db: { kind: database, colour: red }\n";
+    let output = blueprint()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(yaml)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<String> = findings(&value).into_iter().map(|f| f.0).collect();
+    assert_eq!(codes, ["BP008", "BP002"]);
+}
+
+/// `(code, line)` of the findings listed under a leading JSON finding.
+fn caused_in_json(finding: &Value) -> Vec<(String, u64)> {
+    finding["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["label"] == "caused by this")
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap().to_string(),
+                r["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// One cause gives one leading finding in JSON, SARIF and text, with what
+/// follows from it under it.
+fn one_leading_finding(path: &str, leader: (&str, u64), caused: &[(&str, u64)]) {
+    let expected: Vec<(String, u64)> = caused.iter().map(|(c, l)| (c.to_string(), *l)).collect();
+
+    let (value, code) = json_of(&["check", path]);
+    assert_eq!(code, 1);
+    let listed = value["files"][0]["findings"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{value:#}");
+    assert_eq!(
+        (
+            listed[0]["code"].as_str().unwrap(),
+            listed[0]["line"].as_u64().unwrap()
+        ),
+        leader
+    );
+    assert_eq!(caused_in_json(&listed[0]), expected);
+    for related in listed[0]["related"].as_array().unwrap() {
+        assert!(related["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    assert_eq!(value["summary"]["error"], 1);
+
+    let (text, _) = stdout_of(&["check", path, "--format", "sarif"]);
+    let sarif = valid_sarif(&text);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], leader.0);
+    let related: Vec<(String, u64)> = results[0]["relatedLocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let text = r["message"]["text"].as_str().unwrap();
+            let code = text
+                .strip_prefix("caused by this: ")
+                .and_then(|rest| rest.split(' ').next())
+                .unwrap();
+            (
+                code.to_string(),
+                r["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(related, expected);
+
+    let output = blueprint().args(["check", path]).output().unwrap();
+    let text = String::from_utf8(output.stderr).unwrap();
+    let under = text
+        .split("  caused by this:\n")
+        .nth(1)
+        .expect("a caused list");
+    let lines: Vec<&str> = under
+        .lines()
+        .take_while(|l| l.starts_with("    "))
+        .collect();
+    assert_eq!(lines.len(), caused.len(), "{text}");
+    for (line, (code, at)) in lines.iter().zip(caused) {
+        assert!(line.contains(&format!("{path}:{at}:")), "{line}");
+        assert!(line.contains(&format!("[{code} ")), "{line}");
+    }
+    assert!(
+        text.ends_with(&format!(
+            "1 file checked: 1 error, 0 warnings, 0 infos, and {} under them\n",
+            if caused.len() == 1 {
+                "1 finding".to_string()
+            } else {
+                format!("{} findings", caused.len())
+            }
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_single_replica_cache_leads_what_follows_from_it() {
+    // The cut vertex, the saturation and the missed targets all go when the
+    // cache gets its second replica.
+    one_leading_finding(
+        "tests/fixtures/causes/one-replica-cache.yaml",
+        ("BP101", 38),
+        &[
+            ("BP203", 10),
+            ("BP203", 10),
+            ("BP204", 11),
+            ("BP105", 38),
+            ("BP201", 40),
+        ],
+    );
+}
+
+#[test]
+fn a_saturated_worker_leads_its_queue_backlog() {
+    one_leading_finding(
+        "tests/fixtures/causes/saturated-worker.yaml",
+        ("BP201", 47),
+        &[("BP206", 40)],
+    );
+}
+
+#[test]
+fn statistics_count_leading_findings() {
+    let output = blueprint()
+        .args([
+            "check",
+            "tests/fixtures/causes/one-replica-cache.yaml",
+            "--statistics",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(output.stderr).unwrap();
+    assert!(table.contains("BP101"), "{table}");
+    for consequence in ["BP105", "BP201", "BP203", "BP204"] {
+        assert!(!table.contains(consequence), "{table}");
+    }
+}
+
+#[test]
+fn a_saturated_operation_is_saturated_not_down() {
+    let (text, _) = stdout_of(&["estimate", "tests/fixtures/causes/one-replica-cache.yaml"]);
+    assert!(
+        text.contains("Availability: saturated: `cache` cannot keep up"),
+        "{text}"
+    );
+    assert!(!text.contains("Availability: 0%"), "{text}");
+}
+
+#[test]
+fn figures_nobody_could_build_are_flagged_with_their_source() {
+    let path = "tests/fixtures/implausible/numbers-nobody-could-build.yaml";
+    let (value, code) = json_of(&["check", path, "--select", "BP212"]);
+    assert_eq!(code, 1, "warnings fail by default");
+    assert_eq!(
+        findings(&value),
+        [
+            ("BP212".to_string(), Some("api".to_string()), 28, 14),
+            ("BP212".to_string(), Some("db".to_string()), 35, 15),
+            ("BP212".to_string(), Some("db".to_string()), 36, 14),
+        ]
+    );
+    let listed = value["files"][0]["findings"].as_array().unwrap();
+    assert!(
+        listed[1]["help"]
+            .as_str()
+            .unwrap()
+            .contains("Postgres.FM episode 'Four million TPS'"),
+        "{value:#}"
+    );
 }

@@ -11,6 +11,9 @@ const BASE: &str = "tests/fixtures/diff/base.yaml";
 const FEWER_REPLICAS: &str = "tests/fixtures/diff/fewer-replicas.yaml";
 const WITH_CACHE: &str = "tests/fixtures/diff/with-cache.yaml";
 const ZONE_REMOVED: &str = "tests/fixtures/diff/zone-removed.yaml";
+const OPERATIONS: &str = "tests/fixtures/diff/operations.yaml";
+const SLOW_ORDERS: &str = "tests/fixtures/diff/operations-slow-orders.yaml";
+const SEARCH_ADDED: &str = "tests/fixtures/diff/operations-search-added.yaml";
 
 fn blueprint() -> Command {
     let mut command = Command::cargo_bin("blueprint").expect("binary builds");
@@ -108,11 +111,11 @@ fn a_replica_count_lowered() {
     let (old_nines, new_nines) = metric(&value, "nines");
     assert!(close(old_nines, -(1.0 - old).log10()) && close(new_nines, -(1.0 - new).log10()));
     // A busier `api` waits longer: both percentiles rise, p99 beyond the
-    // Monte Carlo tolerance of 2%.
+    // computation's tolerance of 0.5%.
     let (old_p50, new_p50) = metric(&value, "p50_s");
     let (old_p99, new_p99) = metric(&value, "p99_s");
     assert!(new_p50 > old_p50, "p50 {old_p50} -> {new_p50}");
-    assert!(new_p99 > old_p99 * 1.02, "p99 {old_p99} -> {new_p99}");
+    assert!(new_p99 > old_p99 * 1.005, "p99 {old_p99} -> {new_p99}");
     assert_eq!(value["metrics"]["n_plus_one"]["new"], false);
     assert_eq!(
         value["metrics"]["fatal_single_failures"]["new"],
@@ -202,7 +205,7 @@ fn a_zone_removed() {
         value["metrics"]["fatal_single_failures"]["new"],
         json!([{ "failure": "zone:az1", "breaks": ["api", "db"] }])
     );
-    // The load, the replicas and the seed are the same, so capacity and
+    // The load and the replicas are the same, so capacity and
     // latency do not move; availability does, since zones fail whole and
     // two zones hold what three did.
     for name in ["max_entry_rps", "p50_s", "p99_s"] {
@@ -290,7 +293,7 @@ fn text_and_markdown() {
     assert_eq!(code, 0);
     assert!(
         markdown.starts_with(
-            "**Worse**: 2 findings introduced at warning or above; p99 26.4ms → 28.4ms; availability 99.9987% → 99.6999%.\n"
+            "**Worse**: 2 findings introduced at warning or above; p99 26.5ms → 28.5ms; availability 99.9987% → 99.6999%.\n"
         ),
         "{markdown}"
     );
@@ -309,12 +312,227 @@ fn text_and_markdown() {
     assert!(markdown.contains("| N+1 | holds | fails: zone:az1 (api, db) | lost |"));
 }
 
+/// The operations of a diff as `(name, old rps, new rps)`.
+fn operations(value: &Value) -> Vec<(String, Option<f64>, Option<f64>)> {
+    value["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap().to_string(),
+                o["rps"]["old"].as_f64(),
+                o["rps"]["new"].as_f64(),
+            )
+        })
+        .collect()
+}
+
+fn operation<'a>(value: &'a Value, name: &str) -> &'a Value {
+    value["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == name)
+        .unwrap_or_else(|| panic!("no operation {name}"))
+}
+
+/// The orders database 40 times slower: only `buy` (a tenth of the
+/// traffic) goes through it, so only `buy` regresses, against its own
+/// 200ms target; `browse` keeps every figure to the bit.
+#[test]
+fn an_operation_regresses_against_its_own_targets() {
+    let value = diff_json(OPERATIONS, SLOW_ORDERS);
+    assert_eq!(
+        operations(&value),
+        [
+            ("browse".to_string(), Some(900.0), Some(900.0)),
+            ("buy".to_string(), Some(100.0), Some(100.0))
+        ]
+    );
+    let browse = operation(&value, "browse");
+    for figure in ["p50_s", "p99_s", "p999_s", "availability"] {
+        assert_eq!(browse[figure]["old"], browse[figure]["new"], "{figure}");
+    }
+    assert_eq!(
+        browse["latency_slo"]["new"],
+        json!({ "p50": 0.02, "p99": 0.1 })
+    );
+    let buy = operation(&value, "buy");
+    assert_eq!(buy["latency_slo"]["new"], json!({ "p99": 0.2 }));
+    assert!((buy["availability_slo"]["new"].as_f64().unwrap() - 0.999).abs() < 1e-12);
+    let (old_p99, new_p99) = (
+        buy["p99_s"]["old"].as_f64().unwrap(),
+        buy["p99_s"]["new"].as_f64().unwrap(),
+    );
+    assert!(old_p99 < 0.2 && new_p99 > 0.2, "{old_p99} -> {new_p99}");
+    // The operation's regression replaces the whole traffic's p99, which
+    // rose too: the mixture is no operation's latency.
+    let regressions = value["regressions"].as_array().unwrap();
+    let kinds: Vec<&str> = regressions
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["findings", "operation_latency"]);
+    assert_eq!(
+        regressions[1],
+        json!({
+            "kind": "operation_latency",
+            "operation": "buy",
+            "quantile": "p99",
+            "old_s": old_p99,
+            "new_s": new_p99,
+            "target_s": 0.2
+        })
+    );
+    assert_eq!(
+        findings(&value, "introduced"),
+        [("BP203".to_string(), None)]
+    );
+}
+
+/// A rise within the target still regresses, as the whole traffic's p99
+/// does: 2ms to 6ms at the orders database lifts `buy`'s p99 beyond the
+/// walk's 2%, with no finding to say so.
+#[test]
+fn a_slower_operation_within_its_target_still_sets_the_exit_code() {
+    let folder = tempfile::tempdir().unwrap();
+    let slower = folder.path().join("slower.yaml");
+    let text = std::fs::read_to_string(SLOW_ORDERS).unwrap();
+    std::fs::write(&slower, text.replace("latency: 80ms", "latency: 6ms")).unwrap();
+    let slower = slower.to_str().unwrap();
+    let value = diff_json(OPERATIONS, slower);
+    let kinds: Vec<&str> = value["regressions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["operation_latency"]);
+    assert_eq!(value["regressions"][0]["operation"], "buy");
+    assert!(
+        value["findings"]["introduced"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let (code, text, _) = diff(&[OPERATIONS, slower, "--fail-on-regression"]);
+    assert_eq!(code, 1);
+    assert!(
+        text.lines()
+            .nth(1)
+            .is_some_and(|line| line.starts_with("Worse: `buy` p99 26.3ms → ")
+                && line.ends_with("(target 200ms).")),
+        "{text}"
+    );
+    // The other way round it is better, and names the operation.
+    let (code, text, _) = diff(&[slower, OPERATIONS, "--fail-on-regression"]);
+    assert_eq!(code, 0);
+    assert!(
+        text.lines()
+            .nth(1)
+            .is_some_and(|line| line.starts_with("No regression: `buy` p99 ")),
+        "{text}"
+    );
+}
+
+#[test]
+fn operations_added_and_removed() {
+    let value = diff_json(OPERATIONS, SEARCH_ADDED);
+    assert_eq!(
+        operations(&value),
+        [
+            ("browse".to_string(), Some(900.0), Some(800.0)),
+            ("buy".to_string(), Some(100.0), Some(100.0)),
+            ("search".to_string(), None, Some(100.0))
+        ]
+    );
+    let search = operation(&value, "search");
+    assert_eq!(search["p99_s"]["old"], Value::Null);
+    assert!(search["p99_s"]["new"].as_f64().is_some());
+    // Its targets are the design's.
+    assert_eq!(search["latency_slo"]["new"], json!({ "p99": 0.1 }));
+    assert_eq!(value["regression"], false);
+    let fields: Vec<&str> = value["design"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "operations.browse.share",
+            "operations.search.client",
+            "operations.search.share"
+        ]
+    );
+    assert_eq!(
+        value["components"]["changed"],
+        json!([{ "name": "api", "fields": [
+            { "field": "calls[catalog_db].for", "old": ["browse"], "new": ["browse", "search"] }
+        ] }])
+    );
+    let reversed = diff_json(SEARCH_ADDED, OPERATIONS);
+    assert_eq!(
+        operations(&reversed),
+        [
+            ("browse".to_string(), Some(800.0), Some(900.0)),
+            ("buy".to_string(), Some(100.0), Some(100.0)),
+            ("search".to_string(), Some(100.0), None)
+        ]
+    );
+    let (code, markdown, _) = diff(&[
+        SEARCH_ADDED,
+        OPERATIONS,
+        "--format",
+        "md",
+        "--fail-on-regression",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        markdown.contains("| `search` | rate | 100/s | \\- | removed |"),
+        "{markdown}"
+    );
+}
+
+/// A design without operations of its own is judged on its whole traffic,
+/// and has no operations table.
+#[test]
+fn one_implicit_operation_is_the_design() {
+    let value = diff_json(BASE, FEWER_REPLICAS);
+    assert_eq!(value["operations"], json!([]));
+    let (_, text, _) = diff(&[BASE, FEWER_REPLICAS]);
+    assert!(!text.contains("Operations:"));
+    let (code, _, _) = diff(&[
+        OPERATIONS,
+        OPERATIONS,
+        "--fail-on-regression",
+        "--fail-on",
+        "info",
+    ]);
+    assert_eq!(code, 0);
+    let itself = diff_json(OPERATIONS, OPERATIONS);
+    assert_eq!(itself["regressions"], json!([]));
+    assert_eq!(operations(&itself).len(), 2);
+}
+
+#[test]
+fn operations_in_text_and_markdown() {
+    let (_, text, _) = diff(&[OPERATIONS, SLOW_ORDERS]);
+    insta::assert_snapshot!("slow-orders.txt", text);
+    let (_, markdown, _) = diff(&[OPERATIONS, SLOW_ORDERS, "--format", "md"]);
+    insta::assert_snapshot!("slow-orders.md", markdown);
+}
+
 #[test]
 fn the_same_inputs_give_the_same_bytes() {
     for format in ["text", "md", "json"] {
-        let first = diff(&[BASE, WITH_CACHE, "--format", format]).1;
-        let second = diff(&[BASE, WITH_CACHE, "--format", format]).1;
-        assert_eq!(first, second, "{format}");
+        for (old, new) in [(BASE, WITH_CACHE), (OPERATIONS, SEARCH_ADDED)] {
+            let first = diff(&[old, new, "--format", format]).1;
+            let second = diff(&[old, new, "--format", format]).1;
+            assert_eq!(first, second, "{format}");
+        }
     }
 }
 

@@ -11,7 +11,6 @@
 
 use std::collections::BTreeSet;
 
-use blueprint::capacity::DEFAULT_SEED;
 use blueprint::compare;
 use blueprint::diagnostic::{Severity, github, json, junit, sarif, text};
 use blueprint::present::{diff, estimate};
@@ -144,7 +143,7 @@ fn outputs(source: &str) -> Vec<(&'static str, String)> {
         checked.diagnostics
     );
     let analysis = blueprint::analyse(bytes).unwrap();
-    let review = blueprint::review_with(&analysis, &options, 2_000);
+    let review = blueprint::review_with(&analysis, &options, true);
     let model = review.estimate.as_ref().unwrap();
     let reports = std::slice::from_ref(&checked);
     let selection = options.selection.clone();
@@ -159,7 +158,7 @@ fn outputs(source: &str) -> Vec<(&'static str, String)> {
         ),
         (
             "estimate text",
-            escape::terminal_text(&estimate::render_text(&analysis, model, DEFAULT_SEED)),
+            escape::terminal_text(&estimate::render_text(&analysis, model)),
         ),
         ("estimate json", estimate::render_json(&analysis, model)),
     ];

@@ -89,6 +89,48 @@ fn every_template_is_written_as_kept_and_reviews_clean() {
     }
 }
 
+/// The templates whose system serves one kind of request; every other one
+/// declares its operations, so that a design started from it shows each
+/// kind of request taking its own way.
+const ONE_KIND_OF_REQUEST: [&str; 2] = ["event-pipeline", "rate-limiter"];
+
+#[test]
+fn templates_with_several_kinds_of_request_declare_operations() {
+    for (name, _) in templates() {
+        let output = blueprint()
+            .args(["init", "--template", &name, "-"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        let output = blueprint()
+            .args(["estimate", "-", "--format", "json"])
+            .write_stdin(text.clone())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{name}");
+        let estimate: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let operations = estimate["operations"].as_array().unwrap();
+        if ONE_KIND_OF_REQUEST.contains(&name.as_str()) {
+            assert!(!text.contains("\noperations:"), "{name}");
+            assert_eq!(operations.len(), 1, "{name}");
+            continue;
+        }
+        assert!(text.contains("\noperations:"), "{name} declares operations");
+        assert!(text.contains("for: "), "{name} routes calls with `for`");
+        assert!(operations.len() >= 2, "{name}: {operations:#?}");
+        for operation in operations {
+            assert!(
+                operation["rps"].as_f64().unwrap() > 0.0,
+                "{name}: {operation}"
+            );
+            assert!(
+                operation["end_to_end_s"]["p99"].as_f64().is_some(),
+                "{name}: {operation}"
+            );
+        }
+    }
+}
+
 #[test]
 fn every_template_validates_against_the_schema() {
     let output = blueprint().arg("schema").output().unwrap();

@@ -199,6 +199,61 @@ struct Missing {
 }
 
 const MISSING: &[Missing] = &[
+    // The operations say a mix the workload does not: three times the
+    // creates (351/s against the envelope's 116/s) still fit the design.
+    Missing {
+        scenario: "url-shortener",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.99\n", "    share: 0.97\n"),
+            Replace("    share: 0.01\n", "    share: 0.03\n"),
+        ],
+    },
+    Missing {
+        scenario: "paste-service",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.909\n", "    share: 0.8\n"),
+            Replace("    share: 0.091\n", "    share: 0.2\n"),
+        ],
+    },
+    Missing {
+        scenario: "web-crawler",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.91\n", "    share: 0.8\n"),
+            Replace("    share: 0.09\n", "    share: 0.2\n"),
+        ],
+    },
+    Missing {
+        scenario: "ride-hailing",
+        need: "workload",
+        edits: &[Replace("    rps: 20k/s ", "    rps: 17k/s ")],
+    },
+    Missing {
+        scenario: "chat",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.4\n", "    share: 0.35\n"),
+            Replace("    share: 0.5\n", "    share: 0.55\n"),
+        ],
+    },
+    Missing {
+        scenario: "news-feed",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.97\n", "    share: 0.965\n"),
+            Replace("    share: 0.03\n", "    share: 0.035\n"),
+        ],
+    },
+    Missing {
+        scenario: "payments-ledger",
+        need: "workload",
+        edits: &[
+            Replace("    share: 0.9\n", "    share: 0.95\n"),
+            Replace("    share: 0.1\n", "    share: 0.05\n"),
+        ],
+    },
     Missing {
         scenario: "url-shortener",
         need: "redirect_cache",
@@ -227,7 +282,7 @@ const MISSING: &[Missing] = &[
         need: "blob_store",
         edits: &[
             Replace(
-                "      - { to: blob_store, op: write, per_request: 0.091, timeout: 500ms, retries: 1, backoff: true }\n",
+                "      - { to: blob_store, for: create, op: write, timeout: 500ms, retries: 1, backoff: true }\n",
                 "",
             ),
             Replace("    backing: blob_store", "    backing: meta_db"),
@@ -239,8 +294,8 @@ const MISSING: &[Missing] = &[
         need: "read_cache",
         edits: &[
             Replace(
-                "      - { to: paste_cache, per_request: 0.909, timeout: 300ms }",
-                "      - { to: blob_store, per_request: 0.909, timeout: 300ms }",
+                "      - { to: paste_cache, for: read, timeout: 300ms }",
+                "      - { to: blob_store, for: read, timeout: 300ms }",
             ),
             Remove("paste_cache"),
             // Without a cache, p50 holds only with a faster object store.
@@ -254,7 +309,7 @@ const MISSING: &[Missing] = &[
         scenario: "chat",
         need: "delivery_queue",
         edits: &[Replace(
-            "      - { to: message_log, per_request: 0.4, mode: async }    # publish for delivery\n",
+            "      - { to: message_log, for: send, mode: async }           # publish for delivery\n",
             "",
         )],
     },
@@ -432,8 +487,8 @@ const MISSING: &[Missing] = &[
         edits: &[
             // Fire-and-forget calls to the fetchers instead of a queue.
             Replace(
-                "      - { to: frontier, per_request: 0.91, mode: async }   # accept a URL: one enqueue",
-                "      - { to: fetcher, per_request: 0.91, mode: async }",
+                "      - { to: frontier, for: accept, mode: async }   # accept a URL: one enqueue",
+                "      - { to: fetcher, for: accept, mode: async }",
             ),
             Remove("frontier"),
         ],
@@ -593,6 +648,7 @@ fn grade_json_has_the_documented_shape_in_base_units() {
             "availability",
             "zone_loss",
             "findings",
+            "workload",
             "redirect_cache",
             "click_queue"
         ]
@@ -630,6 +686,104 @@ fn grade_text_gives_reasons_and_hints() {
         "grade-without-cache",
         String::from_utf8(output.stdout).unwrap()
     );
+}
+
+fn criterion<'a>(grade: &'a Value, id: &str) -> &'a Value {
+    grade["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no criterion {id}: {grade:#}"))
+}
+
+/// A slow create is 1% of a shortener's traffic: the whole traffic's p99
+/// hides it, each operation against its own target does not.
+#[test]
+fn each_operation_is_judged_against_its_own_targets() {
+    let design = apply(
+        &solution("url-shortener"),
+        &[Replace(
+            "    capacity: 500/s\n    latency: 10ms",
+            "    capacity: 500/s\n    latency: 150ms",
+        )],
+    );
+    let (_, grade) = grade("url-shortener", &design);
+    let latency = criterion(&grade, "latency");
+    assert_eq!(latency["passed"], false, "{grade:#}");
+    let reason = latency["reason"].as_str().unwrap();
+    // The redirect still meets its targets; the create misses its 200ms.
+    assert!(reason.contains("`redirect` p50 "), "{reason}");
+    assert!(reason.contains("`shorten` p99 "), "{reason}");
+    assert!(reason.contains("(target 200ms)"), "{reason}");
+    let output = blueprint()
+        .args(["estimate", "-", "--format", "json"])
+        .write_stdin(design)
+        .output()
+        .unwrap();
+    let estimate: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let blended = estimate["end_to_end_s"]["p99"].as_f64().unwrap();
+    assert!(
+        blended < 0.2,
+        "all traffic's p99 {blended}s hides the create"
+    );
+    assert_eq!(grade["targets"]["operations"][1]["name"], "shorten");
+    assert_eq!(grade["targets"]["operations"][1]["latency_s"]["p99"], 0.2);
+}
+
+/// A design without the scenario's operations cannot be judged on them:
+/// latency, availability and the workload say which are missing.
+#[test]
+fn missing_operations_are_named() {
+    let design = apply(
+        &solution("url-shortener"),
+        &[
+            Replace("  shorten:\n", "  create:\n"),
+            Replace("for: shorten,", "for: create,"),
+        ],
+    );
+    let (_, grade) = grade("url-shortener", &design);
+    for id in ["latency", "availability", "workload"] {
+        let failed = criterion(&grade, id);
+        assert_eq!(failed["passed"], false, "{id}: {grade:#}");
+        assert!(
+            failed["reason"]
+                .as_str()
+                .unwrap()
+                .contains("the design has no operation `shorten`"),
+            "{id}: {failed:#}"
+        );
+        assert!(failed["hint"].is_string(), "{id}");
+    }
+    assert_eq!(
+        failed_criteria(&grade),
+        ["latency", "availability", "workload"]
+    );
+}
+
+/// Rates off the workload by more than the tolerance: the criterion says
+/// which operations and by how much.
+#[test]
+fn the_workload_criterion_says_which_rates_disagree() {
+    let edits = &MISSING
+        .iter()
+        .find(|m| m.scenario == "url-shortener" && m.need == "workload")
+        .unwrap()
+        .edits;
+    let (_, grade) = grade("url-shortener", &apply(&solution("url-shortener"), edits));
+    let workload = criterion(&grade, "workload");
+    let reason = workload["reason"].as_str().unwrap();
+    // 3% of 11.7k/s against 100M creates a month: 351/s against 116/s.
+    assert!(
+        reason.contains("`shorten` takes 351/s where the workload's peak writes are 116/s"),
+        "{reason}"
+    );
+    assert!(reason.ends_with("(more than 10% off)"), "{reason}");
+    assert_eq!(workload["points"], 10);
+    let targets = &grade["targets"]["workload"];
+    assert_eq!(targets["reads"], serde_json::json!(["redirect"]));
+    assert_eq!(targets["writes"], serde_json::json!(["shorten"]));
+    assert_eq!(targets["tolerance"], 0.1);
 }
 
 #[test]
@@ -916,4 +1070,31 @@ proptest::proptest! {
             proptest::prop_assert!(!criterion.passed || criterion.hint.is_none(), "{:?}", criterion);
         }
     }
+}
+
+/// A reference solution whose cache claims 50M requests/s per Redis node
+/// (and 1µs) gets no full marks: BP212 says no one could build it, and the
+/// grade says so.
+#[test]
+fn figures_nobody_could_build_lose_the_findings_criterion() {
+    let impossible = solution("url-shortener")
+        .replacen("    capacity: 50k/s", "    capacity: 50M/s", 1)
+        .replacen("    latency: 0.3ms", "    latency: 1us", 1);
+    let (code, grade) = grade("url-shortener", &impossible);
+    assert_eq!(failed_criteria(&grade), ["findings"], "{grade:#}");
+    let findings = grade["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "findings")
+        .unwrap();
+    assert!(
+        findings["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("BP212 implausible-figure"),
+        "{findings:#}"
+    );
+    assert!(grade["score"].as_u64().unwrap() < 100, "{grade:#}");
+    assert!(code == 0 || code == 1);
 }

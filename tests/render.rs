@@ -1,6 +1,6 @@
 //! `blueprint render`: Mermaid, DOT, D2, LikeC4 and SVG of the bundled
-//! designs, byte-for-byte determinism, escaping of hostile free text, atomic
-//! files.
+//! designs, one operation's way highlighted in each, byte-for-byte
+//! determinism, escaping of hostile free text, atomic files.
 
 use assert_cmd::Command;
 
@@ -73,18 +73,90 @@ fn the_same_design_gives_the_same_bytes() {
     }
 }
 
+/// The `bp-node` group of the component named `name`.
+fn node_group<'a>(document: &'a roxmltree::Document<'a>, name: &str) -> roxmltree::Node<'a, 'a> {
+    document
+        .descendants()
+        .find(|n| {
+            n.attribute("class") == Some("bp-node")
+                && n.children()
+                    .any(|c| c.attribute("class") == Some("bp-name") && c.text() == Some(name))
+        })
+        .unwrap_or_else(|| panic!("no node {name}"))
+}
+
 #[test]
 fn svg_is_xml_with_a_legend_and_marked_findings() {
     let svg = render(&["designs/checkout.yaml", "--annotate"]);
     let document = roxmltree::Document::parse(&svg).expect("well-formed XML");
     assert_eq!(document.root_element().tag_name().name(), "svg");
+    for entry in [
+        "sync call",
+        "dead letter",
+        "write",
+        "calls per request",
+        "retries",
+    ] {
+        assert!(
+            svg.contains(&format!(">{entry}</text>")),
+            "no {entry} in the legend"
+        );
+    }
+    // orders_db has a single replica: a red border, and an error badge whose
+    // tooltip lists each finding with its code, name and message.
+    let orders = node_group(&document, "orders_db");
+    let shape = orders
+        .children()
+        .find(|c| c.attribute("class") == Some("bp-shape"))
+        .expect("an outline");
+    assert_eq!(shape.attribute("stroke"), Some("#c62828"));
+    let badge = orders
+        .children()
+        .find(|c| c.attribute("class") == Some("bp-badge"))
+        .expect("a badge");
+    let tooltip = badge.first_element_child().and_then(|t| t.text()).unwrap();
+    let lines: Vec<&str> = tooltip.lines().collect();
+    assert!(lines.len() >= 2, "{tooltip}");
     assert!(
-        svg.contains("sync call") && svg.contains("dead letter"),
-        "no legend"
+        lines[0].starts_with("BP101 single-replica (error): ")
+            && lines[0].contains("single replica"),
+        "{tooltip}"
     );
-    // orders_db has a single replica: an error badge and a red border.
-    assert!(svg.contains("#c62828"));
-    assert!(svg.contains("zone az1"), "zones are clusters");
+    assert!(lines.iter().all(|line| line.starts_with("BP")), "{tooltip}");
+    // A component without findings has no badge.
+    let cart = node_group(&document, "cart_svc");
+    assert!(
+        !cart
+            .descendants()
+            .any(|c| c.attribute("class") == Some("bp-badge"))
+    );
+    // Zones: orders_db runs only in az1, the rest in all three.
+    assert!(svg.contains(">zone az1</text>"), "a zone box");
+    assert!(
+        svg.contains(">multi-zone: az1, az2, az3</text>"),
+        "the band"
+    );
+}
+
+#[test]
+fn edges_mark_writes_retries_breakers_and_fallbacks() {
+    let svg = render(&["designs/checkout.yaml"]);
+    // cart_svc writes to cart_db x0.3 with one retry; checkout_svc retries
+    // the payment provider three times.
+    assert!(svg.contains(">x0.3 · retry x1</text>"), "{svg}");
+    assert!(svg.contains(">retry x3</text>"));
+    let writes = svg.matches("class=\"bp-edge bp-write\"").count();
+    assert_eq!(writes, 5, "one thick line per write call");
+    assert!(
+        !svg.contains(">circuit breaker</text>"),
+        "only marks in use"
+    );
+    let limiter = render(&["designs/rate-limiter.yaml"]);
+    assert!(limiter.contains(">fallback</text>"), "{limiter}");
+    assert!(limiter.contains(">answers without the callee</text>"));
+    let ledger = render(&["scenarios/payments-ledger/solution.yaml"]);
+    assert!(ledger.contains(">breaker</text>"), "{ledger}");
+    assert!(ledger.contains(">circuit breaker</text>"));
 }
 
 #[test]
@@ -119,7 +191,7 @@ fn d2_and_likec4_quote_every_name() {
     let fixture = "tests/fixtures/awkward-names.yaml";
     let d2 = render(&[fixture, "--format", "d2"]);
     assert!(
-        d2.contains("\"label\" -> \"region r1 _eu_.west_second line\".\"zones az_1, az _2_ __y_ _\".\"shape\""),
+        d2.contains("\"label\" -> \"region r1 _eu_.west_second line\".\"multi-zone_ az_1, az _2_ __y_ _\".\"shape\""),
         "{d2}"
     );
     assert!(
@@ -131,7 +203,7 @@ fn d2_and_likec4_quote_every_name() {
         "  _n2_1st = service '1st' {",
         "  _n3_model = cache 'model' {",
         "  _n5_queue -[consumer]-> _n6_-views",
-        "    group 'zones az\\'1, az \"2\" ${y} \\\\' {",
+        "    group 'multi-zone: az\\'1, az \"2\" ${y} \\\\' {",
     ] {
         assert!(likec4.contains(line), "no `{line}` in\n{likec4}");
     }
@@ -164,5 +236,114 @@ fn output_files_are_written_whole() {
         std::fs::read_dir(folder.path()).unwrap().count(),
         1,
         "no temporary file is left behind"
+    );
+}
+
+#[test]
+fn snapshots_of_one_operations_way_in_every_format() {
+    // checkout's place_order leaves the cart service (and its calls)
+    // dimmed and takes the checkout service, its queue and worker.
+    for (format, name) in [
+        ("mermaid", "mmd"),
+        ("dot", "dot"),
+        ("d2", "d2"),
+        ("likec4", "c4"),
+    ] {
+        insta::assert_snapshot!(
+            format!("checkout-place_order.{name}"),
+            render(&[
+                "designs/checkout.yaml",
+                "--operation",
+                "place_order",
+                "--format",
+                format
+            ])
+        );
+    }
+}
+
+#[test]
+fn svg_dims_what_is_off_the_way() {
+    let svg = render(&["designs/checkout.yaml", "--operation", "cart", "--annotate"]);
+    let document = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    let title = document
+        .descendants()
+        .find(|n| n.has_tag_name("title"))
+        .and_then(|n| n.text());
+    assert_eq!(title, Some("E-commerce checkout: the way of cart"));
+    // A component's group is dimmed, or not, with its title.
+    let dimmed: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("bp-node bp-dim"))
+        .filter_map(|g| g.children().find(|c| c.has_tag_name("title")))
+        .filter_map(|t| t.text())
+        .filter_map(|t| t.split(':').next())
+        .collect();
+    assert_eq!(
+        dimmed,
+        [
+            "checkout_svc",
+            "inventory_svc",
+            "inventory_db",
+            "payment_provider",
+            "orders_db",
+            "order_events",
+            "fulfilment_worker"
+        ]
+    );
+    // shoppers -> edge -> api_gw -> cart_svc, cart_svc -> cart_cache and
+    // cart_db, and the cache's misses.
+    let way = document
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("path") && n.attribute("class").is_some_and(|c| c.ends_with(" bp-way"))
+        })
+        .count();
+    assert_eq!(way, 6);
+    assert!(svg.contains("marker-end=\"url(#bp-arrow-way)\""));
+    // Without --operation nothing is dimmed.
+    let plain = render(&["designs/checkout.yaml", "--annotate"]);
+    assert!(!plain.contains("bp-dim") && !plain.contains("bp-way"));
+}
+
+#[test]
+fn an_unknown_operation_exits_2_naming_the_operations_and_writes_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("way.svg");
+    let output = blueprint()
+        .args([
+            "render",
+            "designs/checkout.yaml",
+            "--operation",
+            "place-order",
+            "-o",
+        ])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "error: the design has no operation `place-order` (did you mean `place_order`?); \
+         `--operation` takes one of `cart` or `place_order`\n"
+    );
+    assert!(!target.exists(), "nothing is written");
+    // Without declared operations, each client's requests are one,
+    // named after it.
+    let output = blueprint()
+        .args([
+            "render",
+            "designs/rate-limiter.yaml",
+            "--operation",
+            "checkout",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("(the design declares none: one per client, named after it)"),
+        "{stderr}"
     );
 }

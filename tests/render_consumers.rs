@@ -24,6 +24,17 @@
 //! whose zone names hold quotes, `${...}` and a line break
 //! (`tests/fixtures/awkward-names.yaml`).
 //!
+//! - `render --operation NAME`: one operation's way highlighted, in every
+//!   format, must pass the same programs (dot, xmllint, Mermaid's parser,
+//!   D2's compiler, `likec4 validate`): the highlight adds colours, widths
+//!   and opacities each format must take.
+//!
+//! - `render --format svg`, every bundled design plain, annotated and left
+//!   to right: opened in headless Chromium by
+//!   `tests/consumers/browser/overlap.mjs`, which measures the text boxes
+//!   the browser lays out and must find no two overlapping and none crossed
+//!   by a node's outline (and, on a copy with a label moved into a
+//!   cylinder's lid and a name written twice, must find both);
 //! - `report` (HTML): opened in Debian's headless Chromium by
 //!   `tests/consumers/browser/htmlcheck.mjs` (playwright-core), which must
 //!   see no network request, no script element, handler or `javascript:`
@@ -733,5 +744,238 @@ fn likec4_output_is_validated_and_exported_by_likec4() {
         failures.is_empty(),
         "LikeC4 did not take blueprint's LikeC4 as drawn:\n\n{}",
         failures.join("\n\n")
+    );
+}
+
+/// Designs and an operation of each: an entering one with queues, async
+/// calls and cache misses on its way, and an internal one (a push).
+const WAYS: [(&str, &str); 3] = [
+    ("designs/checkout.yaml", "place_order"),
+    ("designs/chat.yaml", "history"),
+    ("designs/chat.yaml", "deliver"),
+];
+
+#[test]
+fn highlighted_ways_are_accepted_in_every_format() {
+    require_dot();
+    require_xmllint();
+    require_node();
+    require_node_modules("mermaid", &["mermaid", "jsdom"]);
+    require_node_modules("d2", &["@terrastruct/d2"]);
+    require_node_modules("likec4", &["likec4"]);
+    let folder = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let (mut mermaid, mut d2) = (Vec::new(), Vec::new());
+    for (design, operation) in WAYS {
+        let file = |extension: &str| {
+            folder
+                .path()
+                .join(output_name(design, &format!("{operation}.{extension}")))
+        };
+        let write = |format: &str, out: &Path| {
+            blueprint_to_file(
+                &[
+                    "render",
+                    design,
+                    "--operation",
+                    operation,
+                    "--annotate",
+                    "--format",
+                    format,
+                ],
+                out,
+            );
+        };
+        let (dot, svg) = (file("dot"), file("svg"));
+        write("dot", &dot);
+        write("svg", &svg);
+        let graphviz = run_consumer("dot", &[Path::new("-Tsvg"), dot.as_path()]);
+        if !graphviz.status.success() || !graphviz.stderr.is_empty() {
+            failures.push(format!(
+                "{design} {operation}: `dot -Tsvg` failed or warned:\n{}\n--- the DOT:\n{}",
+                text_of(&graphviz.stderr),
+                excerpt(&dot)
+            ));
+        }
+        let xml = run_consumer(
+            "xmllint",
+            &[Path::new("--nonet"), Path::new("--noout"), svg.as_path()],
+        );
+        if !xml.status.success() {
+            failures.push(format!(
+                "{design} {operation}: xmllint failed:\n{}",
+                text_of(&xml.stderr)
+            ));
+        }
+        let (mmd, d2_file) = (file("mmd"), file("d2"));
+        write("mermaid", &mmd);
+        write("d2", &d2_file);
+        mermaid.push(mmd);
+        d2.push(d2_file);
+    }
+
+    let script = root().join("tests/consumers/mermaid/parse.mjs");
+    let mut args = vec![script.as_path()];
+    args.extend(mermaid.iter().map(PathBuf::as_path));
+    let parsed = run_consumer("node", &args);
+    let accepted = text_of(&parsed.stdout)
+        .lines()
+        .filter(|line| line.starts_with("OK "))
+        .count();
+    if !parsed.status.success() || accepted != mermaid.len() {
+        failures.push(format!(
+            "mermaid.parse accepted {accepted} of {}:\n{}{}",
+            mermaid.len(),
+            text_of(&parsed.stdout),
+            text_of(&parsed.stderr)
+        ));
+    }
+
+    let script = root().join("tests/consumers/d2/compile.mjs");
+    let mut args = vec![script.as_path()];
+    args.extend(d2.iter().map(PathBuf::as_path));
+    let compiled = run_consumer("node", &args);
+    let stdout = text_of(&compiled.stdout);
+    let ok = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|result| result["ok"] == true)
+        .count();
+    if ok != d2.len() {
+        failures.push(format!(
+            "D2 compiled {ok} of {}:\n{stdout}{}",
+            d2.len(),
+            text_of(&compiled.stderr)
+        ));
+    }
+
+    // One workspace holds one model: the likec4 CLI takes seconds to start,
+    // so it checks the first way only.
+    let (design, operation) = WAYS[0];
+    let workspace = folder.path().join("likec4");
+    std::fs::create_dir_all(&workspace).unwrap();
+    let c4 = workspace.join(output_name(design, "c4"));
+    blueprint_to_file(
+        &[
+            "render",
+            design,
+            "--operation",
+            operation,
+            "--annotate",
+            "--format",
+            "likec4",
+        ],
+        &c4,
+    );
+    let validate = likec4(&[Path::new("validate"), workspace.as_path()]);
+    let log = format!("{}{}", text_of(&validate.stdout), text_of(&validate.stderr));
+    if !validate.status.success() || log.contains("ERROR") {
+        failures.push(format!(
+            "{design} {operation}: `likec4 validate` failed:\n{log}\n--- the LikeC4:\n{}",
+            excerpt(&c4)
+        ));
+    }
+    assert!(
+        failures.is_empty(),
+        "a highlighted way was refused:\n\n{}",
+        failures.join("\n\n")
+    );
+}
+
+/// `overlap.mjs` on `files`: its exit status and per-file JSON results.
+fn overlap_check(files: &[PathBuf]) -> (std::process::ExitStatus, Vec<serde_json::Value>, String) {
+    let script = root().join("tests/consumers/browser/overlap.mjs");
+    let mut args = vec![script.as_path()];
+    args.extend(files.iter().map(PathBuf::as_path));
+    let output = run_consumer("node", &args);
+    let stdout = text_of(&output.stdout);
+    let stderr = text_of(&output.stderr);
+    let results: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap_or_else(|error| {
+        panic!(
+            "overlap.mjs printed no JSON ({error}; {}):\n{stdout}{stderr}",
+            output.status
+        )
+    });
+    (output.status, results, stderr)
+}
+
+#[test]
+fn svg_labels_clear_each_other_and_the_outlines_in_headless_chromium() {
+    require_node();
+    require_chromium();
+    require_node_modules("browser", &["playwright-core"]);
+    let folder = tempfile::tempdir().unwrap();
+    let designs = every_design();
+    let variants: [(&str, &[&str]); 3] = [
+        ("plain", &[]),
+        ("annotated", &["--annotate"]),
+        ("lr", &["--annotate", "--direction", "lr"]),
+    ];
+    let mut files = Vec::new();
+    for design in &designs {
+        for (variant, flags) in variants {
+            let svg = folder
+                .path()
+                .join(output_name(design, &format!("{variant}.svg")));
+            let mut args = vec!["render", design.as_str()];
+            args.extend_from_slice(flags);
+            blueprint_to_file(&args, &svg);
+            files.push(svg);
+        }
+    }
+    let (status, results, stderr) = overlap_check(&files);
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|result| result["ok"] != true)
+        .map(|result| format!("{}: {}", result["file"], result["problems"]))
+        .collect();
+    assert!(
+        status.success() && failures.is_empty(),
+        "labels overlap or cross outlines in Chromium ({status}):\n{}\n{stderr}",
+        failures.join("\n")
+    );
+    assert_eq!(results.len(), files.len(), "{stderr}");
+    for result in &results {
+        assert!(
+            result["texts"].as_u64() > Some(10) && result["nodes"].as_u64() > Some(3),
+            "the check saw too little of {}: {result}",
+            result["file"]
+        );
+    }
+
+    // The check must see a mistake: orders_db's name lifted into the lid of
+    // its cylinder, and api_gw's name written twice.
+    let checkout = folder
+        .path()
+        .join(output_name("designs/checkout.yaml", "annotated.svg"));
+    let mut svg = std::fs::read_to_string(&checkout).unwrap();
+    let lift = |svg: &mut String, name: &str, by: f64| {
+        let end = svg
+            .find(&format!("\">{name}</text>"))
+            .expect("the name is drawn");
+        let start = svg[..end]
+            .rfind("<text class=\"bp-name\"")
+            .expect("a name element");
+        let element = svg[start..end].to_string();
+        let y_at = element.find(" y=\"").expect("y") + 4;
+        let y_len = element[y_at..].find('"').expect("y ends");
+        let y: f64 = element[y_at..y_at + y_len].parse().expect("y is a number");
+        let moved = format!("{}{}{}", &element[..y_at], y - by, &element[y_at + y_len..]);
+        svg.replace_range(start..end, &moved);
+    };
+    lift(&mut svg, "orders_db", 12.0);
+    let twice = svg.find(">api_gw</text>").expect("api_gw") + ">api_gw</text>".len();
+    let start = svg[..twice].rfind("<text").unwrap();
+    let copy = svg[start..twice].to_string();
+    svg.insert_str(twice, &copy);
+    let tampered = folder.path().join("tampered.svg");
+    std::fs::write(&tampered, svg).unwrap();
+    let (status, results, stderr) = overlap_check(&[tampered]);
+    let problems = results[0]["problems"].to_string();
+    assert!(!status.success(), "the tampered drawing passed: {stderr}");
+    assert!(
+        problems.contains("the outline of node orders_db crosses bp-name \\\"orders_db\\\"")
+            && problems.contains("bp-name \\\"api_gw\\\" overlaps bp-name \\\"api_gw\\\""),
+        "{problems}"
     );
 }

@@ -229,8 +229,9 @@ fn a_store_of_many_copies_in_many_zones() {
     );
 }
 
-/// Hundreds of operations, each its own way through a gateway: the walks
-/// are shared out among them (`estimate` took 30 s and 438 MB for 100).
+/// Hundreds of operations, each its own way through a gateway, each with
+/// its latency computed (`estimate` took 30 s and 438 MB for 100 with the
+/// Monte Carlo walk the computed percentiles replaced).
 #[test]
 fn hundreds_of_operations() {
     let count = 400;

@@ -6,10 +6,6 @@ use blueprint::diagnostic::{FileReport, Severity, github, json, junit, sarif, te
 use blueprint::render::{self, diagram};
 use blueprint::report;
 
-/// Monte Carlo walks per estimate: enough to reach every branch of the
-/// walk, few enough for thousands of runs a second.
-const WALKS: usize = 200;
-
 /// Reads a design and builds its graph.
 pub fn read(data: &[u8]) {
     let _ = blueprint::analyse(data);
@@ -19,12 +15,12 @@ pub fn read(data: &[u8]) {
 /// design, in every output format.
 pub fn pipeline(data: &[u8]) {
     let options = blueprint::CheckOptions::default();
-    // What `check` does, with a short walk.
+    // What `check` does, with the end-to-end quantiles computed.
     let analysed = blueprint::analyse(data);
     let review = analysed
         .as_ref()
         .ok()
-        .map(|analysis| blueprint::review_with(analysis, &options, WALKS));
+        .map(|analysis| blueprint::review_with(analysis, &options, true));
     let mut diagnostics = match (&analysed, &review) {
         (Err(errors), _) => errors.clone(),
         (Ok(_), Some(review)) => review.findings.clone(),
@@ -49,7 +45,7 @@ pub fn pipeline(data: &[u8]) {
     let Some(estimate) = review.estimate.as_ref() else {
         return;
     };
-    let _ = blueprint::present::estimate::render_text(&analysis, estimate, 1);
+    let _ = blueprint::present::estimate::render_text(&analysis, estimate);
     let _ = blueprint::present::estimate::render_json(&analysis, estimate);
     let drawing = diagram::build(
         &analysis.design,

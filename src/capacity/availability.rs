@@ -349,7 +349,15 @@ impl Culprit {
     /// Its name for people: `` `db` `` or `zone az1`.
     pub fn describe(self, design: &Design, domains: &Domains) -> String {
         match self {
-            Culprit::Component(id) => format!("`{}`", design.components[id].name()),
+            Culprit::Component(_) => format!("`{}`", self.name(design, domains)),
+            Culprit::Domain(_) => self.name(design, domains),
+        }
+    }
+
+    /// Its name as plain text, for a table: `db` or `zone az1`.
+    pub fn name(self, design: &Design, domains: &Domains) -> String {
+        match self {
+            Culprit::Component(id) => design.components[id].name().to_string(),
             Culprit::Domain(domain) => domains.domains[domain].name.clone(),
         }
     }
@@ -363,6 +371,13 @@ pub struct Cost {
     pub unavailability: f64,
 }
 
+impl Cost {
+    /// The downtime a year it stands for.
+    pub fn downtime_per_year_s(&self) -> f64 {
+        self.unavailability * SECONDS_PER_YEAR
+    }
+}
+
 /// The first `count` costs in words:
 /// `` `db` 0.1% (8.76h a year), zone az1 0.02% (1.75h a year) ``.
 pub fn describe_costs(design: &Design, domains: &Domains, costs: &[Cost], count: usize) -> String {
@@ -374,7 +389,7 @@ pub fn describe_costs(design: &Design, domains: &Domains, costs: &[Cost], count:
                 "{} {} ({} a year)",
                 cost.culprit.describe(design, domains),
                 format_share(cost.unavailability),
-                format_duration(cost.unavailability * SECONDS_PER_YEAR)
+                format_duration(cost.downtime_per_year_s())
             )
         })
         .collect::<Vec<_>>()

@@ -3,12 +3,14 @@
 //! and what a failure breaks. Computed once as an [`Estimate`] and shared by
 //! `check`, `estimate` and every renderer.
 
+pub mod assumptions;
 pub mod availability;
 pub mod connections;
 pub mod domains;
 pub mod envelope;
 pub mod failure;
 pub mod latency;
+pub mod lattice;
 pub mod load;
 pub mod replicas;
 pub mod station;
@@ -18,41 +20,12 @@ use rayon::prelude::*;
 use availability::Availability;
 use domains::Domains;
 use failure::Failure;
-use latency::{EndToEnd, NoLatency, Walker};
+use latency::{Calculator, CallTree, EndToEnd, NoLatency};
 use load::{Load, UnboundedLoop};
 use replicas::ReplicaModel;
 
 use crate::design::{Design, Kind};
 use crate::ways::{WayOperationId, Ways};
-
-/// The walks of the Monte Carlo latency estimate by default: enough to keep
-/// p99 within 2% of its true value.
-pub const DEFAULT_WALKS: usize = 100_000;
-/// Walks of all operations together, at most: a design with many
-/// operations walks each fewer times, so that the work (and the samples
-/// kept) do not grow with the walks times the operations.
-pub const MAX_TOTAL_WALKS: usize = 10 * DEFAULT_WALKS;
-/// Calls looked at by the walks of one operation, at most: a way through
-/// components with thousands of calls each is walked fewer times (never
-/// fewer than [`MIN_WALKS_PER_OPERATION`]), so the work stays bounded by
-/// the size of the design. No bundled design comes near it.
-pub const MAX_CALLS_WALKED: f64 = 5e7;
-/// Walks of one operation, at least, when they are shared out.
-pub const MIN_WALKS_PER_OPERATION: usize = 1_000;
-
-/// The walks each of `operations` operations takes when `walks` are asked
-/// for each: all of them while the total stays within
-/// [`MAX_TOTAL_WALKS`], else an equal share of it (never fewer than
-/// [`MIN_WALKS_PER_OPERATION`], nor more than asked).
-pub fn walks_per_operation(walks: usize, operations: usize) -> usize {
-    if operations <= 1 {
-        return walks;
-    }
-    walks.min((MAX_TOTAL_WALKS / operations).max(MIN_WALKS_PER_OPERATION))
-}
-
-/// The seed of the walks unless `--seed` says otherwise.
-pub const DEFAULT_SEED: u64 = 0x5EED_B1E5;
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -61,9 +34,9 @@ pub struct Options {
     /// `--rps N`: sets the total entry load (before the multiplier).
     pub entry_rps: Option<f64>,
     pub failures: Vec<Failure>,
-    /// Monte Carlo walks; 0 skips the end-to-end quantiles.
-    pub walks: usize,
-    pub seed: u64,
+    /// Compute the end-to-end quantiles (the rest of the estimate does not
+    /// need them).
+    pub quantiles: bool,
     /// `--target-utilization U`: also size every component for it.
     pub target_utilization: Option<f64>,
 }
@@ -74,8 +47,7 @@ impl Default for Options {
             load_multiplier: 1.0,
             entry_rps: None,
             failures: Vec::new(),
-            walks: DEFAULT_WALKS,
-            seed: DEFAULT_SEED,
+            quantiles: true,
             target_utilization: None,
         }
     }
@@ -162,13 +134,23 @@ pub struct OperationEstimate {
     /// Requests/s entering.
     pub rps: f64,
     pub end_to_end: Result<EndToEnd, NoLatency>,
-    /// The walks taken for `end_to_end` (0 when none were).
-    pub walks: usize,
-    /// The mean by formula (section 5), beside the walk's.
+    /// The mean by formula (section 5), beside the computed one.
     pub mean_by_formula: Option<f64>,
     pub availability: Availability,
     /// What costs it most, the largest first.
     pub costs: Vec<availability::Cost>,
+}
+
+impl OperationEstimate {
+    /// The components this operation waits on that cannot keep up: its
+    /// requests then never finish, so its availability is "saturated", not
+    /// a percentage.
+    pub fn saturated(&self) -> &[usize] {
+        match &self.end_to_end {
+            Err(NoLatency::Saturated(components)) => components,
+            _ => &[],
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -182,7 +164,8 @@ pub struct Estimate {
     pub operations: Vec<OperationEstimate>,
     /// All traffic: each operation weighted by its rate.
     pub end_to_end: Result<EndToEnd, NoLatency>,
-    /// The mean by formula (section 5), beside the walk's, of all traffic.
+    /// The mean by formula (section 5), beside the computed one, of all
+    /// traffic.
     pub mean_by_formula: Option<f64>,
     pub bottleneck: Option<usize>,
     /// The largest entry load the design sustains (at utilisation 1).
@@ -233,6 +216,15 @@ impl ComponentEstimate {
 }
 
 impl Estimate {
+    /// The components some loaded operation waits on that cannot keep up:
+    /// all traffic's availability is then "saturated", not a percentage.
+    pub fn saturated(&self) -> &[usize] {
+        match &self.end_to_end {
+            Err(NoLatency::Saturated(components)) => components,
+            _ => &[],
+        }
+    }
+
     /// The least available components on the request path, weakest first,
     /// at most `count`: the ones to replicate first. Components above
     /// 99.9995% would print as 100% and explain nothing, so they are left out.
@@ -440,22 +432,12 @@ pub fn estimate(
         })
         .collect();
 
-    let walker = Walker::new(design, ways, &replica_models, &means);
-    let read_means = walker.read_means(&ways.callees_first);
-    let mut samples: Vec<(f64, Vec<f64>)> = Vec::new();
+    let tree = CallTree::new(design, ways, &replica_models, &means);
+    let read_means = tree.read_means(&ways.callees_first);
+    let shapes = options.quantiles.then(|| tree.shapes(&ways.callees_first));
+    let mut calculator = shapes.as_ref().map(Calculator::new);
+    let mut computed: Vec<(f64, latency::Computed)> = Vec::new();
     let mut operations = Vec::new();
-    let walks = walks_per_operation(options.walks, ways.entering().count());
-    // The calls a walk looks at in each component, at most (one per edge
-    // of its busiest node).
-    let calls_at: Vec<usize> = (0..design.components.len())
-        .map(|c| {
-            ways.nodes_of(c)
-                .iter()
-                .map(|&n| ways.edges_from(n).len())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
     for (id, operation) in ways.entering() {
         let rps = operation_rps[id];
         let entry_node = operation
@@ -467,33 +449,17 @@ pub fn estimate(
             .filter(|&c| components[c].replica.is_saturated())
             .collect();
         let mean = read_means[entry_node];
-        let mut walked = 0;
         let (end_to_end, mean_by_formula) = if rps <= 0.0 {
             (Err(NoLatency::NoLoad), None)
         } else if !saturated.is_empty() {
             (Err(NoLatency::Saturated(saturated)), None)
-        } else if walks == 0 {
-            (Err(NoLatency::NotComputed), Some(mean))
+        } else if let (Some(calculator), Some(shapes)) = (&mut calculator, &shapes) {
+            let distribution = calculator.end_to_end(shapes.of_read(entry_node));
+            let figures = distribution.figures;
+            computed.push((rps, distribution));
+            (Ok(figures), Some(mean))
         } else {
-            let reach = ways.reach_of(id);
-            let visits: f64 = reach.iter().map(|r| r.visits.total()).sum::<f64>() + 1.0;
-            let calls: f64 = reach
-                .iter()
-                .map(|r| r.visits.total() * (1 + calls_at[r.component]) as f64)
-                .sum::<f64>()
-                + 1.0;
-            let walks = walks
-                .min((MAX_CALLS_WALKED / calls) as usize)
-                .max(MIN_WALKS_PER_OPERATION.min(walks));
-            walked = walks;
-            match walker.sample(entry_node, walks, options.seed, visits) {
-                Ok(times) => {
-                    let summary = latency::summarise(times.clone());
-                    samples.push((rps, times));
-                    (Ok(summary), Some(mean))
-                }
-                Err(error) => (Err(error), Some(mean)),
-            }
+            (Err(NoLatency::NotComputed), Some(mean))
         };
         let operation_availability =
             availability::of_operation(ways.reach_of(id), &serving, &domains);
@@ -501,14 +467,13 @@ pub fn estimate(
             operation: id,
             rps,
             end_to_end,
-            walks: walked,
             mean_by_formula,
             availability: operation_availability.availability,
             costs: operation_availability.costs,
         });
     }
 
-    let (end_to_end, mean_by_formula) = overall_latency(&operations, samples, entry_rps);
+    let (end_to_end, mean_by_formula) = overall_latency(&operations, &computed, entry_rps);
     let loaded: f64 = operations.iter().map(|o| o.rps).sum();
     let availability = Availability::new(if loaded > 0.0 {
         operations
@@ -540,11 +505,11 @@ pub fn estimate(
     })
 }
 
-/// All traffic's latency: the operations' walks mixed by their rates, or
-/// why there is none.
+/// All traffic's latency: the operations' distributions mixed by their
+/// rates, or why there is none.
 fn overall_latency(
     operations: &[OperationEstimate],
-    samples: Vec<(f64, Vec<f64>)>,
+    computed: &[(f64, latency::Computed)],
     entry_rps: f64,
 ) -> (Result<EndToEnd, NoLatency>, Option<f64>) {
     if entry_rps <= 0.0 {
@@ -572,10 +537,11 @@ fn overall_latency(
     if let Some(error) = loaded.iter().find_map(|o| o.end_to_end.as_ref().err()) {
         return (Err(error.clone()), mean);
     }
-    if samples.is_empty() {
+    if computed.is_empty() {
         return (Err(NoLatency::NotComputed), mean);
     }
-    (Ok(latency::summarise_mixture(samples)), mean)
+    let weighted: Vec<(f64, &latency::Computed)> = computed.iter().map(|(w, c)| (*w, c)).collect();
+    (Ok(latency::mixture_of(&weighted)), mean)
 }
 
 /// The first single failure, in the order of the design's zones, that
@@ -632,19 +598,70 @@ components:
   api: { kind: service, replicas: 1, capacity: 400/s, concurrency: 4 }
 ";
 
-    /// The Monte Carlo p99 with the default walk count is within 2% of the
-    /// exact M/M/c p99 (capacity-model.md, section 5).
+    /// The time t with `cdf(t) = q`, by bisection.
+    fn exact_quantile(cdf: impl Fn(f64) -> f64, q: f64) -> f64 {
+        let (mut low, mut high) = (0.0, 1.0);
+        while cdf(high) < q {
+            high *= 2.0;
+        }
+        for _ in 0..200 {
+            let middle = 0.5 * (low + high);
+            if cdf(middle) < q {
+                low = middle;
+            } else {
+                high = middle;
+            }
+        }
+        0.5 * (low + high)
+    }
+
+    /// Every computed quantile of the design's traffic within 0.5% of the
+    /// exact one.
+    fn assert_quantiles(estimate: &Estimate, cdf: impl Fn(f64) -> f64) {
+        let end_to_end = estimate.end_to_end.as_ref().unwrap();
+        for share in [0.5, 0.9, 0.95, 0.99, 0.999] {
+            let exact = exact_quantile(&cdf, share);
+            let computed = end_to_end.quantile(share);
+            assert!(
+                (computed - exact).abs() <= 0.005 * exact,
+                "p{share}: computed {computed}, exact {exact}"
+            );
+        }
+    }
+
+    /// A station's response as phases: with chance 1 - C the service
+    /// alone (rate mu), with chance C a wait (rate c mu - lambda) and then
+    /// the service.
+    fn phases(station: crate::capacity::station::Station) -> Vec<(f64, Vec<f64>)> {
+        let mu = station.service_rate;
+        let theta = f64::from(station.servers) * mu - station.arrival_rate;
+        let wait = station.wait_probability();
+        vec![(1.0 - wait, vec![mu]), (wait, vec![theta, mu])]
+    }
+
+    /// P(sum of independent exponentials at distinct `rates` <= t): the
+    /// hypoexponential, 1 - sum_i prod_{j != i} r_j / (r_j - r_i) e^{-r_i t}
+    /// (Ross, Introduction to Probability Models, 5.2.4).
+    fn hypoexponential(rates: &[f64], t: f64) -> f64 {
+        1.0 - (0..rates.len())
+            .map(|i| {
+                let others: f64 = (0..rates.len())
+                    .filter(|j| *j != i)
+                    .map(|j| rates[j] / (rates[j] - rates[i]))
+                    .product();
+                others * (-rates[i] * t).exp()
+            })
+            .sum::<f64>()
+    }
+
+    /// The computed p99 of one M/M/4 station is its exact p99.
     #[test]
-    fn monte_carlo_p99_matches_the_exact_value() {
+    fn one_station_gives_its_exact_quantiles() {
         let (_, estimate) = run(SINGLE_STATION, &Options::default());
-        let exact = estimate.components[1].latency.unwrap().p99;
-        let walked = estimate.end_to_end.as_ref().unwrap().p99;
-        assert!(
-            (walked - exact).abs() <= 0.02 * exact,
-            "walked {walked}, exact {exact}"
-        );
+        let station = estimate.components[1].replica.station.unwrap();
+        assert_quantiles(&estimate, |t| station.response_cdf(t));
         let mean = estimate.mean_by_formula.unwrap();
-        assert!((estimate.end_to_end.as_ref().unwrap().mean - mean).abs() <= 0.02 * mean);
+        assert!((estimate.end_to_end.as_ref().unwrap().mean - mean).abs() <= 1e-3 * mean);
     }
 
     /// A Jackson tandem (Jackson, "Jobshop-like queueing systems", 1963;
@@ -652,7 +669,8 @@ components:
     /// 50/s with mu = 100, 80 and 200/s. Each behaves as an independent
     /// M/M/1, so the mean sojourn is 1/50 + 1/30 + 1/150 = 0.06 s and the
     /// end-to-end time is the sum of three independent exponentials
-    /// (rates 50, 30 and 150), whose p99 solves the hypoexponential CDF.
+    /// (rates 50, 30 and 150): survival sum_i prod_{j != i} r_j / (r_j - r_i)
+    /// e^{-r_i t} (Ross, Introduction to Probability Models, 5.2.4).
     #[test]
     fn jackson_tandem() {
         let yaml = "version: 1
@@ -666,51 +684,116 @@ components:
 ";
         let (_, estimate) = run(yaml, &Options::default());
         assert!((estimate.mean_by_formula.unwrap() - 0.06).abs() < 1e-12);
-        let rates = [50.0f64, 30.0, 150.0];
-        let survival = |t: f64| -> f64 {
-            (0..3)
-                .map(|i| {
-                    let others: f64 = (0..3)
-                        .filter(|j| *j != i)
-                        .map(|j| rates[j] / (rates[j] - rates[i]))
-                        .product();
-                    others * (-rates[i] * t).exp()
-                })
-                .sum()
-        };
-        let (mut low, mut high) = (0.0, 1.0);
-        for _ in 0..100 {
-            let middle = (low + high) / 2.0;
-            if survival(middle) > 0.01 {
-                low = middle
-            } else {
-                high = middle
-            }
-        }
-        let end_to_end = estimate.end_to_end.as_ref().unwrap();
-        assert!(
-            (end_to_end.p99 - low).abs() <= 0.02 * low,
-            "walked {}, exact {low}",
-            end_to_end.p99
-        );
-        assert!((end_to_end.mean - 0.06).abs() <= 0.01 * 0.06);
+        assert_quantiles(&estimate, |t| hypoexponential(&[50.0, 30.0, 150.0], t));
+        let mean = estimate.end_to_end.as_ref().unwrap().mean;
+        assert!((mean - 0.06).abs() <= 1e-3 * 0.06, "{mean}");
     }
 
+    /// A parallel fan-out of 10: the client waits for the slowest of ten
+    /// calls to one M/M/2 service, F(t)^10 with F the station's exact
+    /// response-time distribution (David and Nagaraja, Order Statistics,
+    /// 2.1).
     #[test]
-    fn walks_are_repeatable_and_independent_of_threads() {
-        let (_, first) = run(SINGLE_STATION, &Options::default());
+    fn parallel_fan_out_of_ten() {
+        let yaml = "version: 1
+name: fan-out
+requirements: { peak_rps: 100/s }
+components:
+  users: { kind: client, calls: [{ to: shard, per_request: 10, parallel: true }] }
+  shard: { kind: service, capacity: 1500/s, concurrency: 2 }
+";
+        let (_, estimate) = run(yaml, &Options::default());
+        let station = estimate.components[1].replica.station.unwrap();
+        assert!(station.wait_probability() > 0.1, "the stations queue");
+        assert_quantiles(&estimate, |t| station.response_cdf(t).powi(10));
+    }
+
+    /// A quorum wait: a write to three copies that waits for two, the 2nd
+    /// fastest of three M/M/1 responses: 3F^2(1 - F) + F^3 (David and
+    /// Nagaraja, 2.1).
+    #[test]
+    fn quorum_wait() {
+        let yaml = "version: 1
+name: quorum
+requirements: { peak_rps: 200/s }
+components:
+  users: { kind: client, calls: [{ to: store, op: write }] }
+  store:
+    kind: database
+    replicas: 3
+    capacity: 1k/s
+    concurrency: 1
+    latency: 1ms
+    replication: { factor: 3, mode: quorum, write_quorum: 2 }
+";
+        let (_, estimate) = run(yaml, &Options::default());
+        let station = estimate.components[1].replica.station.unwrap();
+        assert!(station.wait_probability() > 0.1, "the stations queue");
+        assert_quantiles(&estimate, |t| {
+            let f = station.response_cdf(t);
+            3.0 * f * f * (1.0 - f) + f.powi(3)
+        });
+    }
+
+    /// An M/M/c chain with a mixture: a service (M/M/2) reads through a
+    /// cache (M/M/1) that hits 80% of the time and otherwise waits on a
+    /// store (M/M/2). By hand: each station's time is one of its phase
+    /// lists, so the whole is a mixture of sums of exponentials at distinct
+    /// rates, each hypoexponential.
+    #[test]
+    fn mmc_chain_with_a_cache_mixture() {
+        let yaml = "version: 1
+name: chain
+requirements: { peak_rps: 300/s }
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  api: { kind: service, capacity: 400/s, concurrency: 2, calls: [{ to: cache }] }
+  cache: { kind: cache, capacity: 2k/s, concurrency: 1, hit_ratio: 0.8, backing: db }
+  db: { kind: database, capacity: 100/s, concurrency: 2 }
+";
+        let (_, estimate) = run(yaml, &Options::default());
+        let station = |id: usize| estimate.components[id].replica.station.unwrap();
+        let mut paths: Vec<(f64, Vec<f64>)> = Vec::new();
+        for (p_api, api) in phases(station(1)) {
+            for (p_cache, cache) in phases(station(2)) {
+                let hit = [api.clone(), cache.clone()].concat();
+                paths.push((0.8 * p_api * p_cache, hit.clone()));
+                for (p_db, db) in phases(station(3)) {
+                    paths.push((0.2 * p_api * p_cache * p_db, [hit.clone(), db].concat()));
+                }
+            }
+        }
+        assert_quantiles(&estimate, |t| {
+            paths
+                .iter()
+                .map(|(chance, rates)| chance * hypoexponential(rates, t))
+                .sum()
+        });
+        let mean = estimate.mean_by_formula.unwrap();
+        let computed = estimate.end_to_end.as_ref().unwrap().mean;
+        assert!(
+            (computed - mean).abs() <= 1e-3 * mean,
+            "{computed} against {mean}"
+        );
+    }
+
+    /// No randomness: the same figures on one thread as on all, and on
+    /// every run.
+    #[test]
+    fn quantiles_are_repeatable_and_independent_of_threads() {
+        let yaml = include_str!("../../designs/chat.yaml");
+        let (_, first) = run(yaml, &Options::default());
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
             .unwrap();
-        let (_, single_thread) = pool.install(|| run(SINGLE_STATION, &Options::default()));
+        let (_, single_thread) = pool.install(|| run(yaml, &Options::default()));
+        let (_, again) = run(yaml, &Options::default());
         assert_eq!(first.end_to_end, single_thread.end_to_end);
-        let other_seed = Options {
-            seed: 7,
-            ..Options::default()
-        };
-        let (_, reseeded) = run(SINGLE_STATION, &other_seed);
-        assert_ne!(first.end_to_end, reseeded.end_to_end);
+        assert_eq!(first.end_to_end, again.end_to_end);
+        for (a, b) in first.operations.iter().zip(&single_thread.operations) {
+            assert_eq!(a.end_to_end, b.end_to_end);
+        }
     }
 
     #[test]
@@ -786,7 +869,7 @@ components:
 
     fn availability_of(yaml: &str, failures: Vec<Failure>) -> f64 {
         let options = Options {
-            walks: 0,
+            quantiles: false,
             failures,
             ..Options::default()
         };
@@ -886,7 +969,7 @@ components:
         let (_, failed) = run(
             yaml,
             &Options {
-                walks: 0,
+                quantiles: false,
                 failures: vec![Failure::Zone("a".into())],
                 ..Options::default()
             },
@@ -928,11 +1011,54 @@ components:
         assert!((availability_of(&custom, Vec::new()) - 0.9999).abs() < 1e-12);
     }
 
+    /// A chain of services, each calling the next `per_request` times
+    /// (fractions included), the last reading through a cache.
+    fn random_chain(stations: &[(u32, u32, f64)], hit_ratio: f64) -> String {
+        let mut yaml = String::from(
+            "version: 1\nname: chain\nrequirements: { peak_rps: 10/s }\ncomponents:\n  users: { kind: client, calls: [{ to: s0 }] }\n",
+        );
+        for (i, (capacity, concurrency, per_request)) in stations.iter().enumerate() {
+            let next = if i + 1 < stations.len() {
+                format!("s{}", i + 1)
+            } else {
+                "cache".to_string()
+            };
+            yaml.push_str(&format!(
+                "  s{i}: {{ kind: service, capacity: {capacity}/s, concurrency: {concurrency}, calls: [{{ to: {next}, per_request: {per_request} }}] }}\n"
+            ));
+        }
+        yaml.push_str(&format!(
+            "  cache: {{ kind: cache, capacity: 50k/s, concurrency: 4, hit_ratio: {hit_ratio}, backing: db }}\n  db: {{ kind: database, capacity: 30k/s, concurrency: 3 }}\n"
+        ));
+        yaml
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// The computed mean is the closed-form mean (section 5) within
+        /// 0.1% on random chains with fractional calls and cache mixtures.
+        #[test]
+        fn computed_mean_is_the_formula_mean(
+            stations in proptest::collection::vec((200u32..5_000, 1u32..8, 0.1f64..3.0), 1..6),
+            hit_ratio in 0.0f64..0.99,
+        ) {
+            let stations: Vec<(u32, u32, f64)> = stations
+                .into_iter()
+                .map(|(capacity, concurrency, per_request)| (capacity * 10, concurrency, (per_request * 100.0).round() / 100.0))
+                .collect();
+            let hit_ratio = (hit_ratio * 100.0).round() / 100.0;
+            let (_, estimate) = run(&random_chain(&stations, hit_ratio), &Options::default());
+            let formula = estimate.mean_by_formula.unwrap();
+            let computed = estimate.end_to_end.as_ref().unwrap().mean;
+            proptest::prop_assert!((computed - formula).abs() <= 1e-3 * formula, "{computed} against {formula}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn utilization_scales_linearly_with_load(multiplier in 0.1f64..10.0) {
-            let (_, base) = run(SINGLE_STATION, &Options { walks: 0, ..Options::default() });
-            let (_, scaled) = run(SINGLE_STATION, &Options { walks: 0, load_multiplier: multiplier, ..Options::default() });
+            let (_, base) = run(SINGLE_STATION, &Options { quantiles: false, ..Options::default() });
+            let (_, scaled) = run(SINGLE_STATION, &Options { quantiles: false, load_multiplier: multiplier, ..Options::default() });
             let expected = base.components[1].utilization().unwrap() * multiplier;
             let actual = scaled.components[1].utilization().unwrap();
             proptest::prop_assert!((actual - expected).abs() <= 1e-9 * expected);

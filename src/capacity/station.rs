@@ -1,9 +1,7 @@
 //! One replica as an M/M/c station, and the response-time distributions
 //! built on it: the exact M/M/c response time, the k-th fastest of f copies
 //! (quorum waits), and mixtures of reads and writes. Each distribution gives
-//! its CDF, mean, quantiles (by bisection on the CDF) and random draws.
-
-use rand::RngExt;
+//! its CDF, mean and quantiles (by bisection on the CDF).
 
 /// An M/M/c queue: `servers` servers, each serving at `service_rate`
 /// (requests/s), with Poisson arrivals at `arrival_rate`.
@@ -85,22 +83,6 @@ impl Station {
         };
         ((1.0 - wait) * service_only + wait * with_wait).clamp(0.0, 1.0)
     }
-
-    /// One response time, drawn from the exact distribution.
-    pub fn sample(&self, rng: &mut impl rand::Rng) -> f64 {
-        let service = exponential(rng, self.service_rate);
-        if rng.random::<f64>() < self.wait_probability() {
-            service + exponential(rng, self.wait_rate())
-        } else {
-            service
-        }
-    }
-}
-
-/// A draw from the exponential distribution with `rate`.
-pub fn exponential(rng: &mut impl rand::Rng, rate: f64) -> f64 {
-    // 1 - U is in (0, 1], so the logarithm is finite.
-    -(1.0 - rng.random::<f64>()).ln() / rate
 }
 
 /// Servers up to which Erlang B runs its exact recurrence; beyond, the
@@ -187,8 +169,8 @@ pub fn erlang_c(servers: u32, offered_load: f64) -> f64 {
     blocking / (1.0 - rho * (1.0 - blocking))
 }
 
-/// A response-time distribution that the model can ask for its CDF, mean,
-/// quantiles and draws.
+/// A response-time distribution that the model can ask for its CDF, mean
+/// and quantiles.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Response {
     /// No time at all (a component the model does not cover).
@@ -325,46 +307,7 @@ impl Response {
             Response::Mix(parts) => parts.iter().map(|(_, r)| r.scale()).fold(0.0, f64::max),
         }
     }
-
-    pub fn sample(&self, rng: &mut impl rand::Rng) -> f64 {
-        match self {
-            Response::Zero => 0.0,
-            Response::Station(station) => station.sample(rng),
-            Response::KthOf { station, k, copies } if *copies > DRAWN_COPIES => {
-                // The k-th smallest of f uniforms is Beta(k, f - k + 1)
-                // (David and Nagaraja, Order Statistics, 2.1): one draw of
-                // it, inverted through the station's response time, is the
-                // k-th fastest of f copies, at a cost that does not grow
-                // with f.
-                let k = (*k).clamp(1, *copies);
-                let share = rand_distr::Beta::new(f64::from(k), f64::from(*copies - k + 1))
-                    .map_or(0.5, |beta| rand_distr::Distribution::sample(&beta, rng));
-                Response::Station(*station).quantile(share.clamp(1e-12, 1.0 - 1e-12))
-            }
-            Response::KthOf { station, k, copies } => {
-                let mut draws: Vec<f64> = (0..*copies).map(|_| station.sample(rng)).collect();
-                let index = (*k as usize).clamp(1, draws.len()) - 1;
-                let (_, kth, _) = draws.select_nth_unstable_by(index, f64::total_cmp);
-                *kth
-            }
-            Response::Mix(parts) => {
-                let total: f64 = parts.iter().map(|(w, _)| w).sum();
-                let mut pick = rng.random::<f64>() * total;
-                for (weight, part) in parts {
-                    if pick < *weight {
-                        return part.sample(rng);
-                    }
-                    pick -= weight;
-                }
-                parts.last().map_or(0.0, |(_, part)| part.sample(rng))
-            }
-        }
-    }
 }
-
-/// Copies up to which the k-th fastest is drawn by drawing every copy;
-/// beyond, by one inverted quantile (see [`Response::sample`]).
-const DRAWN_COPIES: u32 = 32;
 
 /// P(at least `k` of `n` independent events happen), each with probability
 /// `p`. Exact sums for small `n`; beyond, the terms are summed from `k`
@@ -443,7 +386,6 @@ fn binomial_run(n: u32, start: u32, p: f64, upwards: bool) -> f64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use rand::SeedableRng;
 
     fn close(actual: f64, expected: f64, tolerance: f64) {
         assert!(
@@ -642,10 +584,10 @@ mod tests {
         assert_eq!(binomial_tail(u32::MAX, 1, 0.999), 1.0);
     }
 
-    /// The k-th fastest of many copies, drawn through one quantile, has the
-    /// mean of the distribution it is drawn from.
+    /// The mean of the k-th fastest of many copies, integrated over the
+    /// range its quantiles span, is the order statistic's.
     #[test]
-    fn many_copies_draw_their_order_statistic() {
+    fn many_copies_have_their_order_statistics_mean() {
         let station = Station::new(1, 100.0, 1e-9);
         let response = Response::KthOf {
             station,
@@ -656,11 +598,6 @@ mod tests {
         let harmonic = |n: u32| (1..=n).map(|i| 1.0 / f64::from(i)).sum::<f64>();
         let exact = (harmonic(100) - harmonic(50)) / 100.0;
         close(response.mean(), exact, 1e-3);
-        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(11);
-        let draws = 20_000;
-        let mean: f64 =
-            (0..draws).map(|_| response.sample(&mut rng)).sum::<f64>() / f64::from(draws);
-        close(mean, exact, 0.01);
     }
 
     #[test]
@@ -669,16 +606,6 @@ mod tests {
         close(binomial_tail(2, 1, 0.999), 0.999_999, 1e-12);
         close(binomial_tail(1000, 1, 0.5), 1.0, 1e-12);
         assert_eq!(binomial_tail(3, 4, 0.9), 0.0);
-    }
-
-    #[test]
-    fn samples_match_the_mean() {
-        let station = Station::new(4, 10.0, 30.0);
-        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
-        let draws = 200_000;
-        let mean: f64 =
-            (0..draws).map(|_| station.sample(&mut rng)).sum::<f64>() / f64::from(draws);
-        close(mean, station.mean_response(), 0.01);
     }
 
     proptest! {

@@ -91,7 +91,7 @@ pub(super) fn date(text: &str) -> Result<String, String> {
 }
 
 /// Today's date in UTC, as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
-fn today_utc() -> String {
+pub(super) fn today_utc() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
@@ -416,8 +416,7 @@ fn statistics(reports: &[FileReport]) -> Table {
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut table = Table::new();
-    table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    let mut table = blueprint::present::table();
     table.set_header(["count", "code", "name", "severity"]);
     for ((code, name, severity), count) in rows {
         table.add_row([

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use blueprint::capacity::failure::Failure;
 use blueprint::capacity::{self, EstimateError, Options};
-use blueprint::present::estimate::{render_json, render_text};
+use blueprint::present::estimate::{assumptions_text, render_json, render_text};
 use clap::{Args, ValueEnum};
 
 use super::{SUCCESS, fail, load_design, print_for_people, print_stdout};
@@ -25,15 +25,12 @@ pub struct EstimateArgs {
     /// Also print the replicas each component needs to stay at or below U utilisation
     #[arg(long, value_name = "U", value_parser = fraction)]
     target_utilization: Option<f64>,
+    /// Also list the defaults the figures rest on (assumed or derived values), with their components
+    #[arg(long)]
+    assumptions: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Seed of the Monte Carlo latency walk
-    #[arg(long, default_value_t = capacity::DEFAULT_SEED)]
-    seed: u64,
-    /// Number of Monte Carlo walks
-    #[arg(long, default_value_t = capacity::DEFAULT_WALKS as u64, value_parser = clap::value_parser!(u64).range(1000..=100_000_000))]
-    walks: u64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -63,13 +60,11 @@ pub fn run(args: EstimateArgs) -> u8 {
         Ok(analysis) => analysis,
         Err(code) => return code,
     };
-    let walks = args.walks as usize;
     let options = Options {
         load_multiplier: args.load.unwrap_or(1.0),
         entry_rps: args.rps,
         failures: args.fail,
-        walks,
-        seed: args.seed,
+        quantiles: true,
         target_utilization: args.target_utilization,
     };
     let estimate = match capacity::estimate(&analysis.design, &analysis.ways, &options) {
@@ -88,7 +83,14 @@ pub fn run(args: EstimateArgs) -> u8 {
         }
     };
     match args.format {
-        Format::Table => print_for_people(&render_text(&analysis, &estimate, args.seed)),
+        Format::Table => {
+            let mut text = render_text(&analysis, &estimate);
+            if args.assumptions {
+                text.push('\n');
+                text.push_str(&assumptions_text(&analysis.design));
+            }
+            print_for_people(&text)
+        }
         Format::Json => print_stdout(&render_json(&analysis, &estimate)),
     }
     SUCCESS

@@ -9,6 +9,7 @@ mod estimate;
 mod import;
 mod init;
 mod interrupt;
+mod lsp;
 mod man;
 mod practice;
 mod render;
@@ -106,6 +107,11 @@ enum Command {
         after_help = "Examples:\n  blueprint init --list\n  blueprint init --template web-app                 writes web-app.yaml\n  blueprint init --template api-with-cache api.yaml\n  blueprint init --template event-pipeline designs/\n  blueprint init --template chat -                  to standard output\n\nAn existing file is never overwritten."
     )]
     Init(init::InitArgs),
+    /// Run the language server for editors: diagnostics, hover, completion, navigation (LSP over stdio)
+    #[command(
+        after_help = "An editor starts it and talks to it over standard input and output; see the README's\n\"Editors\" section for VS Code, Neovim and Helix.\n\nExamples:\n  blueprint lsp\n  blueprint lsp --today 2026-03-31"
+    )]
+    Lsp(lsp::LspArgs),
     /// Write a starter design from Kubernetes manifests or a Docker Compose file
     #[command(
         after_help = "Examples:\n  blueprint import k8s kubernetes-manifests/ -o shop.yaml\n  blueprint import k8s deployment.yaml service.yaml ingress.yaml\n  kubectl get deploy,sts,ds,svc,ing,hpa,pdb,cm -o yaml | blueprint import k8s -\n  blueprint import compose docker-compose.yml -o shop.yaml\n\nWhat the files cannot say (capacity, latency, timeouts, operations, requirements)\nis left as `# TODO` lines; `blueprint check` of the result lists what is missing.\nAn existing file is never overwritten."
@@ -137,6 +143,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Explain(args) => rules::run_explain(args),
         Command::Diff(args) => diff::run(args),
         Command::Init(args) => init::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Import(args) => import::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use blueprint::capacity::{self, Options};
 use blueprint::files;
 use blueprint::render::{self, diagram};
+use blueprint::suggest::{did_you_mean, one_of};
+use blueprint::ways::Ways;
 use clap::{Args, ValueEnum};
 
 use super::check::single_design_options;
@@ -26,6 +28,9 @@ pub struct RenderArgs {
     /// Which way the request flows
     #[arg(long, value_enum, default_value_t = DirectionArg::Tb)]
     direction: DirectionArg,
+    /// Highlight the way of this operation and dim the rest
+    #[arg(long, value_name = "NAME")]
+    operation: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -79,11 +84,21 @@ pub fn run(args: RenderArgs) -> u8 {
         Ok(analysis) => analysis,
         Err(code) => return code,
     };
+    let operation = match args.operation.as_deref().map(|name| {
+        analysis
+            .ways
+            .operation_named(name)
+            .ok_or_else(|| unknown_operation(&analysis.ways, name))
+    }) {
+        None => None,
+        Some(Ok(operation)) => Some(operation),
+        Some(Err(code)) => return code,
+    };
     let estimate = match capacity::estimate(
         &analysis.design,
         &analysis.ways,
         &Options {
-            walks: 0,
+            quantiles: false,
             ..Options::default()
         },
     ) {
@@ -99,7 +114,7 @@ pub fn run(args: RenderArgs) -> u8 {
         DirectionArg::Tb => diagram::Direction::TopToBottom,
         DirectionArg::Lr => diagram::Direction::LeftToRight,
     };
-    let drawing = diagram::build(
+    let mut drawing = diagram::build(
         &analysis.design,
         &analysis.topology,
         args.annotate.then_some(&estimate),
@@ -107,6 +122,9 @@ pub fn run(args: RenderArgs) -> u8 {
         direction,
         options.settings.hot_utilization,
     );
+    if let Some(operation) = operation {
+        drawing.highlight(&analysis.ways, operation);
+    }
     let format = match args.format {
         Format::Mermaid => render::Format::Mermaid,
         Format::Dot => render::Format::Dot,
@@ -119,4 +137,21 @@ pub fn run(args: RenderArgs) -> u8 {
         args.output.as_ref(),
         &args.path,
     )
+}
+
+/// An `--operation` the design does not have: exit 2, naming the ones it has.
+fn unknown_operation(ways: &Ways, name: &str) -> u8 {
+    let names: Vec<&str> = ways.operations.iter().map(|o| o.name.as_str()).collect();
+    let hint = did_you_mean(name, names.iter().copied())
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    let implicit = if ways.declared() {
+        ""
+    } else {
+        " (the design declares none: one per client, named after it)"
+    };
+    fail(format!(
+        "the design has no operation `{name}`{hint}; `--operation` takes one of {}{implicit}",
+        one_of(&names)
+    ))
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use blueprint::Analysis;
-use blueprint::capacity::{DEFAULT_WALKS, Estimate};
+use blueprint::capacity::Estimate;
 use blueprint::design::quantity::format_bytes;
 use blueprint::diagnostic::Severity;
 use blueprint::report::{self, Input};
@@ -60,7 +60,7 @@ pub fn run(args: ReportArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let review = blueprint::review_with(&analysis, &options, DEFAULT_WALKS);
+    let review = blueprint::review_with(&analysis, &options, true);
     let simulated = match (&review.estimate, args.simulate) {
         (Some(estimate), true) => match simulate(&analysis, estimate, args.fail) {
             Ok(simulation) => {

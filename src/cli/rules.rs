@@ -1,9 +1,8 @@
 //! `blueprint rules` and `blueprint explain CODE`.
 
-use blueprint::rules::{all_codes, find};
+use blueprint::rules::{all_codes, find, page};
 use blueprint::suggest::did_you_mean;
 use clap::{Args, ValueEnum};
-use comfy_table::Table;
 use serde::Serialize;
 
 use super::{SUCCESS, fail, print_stdout};
@@ -74,12 +73,14 @@ pub fn run_rules(args: RulesArgs) -> u8 {
             print_stdout(&markdown);
         }
         Format::Table => {
-            let mut table = Table::new();
-            table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+            let mut table = blueprint::present::table();
             table.set_header(["code", "name", "severity", "fires when"]);
             for row in rows {
                 table.add_row([row.code, row.name, row.severity, row.summary]);
             }
+            // Narrow: the sentence wraps; the code and name do not, and the
+            // severity goes below 60 columns.
+            blueprint::present::fit(&mut table, &[0, 1], &[2], 60);
             print_stdout(&format!("{table}\n"));
         }
     }
@@ -89,14 +90,7 @@ pub fn run_rules(args: RulesArgs) -> u8 {
 pub fn run_explain(args: ExplainArgs) -> u8 {
     match find(&args.rule) {
         Some(code) => {
-            print_stdout(&format!(
-                "# {} {} ({})\n\nFires when {}.\n\n{}\n",
-                code.code,
-                code.name,
-                code.severity,
-                code.summary,
-                code.docs.trim_end()
-            ));
+            print_stdout(&page(code));
             SUCCESS
         }
         None => {

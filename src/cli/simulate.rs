@@ -38,7 +38,7 @@ pub struct SimulateArgs {
     /// Service time distribution around each component's latency: exp, det or lognormal:CV
     #[arg(long, value_name = "DIST", default_value = "exp", value_parser = ServiceTime::parse)]
     service: ServiceTime,
-    /// Thread-per-request servers: a replica's server waits for its callees
+    /// Thread-per-request services and workers: a server waits for its callees (balancers, gateways and CDNs stay event-driven)
     #[arg(long)]
     blocking: bool,
     /// Take down NAME, NAME:K or zone:Z at a time after the warm-up, until another (TARGET@60s..3m); repeatable
@@ -50,8 +50,8 @@ pub struct SimulateArgs {
     /// Set the total entry load, requests/s
     #[arg(long, value_name = "N", value_parser = positive_number)]
     rps: Option<f64>,
-    /// Seed of the simulation (and of the analytic model's walk)
-    #[arg(long, default_value_t = capacity::DEFAULT_SEED)]
+    /// Seed of the simulation
+    #[arg(long, default_value_t = blueprint::simulate::DEFAULT_SEED)]
     seed: u64,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -204,7 +204,6 @@ pub fn run(args: SimulateArgs) -> u8 {
     let model_options = capacity::Options {
         load_multiplier: args.load.unwrap_or(1.0),
         entry_rps: args.rps,
-        seed: args.seed,
         ..capacity::Options::default()
     };
     let estimate = match capacity::estimate(&analysis.design, &analysis.ways, &model_options) {

@@ -13,7 +13,9 @@ use serde::ser::Serializer;
 use crate::design::quantity::{
     format_bytes, format_count, format_duration, format_percent, format_rate, trim_number,
 };
-use crate::design::{CachePattern, Call, Component, DeadLetter, Design, Kind, Traffic};
+use crate::design::{
+    CachePattern, Call, Component, DeadLetter, Design, Kind, OperationRate, Traffic,
+};
 
 /// One value of a field, in base units, with how people read it.
 #[derive(Clone, Debug, PartialEq)]
@@ -388,10 +390,30 @@ fn suppressions(allow: &[crate::design::Suppression]) -> FieldValue {
 }
 
 /// The fields of one call, named after it.
-fn call_fields(key: &str, call: &Call) -> Fields {
+fn call_fields(design: &Design, key: &str, call: &Call) -> Fields {
     let mut fields = Fields::new();
     let f = &mut fields;
     let name = |field: &str| format!("{key}.{field}");
+    let operation = |id: usize| design.operations[id].name.value.clone();
+    if !call.for_operations.is_empty() {
+        push(
+            f,
+            &name("for"),
+            Some(FieldValue::List(
+                call.for_operations
+                    .iter()
+                    .map(|&id| operation(id))
+                    .collect(),
+            )),
+        );
+    }
+    push(
+        f,
+        &name("as"),
+        call.as_operation
+            .as_ref()
+            .map(|id| FieldValue::Text(operation(id.value))),
+    );
     push(
         f,
         &name("per_request"),
@@ -423,8 +445,20 @@ fn call_fields(key: &str, call: &Call) -> Fields {
 }
 
 /// A call in one line, for a call added or removed whole.
-fn call_summary(call: &Call) -> FieldValue {
+fn call_summary(design: &Design, call: &Call) -> FieldValue {
     let mut parts = vec![call.mode.to_string(), call.op.to_string()];
+    let operation = |id: usize| design.operations[id].name.value.as_str();
+    if !call.for_operations.is_empty() {
+        let names: Vec<&str> = call
+            .for_operations
+            .iter()
+            .map(|&id| operation(id))
+            .collect();
+        parts.push(format!("for {}", names.join(" ")));
+    }
+    if let Some(id) = &call.as_operation {
+        parts.push(format!("as {}", operation(id.value)));
+    }
     if call.per_request != 1.0 {
         parts.push(format!("x{}", trim_number(call.per_request)));
     }
@@ -489,12 +523,15 @@ pub fn component_changes(
     for (key, call) in &new_calls {
         match old_calls.iter().find(|(old_key, _)| old_key == key) {
             Some((_, before)) => {
-                changed.extend(changes(&call_fields(key, before), &call_fields(key, call)));
+                changed.extend(changes(
+                    &call_fields(old_design, key, before),
+                    &call_fields(new_design, key, call),
+                ));
             }
             None => changed.push(FieldChange {
                 field: key.clone(),
                 old: None,
-                new: Some(call_summary(call)),
+                new: Some(call_summary(new_design, call)),
             }),
         }
     }
@@ -502,7 +539,7 @@ pub fn component_changes(
         if !new_calls.iter().any(|(new_key, _)| new_key == key) {
             changed.push(FieldChange {
                 field: key.clone(),
-                old: Some(call_summary(call)),
+                old: Some(call_summary(old_design, call)),
                 new: None,
             });
         }
@@ -612,6 +649,39 @@ fn design_fields(design: &Design) -> Fields {
             f,
             &format!("regions.{}", region.name.value),
             Some(names(design, &region.zones)),
+        );
+    }
+    for operation in &design.operations {
+        let name = |field: &str| format!("operations.{}.{field}", operation.name.value);
+        push(
+            f,
+            &name("client"),
+            operation
+                .client
+                .as_ref()
+                .map(|c| FieldValue::Text(design.components[c.value].name().to_string())),
+        );
+        let (share, rps) = match operation.rate.as_ref().map(|r| r.value) {
+            Some(OperationRate::Share(share)) => (Some(share), None),
+            Some(OperationRate::Rps(rps)) => (None, Some(rps)),
+            None => (None, None),
+        };
+        push(f, &name("share"), share.map(FieldValue::Number));
+        push(f, &name("rps"), rps.map(FieldValue::Rate));
+        for target in &operation.latency_slo {
+            push(
+                f,
+                &name(&format!("latency_slo.{}", target.label)),
+                Some(FieldValue::Duration(target.seconds.value)),
+            );
+        }
+        push(
+            f,
+            &name("availability_slo"),
+            operation
+                .availability_slo
+                .as_ref()
+                .map(|a| FieldValue::Fraction(a.value)),
         );
     }
     if !design.allow.is_empty() {

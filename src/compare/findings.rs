@@ -61,9 +61,24 @@ fn pair<K: PartialEq>(
 }
 
 /// Pairs the findings of two fully reviewed revisions.
+///
+/// Findings listed under another count on their own: a finding that moved
+/// under a new cause has neither been fixed nor introduced.
 pub fn compare(old: &[Diagnostic], new: &[Diagnostic]) -> FindingChanges {
-    let old: Vec<&Diagnostic> = old.iter().filter(|d| !d.suppressed).collect();
-    let new: Vec<&Diagnostic> = new.iter().filter(|d| !d.suppressed).collect();
+    let live = |findings: &'_ [Diagnostic]| -> Vec<Diagnostic> {
+        findings
+            .iter()
+            .flat_map(Diagnostic::and_caused)
+            .filter(|d| !d.suppressed)
+            .map(|d| Diagnostic {
+                caused: Vec::new(),
+                ..d.clone()
+            })
+            .collect()
+    };
+    let (old, new) = (live(old), live(new));
+    let old: Vec<&Diagnostic> = old.iter().collect();
+    let new: Vec<&Diagnostic> = new.iter().collect();
     let mut old_paired = vec![false; old.len()];
     let mut new_paired = vec![false; new.len()];
     pair(&old, &new, &mut old_paired, &mut new_paired, |d| {

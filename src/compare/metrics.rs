@@ -1,7 +1,9 @@
 //! The figures a reviewer compares between revisions: entry capacity,
 //! bottleneck, end-to-end p50/p99, availability, and whether the design
-//! survives any one failure (N+1), all read from the capacity model.
+//! survives any one failure (N+1), all read from the capacity model; and
+//! each operation's rate, quantiles and availability with its targets.
 
+use crate::capacity::OperationEstimate;
 use crate::capacity::failure::Failure;
 use crate::capacity::latency::NoLatency;
 use crate::capacity::{self, Estimate};
@@ -13,11 +15,17 @@ use crate::ways::Ways;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum EndToEnd {
     /// Seconds.
-    Known { p50: f64, p99: f64 },
+    Known {
+        p50: f64,
+        p90: f64,
+        p95: f64,
+        p99: f64,
+        p999: f64,
+    },
     /// A component on the request path cannot keep up: requests wait
     /// without end.
     Unbounded,
-    /// No load enters, or the model could not walk the design.
+    /// No load enters, or the model computed no quantiles.
     Unknown,
 }
 
@@ -44,6 +52,85 @@ pub struct Metrics {
     /// The zone losses, and the losses of one replica of a component placed
     /// in no zone, that take the request path down; empty when N+1 holds.
     pub fatal_failures: Vec<FatalFailure>,
+    /// Each operation that enters, in the order of the ways; empty when the
+    /// design has one implicit operation, whose figures are the design's.
+    pub operations: Vec<OperationMetrics>,
+}
+
+/// One operation's figures and the targets it is judged against.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationMetrics {
+    pub name: String,
+    /// Requests/s entering.
+    pub rps: f64,
+    pub end_to_end: EndToEnd,
+    /// 0..=1.
+    pub availability: f64,
+    pub nines: f64,
+    /// Its own latency targets, or the design's: `(p99, 0.99, seconds)`.
+    pub latency_slo: Vec<LatencyGoal>,
+    /// Its own availability target, or the design's.
+    pub availability_slo: Option<f64>,
+}
+
+/// One latency target of an operation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LatencyGoal {
+    /// `p99`.
+    pub label: &'static str,
+    /// 0.99.
+    pub quantile: f64,
+    pub seconds: f64,
+}
+
+impl EndToEnd {
+    /// The quantile `q` (0.5, 0.9, 0.95, 0.99 or 0.999) when known.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        match *self {
+            EndToEnd::Known {
+                p50,
+                p90,
+                p95,
+                p99,
+                p999,
+            } => Some(match q {
+                q if q <= 0.5 => p50,
+                q if q <= 0.9 => p90,
+                q if q <= 0.95 => p95,
+                q if q <= 0.99 => p99,
+                _ => p999,
+            }),
+            _ => None,
+        }
+    }
+
+    fn of(end_to_end: &Result<capacity::latency::EndToEnd, NoLatency>) -> EndToEnd {
+        match end_to_end {
+            Ok(computed) => EndToEnd::Known {
+                p50: computed.p50,
+                p90: computed.p90,
+                p95: computed.p95,
+                p99: computed.p99,
+                p999: computed.p999,
+            },
+            Err(NoLatency::Saturated(_)) => EndToEnd::Unbounded,
+            Err(_) => EndToEnd::Unknown,
+        }
+    }
+}
+
+impl OperationMetrics {
+    /// The quantiles a change is judged at: those its latency targets name,
+    /// or p99 when it has none (as the design's figures are judged).
+    pub fn judged_quantiles(&self) -> Vec<(&'static str, f64, Option<f64>)> {
+        if self.latency_slo.is_empty() {
+            return vec![("p99", 0.99, None)];
+        }
+        self.latency_slo
+            .iter()
+            .map(|goal| (goal.label, goal.quantile, Some(goal.seconds)))
+            .collect()
+    }
 }
 
 impl Metrics {
@@ -66,15 +153,17 @@ impl Metrics {
     }
 }
 
-/// The figures of a design from its estimate (run with the Monte Carlo walk).
+/// The figures of a design from its estimate (run with its quantiles).
 pub fn measure(design: &Design, ways: &Ways, estimate: &Estimate) -> Metrics {
-    let end_to_end = match &estimate.end_to_end {
-        Ok(walked) => EndToEnd::Known {
-            p50: walked.p50,
-            p99: walked.p99,
-        },
-        Err(NoLatency::Saturated(_)) => EndToEnd::Unbounded,
-        Err(_) => EndToEnd::Unknown,
+    let by_operation = ways.declared() || estimate.operations.len() > 1;
+    let operations = if by_operation {
+        estimate
+            .operations
+            .iter()
+            .map(|operation| operation_metrics(ways, operation))
+            .collect()
+    } else {
+        Vec::new()
     };
     Metrics {
         entry_rps: estimate.entry_rps,
@@ -82,10 +171,32 @@ pub fn measure(design: &Design, ways: &Ways, estimate: &Estimate) -> Metrics {
         bottleneck: estimate
             .bottleneck
             .map(|id| design.components[id].name().to_string()),
-        end_to_end,
+        end_to_end: EndToEnd::of(&estimate.end_to_end),
         availability: estimate.availability.value,
         nines: estimate.availability.nines,
         fatal_failures: fatal_failures(design, ways, estimate),
+        operations,
+    }
+}
+
+fn operation_metrics(ways: &Ways, operation: &OperationEstimate) -> OperationMetrics {
+    let named = &ways.operations[operation.operation];
+    OperationMetrics {
+        name: named.name.clone(),
+        rps: operation.rps,
+        end_to_end: EndToEnd::of(&operation.end_to_end),
+        availability: operation.availability.value,
+        nines: operation.availability.nines,
+        latency_slo: named
+            .latency_slo
+            .iter()
+            .map(|target| LatencyGoal {
+                label: target.label,
+                quantile: target.quantile,
+                seconds: target.seconds.value,
+            })
+            .collect(),
+        availability_slo: named.availability_slo.as_ref().map(|target| target.value),
     }
 }
 
@@ -97,7 +208,7 @@ fn fatal_failures(design: &Design, ways: &Ways, estimate: &Estimate) -> Vec<Fata
     let mut fatal = Vec::new();
     for zone in &design.zones {
         let options = capacity::Options {
-            walks: 0,
+            quantiles: false,
             failures: vec![Failure::Zone(zone.value.clone())],
             ..capacity::Options::default()
         };

@@ -1,8 +1,9 @@
 //! `blueprint diff`: what changed between two revisions of a design. Each
-//! revision is reviewed once ([`assess`]: the capacity model with its walk,
+//! revision is reviewed once ([`assess`]: the capacity model with its quantiles,
 //! the rules, the N+1 what-ifs); [`compare`] then pairs components by name
-//! (`fields`), findings by what they say (`findings`), and the figures a
-//! reviewer weighs (`metrics`). [`Diff::regressions`] says what is worse.
+//! (`fields`), findings by what they say (`findings`), the figures a
+//! reviewer weighs (`metrics`), and operations by name with their own
+//! figures and targets. [`Diff::regressions`] says what is worse.
 
 pub mod fields;
 pub mod findings;
@@ -10,16 +11,19 @@ pub mod metrics;
 
 use fields::FieldChange;
 use findings::FindingChanges;
-use metrics::{EndToEnd, Metrics};
+use metrics::{EndToEnd, Metrics, OperationMetrics};
 
 use crate::design::{Design, Kind};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::{Analysis, CheckOptions, capacity};
+use crate::{Analysis, CheckOptions};
 
-/// The end-to-end p99 is a Monte Carlo figure within 2% of its true value
-/// (capacity-model.md, section 5), so a rise within that is not a
-/// regression: it can come from the walk drawing other numbers.
-pub const P99_TOLERANCE: f64 = 0.02;
+/// The end-to-end quantiles are computed within 0.5% of their exact values
+/// (capacity-model.md, section 5): a rise within that is not one the model
+/// can vouch for. A design that did not change gives the same figures to
+/// the last bit, so only a change in the design moves them.
+pub const P99_TOLERANCE: f64 = 0.005;
+/// The p999 is computed to the same accuracy as the p99.
+pub const P999_TOLERANCE: f64 = P99_TOLERANCE;
 /// Availability is exact, but a drop of less than a hundredth of a nine
 /// (unavailability up by less than 2.3%) is not one a reviewer weighs: a
 /// cache of three replicas added in series costs about 1e-9.
@@ -36,10 +40,10 @@ pub struct Revision {
     pub metrics: Option<Metrics>,
 }
 
-/// Reviews one revision: the capacity model with the end-to-end walk (the
-/// default seed, so two runs agree), its findings and its figures.
+/// Reviews one revision: the capacity model with its computed end-to-end
+/// quantiles, its findings and its figures.
 pub fn assess(analysis: Analysis, options: &CheckOptions) -> Revision {
-    let review = crate::review_with(&analysis, options, capacity::DEFAULT_WALKS);
+    let review = crate::review_with(&analysis, options, true);
     let metrics = review
         .estimate
         .map(|estimate| metrics::measure(&analysis.design, &analysis.ways, &estimate));
@@ -77,6 +81,29 @@ pub struct Diff {
     pub findings: FindingChanges,
     pub old: Option<Metrics>,
     pub new: Option<Metrics>,
+    /// The operations of either revision paired by name: the new
+    /// revision's order, then those only the old one has. Empty when
+    /// neither revision has operations of its own (one implicit operation
+    /// is the design's figures) or when one revision's load never settles.
+    pub operations: Vec<OperationPair>,
+}
+
+/// One operation in the old revision, the new one, or both.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationPair {
+    pub name: String,
+    pub old: Option<OperationMetrics>,
+    pub new: Option<OperationMetrics>,
+}
+
+/// How much a rise of the quantile `q` must be to count, beyond the
+/// computation's accuracy.
+pub fn latency_tolerance(q: f64) -> f64 {
+    if q > 0.99 {
+        P999_TOLERANCE
+    } else {
+        P99_TOLERANCE
+    }
 }
 
 /// Something the new revision does worse than the old.
@@ -96,6 +123,26 @@ pub enum Regression {
     Availability {
         old: f64,
         new: f64,
+    },
+    /// An operation kept in both revisions got slower, beyond the
+    /// tolerance, at a quantile its targets name (p99 when it has none), or
+    /// became unbounded (`new` is None).
+    OperationLatency {
+        operation: String,
+        /// `p99`.
+        label: &'static str,
+        old: f64,
+        new: Option<f64>,
+        /// Its target at that quantile, in the new revision.
+        target: Option<f64>,
+    },
+    /// An operation kept in both revisions lost more than
+    /// [`NINES_TOLERANCE`] of availability.
+    OperationAvailability {
+        operation: String,
+        old: f64,
+        new: f64,
+        target: Option<f64>,
     },
 }
 
@@ -144,7 +191,41 @@ pub fn compare(old: &Revision, new: &Revision) -> Diff {
         ),
         old: old.metrics.clone(),
         new: new.metrics.clone(),
+        operations: pair_operations(old.metrics.as_ref(), new.metrics.as_ref()),
     }
+}
+
+fn pair_operations(old: Option<&Metrics>, new: Option<&Metrics>) -> Vec<OperationPair> {
+    let (Some(old), Some(new)) = (old, new) else {
+        return Vec::new();
+    };
+    let find = |metrics: &Metrics, name: &str| {
+        metrics
+            .operations
+            .iter()
+            .find(|operation| operation.name == name)
+            .cloned()
+    };
+    let mut pairs: Vec<OperationPair> = new
+        .operations
+        .iter()
+        .map(|operation| OperationPair {
+            name: operation.name.clone(),
+            old: find(old, &operation.name),
+            new: Some(operation.clone()),
+        })
+        .collect();
+    pairs.extend(
+        old.operations
+            .iter()
+            .filter(|operation| find(new, &operation.name).is_none())
+            .map(|operation| OperationPair {
+                name: operation.name.clone(),
+                old: Some(operation.clone()),
+                new: None,
+            }),
+    );
+    pairs
 }
 
 impl Diff {
@@ -158,9 +239,22 @@ impl Diff {
             && self.findings.introduced.is_empty()
     }
 
+    /// The operations kept in both revisions, with both sides' figures.
+    pub fn kept_operations(
+        &self,
+    ) -> impl Iterator<Item = (&str, &OperationMetrics, &OperationMetrics)> {
+        self.operations
+            .iter()
+            .filter_map(|pair| Some((pair.name.as_str(), pair.old.as_ref()?, pair.new.as_ref()?)))
+    }
+
     /// What the new revision does worse: findings introduced at or above
-    /// `threshold`, a p99 higher by more than [`P99_TOLERANCE`], an
-    /// availability lower by more than [`NINES_TOLERANCE`].
+    /// `threshold`; then, for each operation kept in both revisions, a
+    /// quantile its targets name (p99 without targets) higher by more than
+    /// [`latency_tolerance`] and an availability lower by more than
+    /// [`NINES_TOLERANCE`]. When no operation is kept in both, the whole
+    /// traffic's p99 and availability are judged that way instead: the
+    /// mixture of several operations says nothing of any one of them.
     pub fn regressions(&self, threshold: Severity) -> Vec<Regression> {
         let mut regressions = Vec::new();
         let count = self
@@ -172,7 +266,9 @@ impl Diff {
         if count > 0 {
             regressions.push(Regression::Findings { count, threshold });
         }
-        if let (Some(old), Some(new)) = (&self.old, &self.new) {
+        if self.kept_operations().next().is_some() {
+            regressions.extend(self.operation_regressions());
+        } else if let (Some(old), Some(new)) = (&self.old, &self.new) {
             match (old.end_to_end, new.end_to_end) {
                 (EndToEnd::Known { p99: before, .. }, EndToEnd::Known { p99: after, .. })
                     if after > before * (1.0 + P99_TOLERANCE) =>
@@ -194,6 +290,40 @@ impl Diff {
                 regressions.push(Regression::Availability {
                     old: old.availability,
                     new: new.availability,
+                });
+            }
+        }
+        regressions
+    }
+
+    fn operation_regressions(&self) -> Vec<Regression> {
+        let mut regressions = Vec::new();
+        for (name, old, new) in self.kept_operations() {
+            for (label, q, target) in new.judged_quantiles() {
+                let Some(before) = old.end_to_end.quantile(q) else {
+                    continue;
+                };
+                let after = new.end_to_end.quantile(q);
+                let worse = match after {
+                    Some(after) => after > before * (1.0 + latency_tolerance(q)),
+                    None => new.end_to_end == EndToEnd::Unbounded,
+                };
+                if worse {
+                    regressions.push(Regression::OperationLatency {
+                        operation: name.to_string(),
+                        label,
+                        old: before,
+                        new: after,
+                        target,
+                    });
+                }
+            }
+            if new.nines < old.nines - NINES_TOLERANCE {
+                regressions.push(Regression::OperationAvailability {
+                    operation: name.to_string(),
+                    old: old.availability,
+                    new: new.availability,
+                    target: new.availability_slo,
                 });
             }
         }

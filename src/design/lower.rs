@@ -33,7 +33,7 @@ fn span_of<T>(spanned: &Spanned<T>) -> Span {
 }
 
 /// The kinds each kind-specific field belongs to.
-const KIND_FIELDS: &[(&str, &[Kind])] = &[
+pub const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ("rps", &[Kind::Client]),
     ("connections", &[Kind::Client]),
     (
@@ -105,6 +105,16 @@ fn with_separators(value: f64) -> String {
         grouped.push(digit);
     }
     grouped
+}
+
+/// Whether a component of `kind` may carry the component field `field`
+/// (its YAML key): the fields every kind carries, and the kind-specific
+/// ones [`KIND_FIELDS`] gives it. Editors offer only these keys.
+pub fn kind_accepts(kind: Kind, field: &str) -> bool {
+    KIND_FIELDS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .is_none_or(|(_, kinds)| kinds.contains(&kind))
 }
 
 #[derive(Default)]
@@ -588,6 +598,13 @@ impl Lowering {
             operations,
             components,
             allow,
+            assumed: [
+                ("zone_availability", raw.zone_availability.is_none()),
+                ("region_availability", raw.region_availability.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(field, assumed)| assumed.then_some(field))
+            .collect(),
         }
     }
 
@@ -1032,9 +1049,10 @@ impl Lowering {
         &mut self,
         raw: &RawComponent,
         name: &str,
-    ) -> (Option<ServiceModel>, Option<Span>) {
+    ) -> (Option<ServiceModel>, Option<Span>, Option<Located<f64>>) {
         let capacity = self.quantity("capacity", &raw.capacity, QuantityKind::Rate);
         let latency = self.quantity("latency", &raw.latency, QuantityKind::Duration);
+        let written_latency = latency.clone();
         let concurrency = self.integer("concurrency", &raw.concurrency, 1);
         let span = capacity
             .as_ref()
@@ -1060,7 +1078,7 @@ impl Lowering {
                             .related(latency.span, "latency")
                             .help("give two of capacity, latency and concurrency and let the third follow, or make them agree within 1%"),
                     );
-                    return (None, span);
+                    return (None, span, written_latency);
                 }
                 Some(ServiceModel {
                     capacity: capacity.value,
@@ -1085,7 +1103,7 @@ impl Lowering {
                         with_separators(MAX_CONCURRENCY)
                     )),
                 );
-                return (None, span);
+                return (None, span, written_latency);
             }
             (Some(capacity), Some(latency), None) => {
                 // Servers come in whole numbers: round the concurrency and
@@ -1123,7 +1141,7 @@ impl Lowering {
             }),
             (None, None, _) => None,
         };
-        (model, span)
+        (model, span, written_latency)
     }
 
     fn component(
@@ -1147,7 +1165,7 @@ impl Lowering {
             let ids: Vec<ZoneId> = zones.value.iter().filter_map(|z| self.zone(z)).collect();
             Located::new(ids, span_of(zones))
         });
-        let (service, service_span) = self.service_model(raw, component_name);
+        let (service, service_span, written_latency) = self.service_model(raw, component_name);
         let calls = raw
             .calls
             .iter()
@@ -1177,13 +1195,24 @@ impl Lowering {
                 }
             }
         });
+        let assumed = [
+            ("availability", raw.availability.is_none()),
+            ("capacity", raw.capacity.is_none()),
+            ("latency", raw.latency.is_none()),
+            ("concurrency", raw.concurrency.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(field, assumed)| assumed.then_some(field))
+        .collect();
         Component {
+            assumed,
             name: Located::new(component_name.to_string(), name_span),
             kind,
             replicas: self.integer("replicas", &raw.replicas, 1),
             zones,
             service,
             service_span,
+            written_latency,
             availability: self
                 .quantity("availability", &raw.availability, QuantityKind::Percent)
                 .map_or(0.999, |a| a.value),

@@ -15,11 +15,28 @@ pub use model::*;
 
 use crate::diagnostic::Diagnostic;
 
+/// Parses design text as `load` reads it: the raw design, or every error
+/// of the reader and, when it could go on past them, the errors in the
+/// names and values of the rest of the file (the raw design it read is
+/// still returned, for an editor's names).
+pub fn parse(source: &str) -> (Option<raw::RawDesign>, Vec<Diagnostic>) {
+    let (raw, mut errors) = read::parse_recovering(source);
+    if let Some(raw) = raw.as_ref().filter(|_| !errors.is_empty())
+        && let Err(more) = lower::lower(raw)
+    {
+        errors.extend(more);
+    }
+    (raw, errors)
+}
+
 /// Reads a design from the bytes of a file: every reason it cannot be read,
 /// or the checked design.
 pub fn load(bytes: &[u8]) -> Result<Design, Vec<Diagnostic>> {
     let source = read::decode(bytes)?;
-    let raw = read::parse(source)?;
+    let raw = match parse(source) {
+        (Some(raw), errors) if errors.is_empty() => raw,
+        (_, errors) => return Err(errors),
+    };
     let design = lower::lower(&raw);
     // Freeing a large raw tree takes milliseconds that nothing waits for.
     rayon::spawn(move || drop(raw));

@@ -185,6 +185,9 @@ pub struct Design {
     pub operations: Vec<Operation>,
     pub components: Vec<Component>,
     pub allow: Vec<Suppression>,
+    /// Top-level fields the design leaves out, whose defaults apply
+    /// (`zone_availability`, `region_availability`): see `assumptions`.
+    pub assumed: Vec<&'static str>,
 }
 
 impl Design {
@@ -304,6 +307,9 @@ pub struct Component {
     pub service: Option<ServiceModel>,
     /// Where capacity, latency or concurrency was given (the first of them).
     pub service_span: Option<Span>,
+    /// `latency` as written: what the design claims one request takes
+    /// (the model's service time may differ, with whole servers).
+    pub written_latency: Option<Located<f64>>,
     pub availability: f64,
     pub engine: Option<String>,
     pub stateful: bool,
@@ -334,6 +340,10 @@ pub struct Component {
     pub partition_mode: Option<Located<PartitionMode>>,
     pub replication: Option<Located<Replication>>,
     pub sharding: Option<Located<Sharding>>,
+    /// Fields the design leaves out whose value the tool assumes or derives
+    /// (`availability`, and those of `capacity`, `latency`, `concurrency`
+    /// that are not given): see `assumptions`.
+    pub assumed: Vec<&'static str>,
 }
 
 impl Component {

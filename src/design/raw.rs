@@ -105,28 +105,40 @@ pub type S<T> = Option<Box<Spanned<T>>>;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDesign {
+    /// The format version; only `1` today. Required.
     #[schemars(with = "Option<schema::Version>")]
     pub version: S<Scalar>,
+    /// The design's title. Required.
     #[schemars(with = "Option<String>")]
     pub name: S<String>,
+    /// Free text about the system: what it does, for whom.
     #[schemars(with = "Option<String>")]
     pub description: S<String>,
+    /// The load at peak and the targets every operation must meet unless it sets its own.
     #[schemars(with = "Option<RawRequirements>")]
     pub requirements: S<RawRequirements>,
+    /// The availability zones replicas may be placed in (`[az1, az2, az3]`). Without zones the design is one zone.
     #[schemars(with = "Option<Vec<String>>")]
     pub zones: Option<Vec<Spanned<String>>>,
+    /// Optional grouping of zones into regions: region name -> its zones.
     #[schemars(with = "Option<std::collections::BTreeMap<String, Vec<String>>>")]
     pub regions: Option<NamedMap<Vec<Spanned<String>>>>,
+    /// The chance that one zone is up (99.95% when not given); a zone fails whole.
     #[schemars(with = "Option<schema::Percent>")]
     pub zone_availability: S<Scalar>,
+    /// The chance that one region is up (99.99% when not given).
     #[schemars(with = "Option<schema::Percent>")]
     pub region_availability: S<Scalar>,
+    /// The kinds of request the system serves, by name, each with its
+    /// share of the load and its own targets; without it, one per client.
     #[schemars(with = "Option<std::collections::BTreeMap<String, RawOperation>>")]
     pub operations: S<NamedMap<Spanned<RawOperation>>>,
-    /// Boxed: a raw component is about 3 KB, and ten thousand of them
-    /// would otherwise be copied each time the list grows.
+    // Boxed: a raw component is about 3 KB, and ten thousand of them
+    // would otherwise be copied each time the list grows.
+    /// The parts of the system: name (`[a-z0-9_-]+`) -> component. Required.
     #[schemars(with = "Option<schema::Components>")]
     pub components: S<NamedMap<Spanned<Box<RawComponent>>>>,
+    /// Findings accepted for the whole design, each with a rule and a reason.
     #[schemars(with = "Option<Vec<RawSuppression>>")]
     pub allow: Option<Vec<Spanned<RawSuppression>>>,
 }
@@ -134,12 +146,16 @@ pub struct RawDesign {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRequirements {
+    /// Requests per second arriving at the entry at peak (`15k/s`); derived from `workload` when absent.
     #[schemars(with = "Option<schema::Rate>")]
     pub peak_rps: S<Scalar>,
+    /// Back-of-the-envelope inputs (users, requests per user, read/write mix, sizes) from which the peak load is derived.
     #[schemars(with = "Option<RawWorkload>")]
     pub workload: S<RawWorkload>,
+    /// End-to-end latency targets by percentile (`{ p99: 200ms }`).
     #[schemars(with = "Option<RawLatencySlo>")]
     pub latency_slo: S<RawLatencySlo>,
+    /// The availability every operation must reach (`99.9%`).
     #[schemars(with = "Option<schema::Percent>")]
     pub availability_slo: S<Scalar>,
 }
@@ -148,16 +164,26 @@ pub struct RawRequirements {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOperation {
+    /// The client (a `client` component) where the operation enters;
+    /// required when the design has several clients. An operation with
+    /// neither `share` nor `rps` is internal, reached only through a call's
+    /// `as`.
     #[schemars(with = "Option<schema::ComponentName>")]
     pub client: S<String>,
+    /// The operation's part of its client's load, 0..1; the shares of one
+    /// client add up to 1.
     #[schemars(with = "Option<schema::Percent>")]
     pub share: S<Scalar>,
+    /// The operation's load, instead of `share`.
     #[schemars(with = "Option<schema::Rate>")]
     pub rps: S<Scalar>,
+    /// This operation's own latency targets, instead of the design's.
     #[schemars(with = "Option<RawLatencySlo>")]
     pub latency_slo: S<RawLatencySlo>,
+    /// This operation's own availability target, instead of the design's.
     #[schemars(with = "Option<schema::Percent>")]
     pub availability_slo: S<Scalar>,
+    /// Free text.
     #[schemars(with = "Option<String>")]
     pub description: S<String>,
 }
@@ -199,14 +225,19 @@ impl<'de> Deserialize<'de> for Names {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLatencySlo {
+    /// The median response time the operation must stay under.
     #[schemars(with = "Option<schema::Duration>")]
     pub p50: S<Scalar>,
+    /// The 90th percentile target.
     #[schemars(with = "Option<schema::Duration>")]
     pub p90: S<Scalar>,
+    /// The 95th percentile target.
     #[schemars(with = "Option<schema::Duration>")]
     pub p95: S<Scalar>,
+    /// The 99th percentile target.
     #[schemars(with = "Option<schema::Duration>")]
     pub p99: S<Scalar>,
+    /// The 99.9th percentile target.
     #[schemars(with = "Option<schema::Duration>")]
     pub p999: S<Scalar>,
 }
@@ -214,114 +245,161 @@ pub struct RawLatencySlo {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkload {
+    /// Users active on a day (`50M`).
     #[schemars(with = "Option<schema::Count>")]
     pub daily_active_users: S<Scalar>,
+    /// Requests each active user makes in a day.
     #[schemars(with = "Option<schema::Count>")]
     pub requests_per_user_per_day: S<Scalar>,
+    /// Peak load over the day's average (2 when not given).
     #[schemars(with = "Option<schema::Count>")]
     pub peak_factor: S<Scalar>,
+    /// Share of requests that are reads, 0..1 (0.5 when not given).
     #[schemars(with = "Option<schema::Percent>")]
     pub read_ratio: S<Scalar>,
+    /// Reads for every write, instead of `read_ratio`.
     #[schemars(with = "Option<schema::Count>")]
     pub reads_per_write: S<Scalar>,
+    /// Reads as a rate (`100M/month`), with `writes`, instead of users and requests per user.
     #[schemars(with = "Option<schema::Rate>")]
     pub reads: S<Scalar>,
+    /// Writes as a rate (`10M/month`), with `reads`.
     #[schemars(with = "Option<schema::Rate>")]
     pub writes: S<Scalar>,
+    /// Bytes sent with one request.
     #[schemars(with = "Option<schema::Bytes>")]
     pub request_size: S<Scalar>,
+    /// Bytes returned by one request.
     #[schemars(with = "Option<schema::Bytes>")]
     pub response_size: S<Scalar>,
+    /// Bytes stored by one write.
     #[schemars(with = "Option<schema::Bytes>")]
     pub object_size: S<Scalar>,
+    /// How long written objects are kept (`5y`).
     #[schemars(with = "Option<schema::Duration>")]
     pub retention: S<Scalar>,
+    /// Share of a day's read objects worth caching, 0..1 (0.2 when not given, the 80/20 rule).
     #[schemars(with = "Option<schema::Percent>")]
     pub cache_share: S<Scalar>,
 }
 
-/// Every field any kind may carry; `lower` refuses the ones that do not
-/// belong to the component's kind.
+// Every field any kind may carry; `lower` refuses the ones that do not
+// belong to the component's kind (and the schema says which per kind).
+/// A part of the system; which keys apply depends on its `kind`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawComponent {
+    /// What the component is: client, cdn, dns, load_balancer, gateway, service, worker, cache, queue, database, object_store, search or external. Required.
     #[schemars(with = "Option<Kind>")]
     pub kind: S<String>,
+    /// Instances of the component (for a database: nodes); 1 when not given.
     #[schemars(with = "Option<schema::WholeNumber>")]
     pub replicas: S<Scalar>,
+    /// The zones its replicas run in, spread round-robin in the order given.
     #[schemars(with = "Option<Vec<String>>")]
     pub zones: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The most requests per second one replica sustains (`2k/s`).
     #[schemars(with = "Option<schema::Rate>")]
     pub capacity: S<Scalar>,
+    /// Mean time one replica spends on one request when idle (its service time, `5ms`).
     #[schemars(with = "Option<schema::Duration>")]
     pub latency: S<Scalar>,
+    /// Requests one replica serves at once (threads, workers, connections).
     #[schemars(with = "Option<schema::WholeNumber>")]
     pub concurrency: S<Scalar>,
+    /// The chance that one replica is up (99.9% when not given).
     #[schemars(with = "Option<schema::Percent>")]
     pub availability: S<Scalar>,
+    /// The product behind it (`redis`, `postgres`, `kafka`...).
     #[schemars(with = "Option<String>")]
     pub engine: S<String>,
+    /// Whether a replica keeps state another replica cannot serve.
     #[schemars(with = "Option<bool>")]
     pub stateful: S<bool>,
+    /// What this component calls for each request it serves.
     #[schemars(with = "Option<Vec<RawCall>>")]
     pub calls: Option<Vec<Spanned<RawCall>>>,
+    /// Findings accepted for this component, each with a rule and a reason.
     #[schemars(with = "Option<Vec<RawSuppression>>")]
     pub allow: Option<Vec<Spanned<RawSuppression>>>,
+    /// Free labels (`payments`, `public`); some rules read them.
     #[schemars(with = "Option<Vec<String>>")]
     pub tags: Option<Vec<Spanned<String>>>,
     // client
+    /// Client only: the load this client sends at peak (`40k/s`).
     #[schemars(with = "Option<schema::Rate>")]
     pub rps: S<Scalar>,
+    /// Client only: connections the clients hold open at peak (WebSockets, MQTT, long polls).
     #[schemars(with = "Option<schema::Count>")]
     pub connections: S<Scalar>,
     // load_balancer, gateway, service
+    /// Load balancer, gateway or service: the most open connections one replica holds.
     #[schemars(with = "Option<schema::Count>")]
     pub max_connections: S<Scalar>,
     // load_balancer
+    /// Load balancer only: how requests are spread over the replicas it calls.
     #[schemars(with = "Option<Algorithm>")]
     pub algorithm: S<String>,
     // load_balancer, gateway
+    /// Load balancer or gateway: removes failed replicas of what it calls.
     #[schemars(with = "Option<bool>")]
     pub health_check: S<bool>,
+    /// Load balancer or gateway: the most requests per second one replica accepts.
     #[schemars(with = "Option<schema::Rate>")]
     pub rate_limit: S<Scalar>,
     // load_balancer, gateway, cdn
+    /// Load balancer, gateway or CDN: terminates TLS.
     #[schemars(with = "Option<bool>")]
     pub tls: S<bool>,
     // gateway, service
+    /// Gateway or service: authenticates its callers.
     #[schemars(with = "Option<bool>")]
     pub auth: S<bool>,
     // cache, cdn
+    /// Cache or CDN: share of reads served without the backing store, 0..1.
     #[schemars(with = "Option<schema::Percent>")]
     pub hit_ratio: S<Scalar>,
+    /// Cache or CDN: the component misses (and write-through writes) go to.
     #[schemars(with = "Option<schema::ComponentName>")]
     pub backing: S<String>,
+    /// Cache or CDN: how long an entry lives (`10min`).
     #[schemars(with = "Option<schema::Duration>")]
     pub ttl: S<Scalar>,
     // cache
+    /// Cache only: how it is kept filled (cache_aside when not given).
     #[schemars(with = "Option<CachePattern>")]
     pub pattern: S<String>,
+    /// Cache only: what it drops when full.
     #[schemars(with = "Option<Eviction>")]
     pub eviction: S<String>,
     // queue
+    /// Queue only: the most consumers that can read in parallel.
     #[schemars(with = "Option<schema::WholeNumber>")]
     pub partitions: S<Scalar>,
+    /// Queue only: the worker that consumes its messages.
     #[schemars(with = "Option<schema::ComponentName>")]
     pub consumer: S<String>,
+    /// Queue only: `true`, or the queue poison messages go to.
     #[schemars(with = "Option<schema::DeadLetter>")]
     pub dead_letter: S<Scalar>,
+    /// Queue only: the delivery guarantee to consumers.
     #[schemars(with = "Option<Delivery>")]
     pub delivery: S<String>,
     // worker, service, external
+    /// Worker, service or external: handling a request or message twice is safe (for an external: the provider deduplicates, e.g. by an idempotency key).
     #[schemars(with = "Option<bool>")]
     pub idempotent: S<bool>,
     // stores
+    /// Database, cache, search or object store: what readers are promised.
     #[schemars(with = "Option<Consistency>")]
     pub consistency: S<String>,
+    /// Database, cache, search or object store: what it gives up in a network partition (`cp` refuses, `ap` keeps accepting).
     #[schemars(with = "Option<PartitionMode>")]
     pub partition_mode: S<String>,
+    /// Database only: copies of each record and how writes and reads wait for them.
     #[schemars(with = "Option<RawReplication>")]
     pub replication: S<RawReplication>,
+    /// Database, cache or search: how records are split over shards.
     #[schemars(with = "Option<RawSharding>")]
     pub sharding: S<RawSharding>,
 }
@@ -329,29 +407,43 @@ pub struct RawComponent {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCall {
+    /// The component called. Required.
     #[schemars(with = "Option<schema::ComponentName>")]
     pub to: S<String>,
+    /// Mean calls per request the caller serves: a fan-out above 1, a share of requests below 1 (1 when not given).
     #[schemars(with = "Option<schema::Count>")]
     pub per_request: S<Scalar>,
+    /// `sync` (the caller waits) or `async` (it does not); async when calling a queue.
     #[schemars(with = "Option<CallMode>")]
     pub mode: S<String>,
+    /// What the call does to the callee's data: `read` (the default) or `write`.
     #[schemars(with = "Option<Op>")]
     pub op: S<String>,
+    /// Calls with `per_request` above 1 go out at once, the caller waiting for the slowest.
     #[schemars(with = "Option<bool>")]
     pub parallel: S<bool>,
+    /// How long the caller waits for one attempt (`200ms`).
     #[schemars(with = "Option<schema::Duration>")]
     pub timeout: S<Scalar>,
+    /// Attempts after the first when one fails or times out (0 when not given).
     #[schemars(with = "Option<schema::WholeNumber>")]
     pub retries: S<Scalar>,
+    /// Retries wait with exponential backoff and jitter.
     #[schemars(with = "Option<bool>")]
     pub backoff: S<bool>,
+    /// The caller stops calling a failing callee for a while.
     #[schemars(with = "Option<bool>")]
     pub circuit_breaker: S<bool>,
+    /// The caller can answer without the callee.
     #[schemars(with = "Option<bool>")]
     pub fallback: S<bool>,
+    /// The operations this call is made for (a name or a list); without
+    /// it, the call is made for every operation.
     #[serde(rename = "for")]
     #[schemars(rename = "for", with = "Option<schema::OperationNames>")]
     pub for_operations: S<Names>,
+    /// The operation the callee serves this call as (a push, a callback),
+    /// instead of the caller's.
     #[serde(rename = "as")]
     #[schemars(rename = "as", with = "Option<String>")]
     pub as_operation: S<String>,
@@ -360,14 +452,19 @@ pub struct RawCall {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReplication {
+    /// Copies of each record.
     #[schemars(with = "Option<schema::WholeNumber>")]
     pub factor: S<Scalar>,
+    /// How a write waits for its copies: sync, semi_sync, async or quorum.
     #[schemars(with = "Option<ReplicationMode>")]
     pub mode: S<String>,
+    /// Copies a read waits for (quorum mode).
     #[schemars(with = "Option<schema::WholeNumber>")]
     pub read_quorum: S<Scalar>,
+    /// Copies a write waits for (quorum mode).
     #[schemars(with = "Option<schema::WholeNumber>")]
     pub write_quorum: S<Scalar>,
+    /// Where reads go: the primary, the replicas, or any copy.
     #[schemars(with = "Option<ReadFrom>")]
     pub read_from: S<String>,
 }
@@ -375,12 +472,16 @@ pub struct RawReplication {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSharding {
+    /// Shards the records are split over (the node count divided by the replication factor when not given).
     #[schemars(with = "Option<schema::WholeNumber>")]
     pub shards: S<Scalar>,
+    /// The field records are sharded by (`user_id`).
     #[schemars(with = "Option<String>")]
     pub key: S<String>,
+    /// How keys map to shards: hash, range, consistent_hash or directory.
     #[schemars(with = "Option<ShardStrategy>")]
     pub strategy: S<String>,
+    /// Share of the load on the hottest key, 0..1.
     #[schemars(with = "Option<schema::Percent>")]
     pub hot_key_share: S<Scalar>,
 }
@@ -388,10 +489,13 @@ pub struct RawSharding {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSuppression {
+    /// The rule accepted: a code (`BP101`) or a name (`single-replica`).
     #[schemars(with = "Option<String>")]
     pub rule: S<String>,
+    /// Why the finding is accepted; a suppression without one is itself a finding.
     #[schemars(with = "Option<String>")]
     pub reason: S<String>,
+    /// A date (`2027-03-31`) after which the acceptance lapses.
     #[schemars(with = "Option<schema::Date>")]
     pub until: S<Scalar>,
 }

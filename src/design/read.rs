@@ -65,15 +65,146 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Vec<Diagnostic>> {
     })
 }
 
-/// Parses design text into the raw format, or the one error that stopped it.
+/// Reader errors reported from one file at most; each costs a parse.
+pub const MAX_READER_ERRORS: usize = 20;
+/// Bytes read again in all while going on past errors: a large file gets
+/// fewer passes, so the work stays within a few parses of the limit.
+const MAX_REREAD_BYTES: usize = 4 * MAX_FILE_BYTES;
+
+/// Parses design text into the raw format, or every error the reader finds
+/// (up to [`MAX_READER_ERRORS`]).
 pub fn parse(source: &str) -> Result<RawDesign, Vec<Diagnostic>> {
-    if source.trim().is_empty() || only_comments(source) {
-        return Err(vec![INVALID_YAML.diagnostic("the file is empty").help(
-            "a design starts with `version: 1`, a `name` and `components`",
-        )]);
+    match parse_recovering(source) {
+        (Some(raw), errors) if errors.is_empty() => Ok(raw),
+        (_, errors) => Err(errors),
     }
-    serde_saphyr::from_str_with_options::<RawDesign>(source, options(DuplicateKeyPolicy::Error))
-        .map_err(|error| vec![diagnose(source, &error)])
+}
+
+/// Parses design text, going on past unknown fields and repeated keys: each is reported, its entry blanked out (with spaces, so
+/// every later line and column stays where it was) and the text read
+/// again. Returns the errors and, when the blanked text reads, its raw
+/// design, so later stages can report their own errors in the same run.
+pub fn parse_recovering(source: &str) -> (Option<RawDesign>, Vec<Diagnostic>) {
+    if source.trim().is_empty() || only_comments(source) {
+        let empty = INVALID_YAML
+            .diagnostic("the file is empty")
+            .help("a design starts with `version: 1`, a `name` and `components`");
+        return (None, vec![empty]);
+    }
+    let mut text = std::borrow::Cow::Borrowed(source);
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    loop {
+        let error = match serde_saphyr::from_str_with_options::<RawDesign>(
+            &text,
+            options(DuplicateKeyPolicy::Error),
+        ) {
+            Ok(raw) => return (Some(raw), errors),
+            Err(error) => error,
+        };
+        let diagnostic = diagnose(source, &error);
+        // Blanking an entry can leave a required one missing or a list
+        // item empty: after the first error, such a one is a consequence.
+        let consequence = !errors.is_empty()
+            && (diagnostic.message.contains("missing field")
+                || diagnostic.message.contains("found null")
+                || diagnostic.message.contains("found unit"));
+        if consequence {
+            return (None, errors);
+        }
+        // Blanking an unknown or repeated key leaves what the file meant;
+        // blanking a value of the wrong shape would leave it missing.
+        let blank = diagnostic
+            .span
+            .filter(|_| [UNKNOWN_FIELD.code, DUPLICATE_KEY.code].contains(&diagnostic.code));
+        let repeated = errors.iter().any(|e| e.span == diagnostic.span);
+        if !repeated {
+            errors.push(diagnostic);
+        }
+        let Some(span) = blank else {
+            return (None, errors);
+        };
+        if repeated
+            || errors.len() >= MAX_READER_ERRORS
+            || errors.len() * source.len() > MAX_REREAD_BYTES
+        {
+            return (None, errors);
+        }
+        let Some(range) = entry_at(&text, span.start) else {
+            return (None, errors);
+        };
+        let mut owned = text.into_owned();
+        blank_out(&mut owned, range);
+        text = std::borrow::Cow::Owned(owned);
+    }
+}
+
+/// Replaces the bytes of `range` with spaces, keeping line breaks.
+fn blank_out(text: &mut String, range: std::ops::Range<usize>) {
+    let blanked: String = text[range.clone()]
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+        .collect();
+    // Multi-byte characters become one space each: pad to keep offsets.
+    let pad = range.len() - blanked.len();
+    text.replace_range(range, &format!("{blanked}{}", " ".repeat(pad)));
+}
+
+/// The text of the mapping entry (key and value) that starts at `at`: in a flow collection up to the next `,` or closing bracket at
+/// its level (the comma included), in a block up to the next line indented
+/// no deeper than `at`'s column.
+fn entry_at(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    if at >= text.len() || !text.is_char_boundary(at) {
+        return None;
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if in_flow(&text[..at]) {
+        let mut depth = 0usize;
+        let mut quote = None;
+        for (offset, c) in text[at..].char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '{' | '[') => depth += 1,
+                (None, '}' | ']') if depth == 0 => return Some(at..at + offset),
+                (None, '}' | ']') => depth -= 1,
+                (None, ',') if depth == 0 => return Some(at..at + offset + 1),
+                _ => {}
+            }
+        }
+        return None;
+    }
+    let column = text[line_start..at].chars().count();
+    let mut end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    while end < text.len() {
+        let next_start = end + 1;
+        let next_end = text[next_start..]
+            .find('\n')
+            .map_or(text.len(), |i| next_start + i);
+        let line = &text[next_start..next_end];
+        let content = line.trim_start_matches(' ');
+        let indent = line.len() - content.len();
+        if !content.is_empty() && !content.starts_with('#') && indent <= column {
+            break;
+        }
+        end = next_end;
+    }
+    Some(at..end)
+}
+
+/// Whether the end of `before` is inside a flow collection (`{...}` or
+/// `[...]`): an opening bracket not closed after it.
+fn in_flow(before: &str) -> bool {
+    let mut depth = 0usize;
+    for c in before.chars().rev() {
+        match c {
+            '}' | ']' => depth += 1,
+            '{' | '[' if depth == 0 => return true,
+            '{' | '[' => depth -= 1,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Parses a stream of YAML documents (separated by `---`, as Kubernetes

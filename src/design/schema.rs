@@ -7,6 +7,8 @@ use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
 
+use super::lower::KIND_FIELDS;
+use super::model::Kind;
 use super::raw::RawDesign;
 
 /// The schema, as pretty JSON (draft-07, which every YAML editor reads).
@@ -18,9 +20,35 @@ pub fn json() -> String {
         "description".into(),
         "A system design for blueprint: components, calls, zones, load and targets (format version 1).".into(),
     );
+    let mut schema = serde_json::to_value(&schema).expect("a schema is JSON");
+    if let Some(component) = schema.pointer_mut("/definitions/RawComponent") {
+        component["allOf"] = per_kind_fields();
+    }
     let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
     text.push('\n');
     text
+}
+
+/// For each kind, the kind-specific fields it may not carry (`tls` on a
+/// service): the same table `lower` refuses them by, so an editor flags
+/// what `check` would.
+fn per_kind_fields() -> serde_json::Value {
+    let rules = Kind::NAMES
+        .iter()
+        .filter_map(|&name| {
+            let kind = Kind::from_name(name)?;
+            let refused: serde_json::Map<String, serde_json::Value> = KIND_FIELDS
+                .iter()
+                .filter(|(_, kinds)| !kinds.contains(&kind))
+                .map(|(field, _)| (field.to_string(), serde_json::Value::Bool(false)))
+                .collect();
+            Some(serde_json::json!({
+                "if": { "properties": { "kind": { "const": name } }, "required": ["kind"] },
+                "then": { "properties": refused }
+            }))
+        })
+        .collect();
+    serde_json::Value::Array(rules)
 }
 
 /// A quantity written as a number or as text with a unit.
@@ -177,5 +205,43 @@ mod tests {
         ] {
             assert!(schema.contains(word), "the schema has no {word}");
         }
+    }
+
+    /// Every key has a description for the editor to show, and none leaks
+    /// a note meant for the code's readers.
+    #[test]
+    fn every_key_is_described_for_users() {
+        let schema: serde_json::Value = serde_json::from_str(&super::json()).unwrap();
+        let mut undescribed = Vec::new();
+        let root = [("design".to_string(), schema.clone())];
+        let definitions = schema["definitions"].as_object().unwrap().clone();
+        for (name, definition) in root.into_iter().chain(definitions) {
+            for (key, property) in definition["properties"].as_object().into_iter().flatten() {
+                if property.get("description").is_none() {
+                    undescribed.push(format!("{name}.{key}"));
+                }
+            }
+        }
+        assert!(undescribed.is_empty(), "no description: {undescribed:?}");
+        for internal in ["Boxed", "`lower`", "bytes, and ten"] {
+            assert!(
+                !super::json().contains(internal),
+                "the schema says {internal}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_service_may_not_terminate_tls() {
+        let schema: serde_json::Value = serde_json::from_str(&super::json()).unwrap();
+        let rules = schema["definitions"]["RawComponent"]["allOf"]
+            .as_array()
+            .unwrap();
+        let service = rules
+            .iter()
+            .find(|rule| rule["if"]["properties"]["kind"]["const"] == "service")
+            .unwrap();
+        assert_eq!(service["then"]["properties"]["tls"], false);
+        assert!(service["then"]["properties"].get("auth").is_none());
     }
 }

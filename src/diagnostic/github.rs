@@ -1,5 +1,6 @@
 //! `check --format github`: GitHub Actions workflow commands, one line per
-//! live finding, which the runner turns into annotations on the pull
+//! live leading finding (with the findings that follow from it in its
+//! message), which the runner turns into annotations on the pull
 //! request. Escaping follows the runner: in the message `%`, CR and LF; in
 //! property values also `:` and `,`.
 
@@ -47,6 +48,10 @@ pub fn render(reports: &[FileReport]) -> String {
             let mut message = diagnostic.message.clone();
             if let Some(help) = &diagnostic.help {
                 message.push_str(&format!("\nhelp: {help}"));
+            }
+            if !diagnostic.caused.is_empty() {
+                message.push('\n');
+                message.push_str(&diagnostic.caused_list(&report.path));
             }
             out.push_str(&format!(
                 "::{command} {}::{}\n",

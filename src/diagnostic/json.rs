@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Diagnostic, FileReport, Summary};
+use super::{CAUSED_LABEL, Diagnostic, FileReport, Summary};
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -32,11 +32,25 @@ struct Finding<'a> {
     related: Vec<RelatedPlace<'a>>,
 }
 
+/// A second place the finding points at, or a finding that follows from
+/// it: those carry their code, name, severity, component and message too,
+/// and their label is "caused by this".
 #[derive(Serialize)]
 struct RelatedPlace<'a> {
-    line: u32,
-    column: u32,
+    line: Option<u32>,
+    column: Option<u32>,
     label: &'a str,
+    #[serde(flatten)]
+    caused: Option<CausedFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct CausedFinding<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    component: Option<&'a str>,
+    message: &'a str,
 }
 
 fn finding(diagnostic: &Diagnostic) -> Finding<'_> {
@@ -54,10 +68,23 @@ fn finding(diagnostic: &Diagnostic) -> Finding<'_> {
             .related
             .iter()
             .map(|r| RelatedPlace {
-                line: r.span.line,
-                column: r.span.column,
+                line: Some(r.span.line),
+                column: Some(r.span.column),
                 label: &r.label,
+                caused: None,
             })
+            .chain(diagnostic.caused.iter().map(|c| RelatedPlace {
+                line: c.span.map(|s| s.line),
+                column: c.span.map(|s| s.column),
+                label: CAUSED_LABEL,
+                caused: Some(CausedFinding {
+                    code: c.code,
+                    name: c.name,
+                    severity: c.severity.as_str(),
+                    component: c.component.as_deref(),
+                    message: &c.message,
+                }),
+            }))
             .collect(),
     }
 }

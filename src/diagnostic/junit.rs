@@ -3,7 +3,7 @@
 //! rule has live findings at or above the run's `--fail-on`. A design that
 //! cannot be read is one case in error.
 
-use super::{FileReport, Severity};
+use super::{Diagnostic, FileReport, Severity};
 use crate::render::escape::xml as escape;
 use crate::rules::{Selection, all_codes};
 
@@ -23,7 +23,7 @@ pub fn render(reports: &[(&FileReport, &Selection, Severity)]) -> String {
             let details: Vec<String> = report
                 .diagnostics
                 .iter()
-                .map(|d| describe(report, d))
+                .map(|d| d.one_line(&report.path))
                 .collect();
             cases.push(Case {
                 name: "read the design".to_string(),
@@ -43,11 +43,14 @@ pub fn render(reports: &[(&FileReport, &Selection, Severity)]) -> String {
             for code in
                 all_codes().filter(|code| !reader_code(code.code) && selection.includes(code))
             {
+                // Each rule is a case of its own, so a finding listed under
+                // the one it follows from still fails its rule's case.
                 let failing: Vec<String> = report
                     .diagnostics
                     .iter()
+                    .flat_map(Diagnostic::and_caused)
                     .filter(|d| d.code == code.code && !d.suppressed && d.severity >= fail_on)
-                    .map(|d| describe(report, d))
+                    .map(|d| d.one_line(&report.path))
                     .collect();
                 let failure = (!failing.is_empty())
                     .then(|| (format!("{} finding(s)", failing.len()), failing.join("\n")));
@@ -92,15 +95,5 @@ pub fn render(reports: &[(&FileReport, &Selection, Severity)]) -> String {
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"blueprint\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"{all_errors}\">\n{suites}</testsuites>\n"
-    )
-}
-
-fn describe(report: &FileReport, diagnostic: &super::Diagnostic) -> String {
-    let place = diagnostic.span.map_or(report.path.clone(), |span| {
-        format!("{}:{}:{}", report.path, span.line, span.column)
-    });
-    format!(
-        "{place}: {} [{} {}] {}",
-        diagnostic.severity, diagnostic.code, diagnostic.name, diagnostic.message
     )
 }

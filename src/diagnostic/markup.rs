@@ -53,6 +53,18 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
     segments
 }
 
+/// [`markdown`] for a message that follows other text on its line, where
+/// nothing can start a block.
+pub fn markdown_inline(text: &str) -> String {
+    segments(text)
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Plain(plain) => escape::markdown_inline(plain),
+            Segment::Code(code) => escape::markdown_code(code),
+        })
+        .collect()
+}
+
 /// The message in HTML: code as `<code>`, everything escaped.
 pub fn html(text: &str) -> String {
     segments(text)

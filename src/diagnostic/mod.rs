@@ -133,17 +133,48 @@ pub struct Code {
 }
 
 impl Code {
+    /// The page `blueprint explain` prints (and the language server shows
+    /// on a rule code): title, when it fires, and the documentation.
+    pub fn page(&self) -> String {
+        format!(
+            "# {} {} ({})\n\nFires when {}.\n\n{}\n",
+            self.code,
+            self.name,
+            self.severity,
+            self.summary,
+            self.docs.trim_end()
+        )
+    }
+
     /// A diagnostic of this code at its default severity.
     pub fn diagnostic(&'static self, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.code, self.name, self.severity, message)
     }
 }
 
+/// The label of a finding listed under the one it follows from, in the
+/// formats that list them as related places.
+pub const CAUSED_LABEL: &str = "caused by this";
+
 /// A second place a diagnostic points at, with what it is.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Related {
     pub span: Span,
     pub label: String,
+}
+
+/// A fact of the model that one finding reports and others follow from:
+/// what lets the rule engine put the consequences of one cause under it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// The component runs a single replica.
+    SingleReplica(String),
+    /// The component cannot keep up with its peak load.
+    Saturated(String),
+    /// Every replica of the component runs in one zone.
+    OneZone(String),
+    /// The component's shard key puts more than its share on one shard.
+    HotShard(String),
 }
 
 /// One finding of a rule, or one reason a design could not be read.
@@ -165,6 +196,15 @@ pub struct Diagnostic {
     pub suppressed: bool,
     /// The `reason` of the entry that accepted it.
     pub justification: Option<String>,
+    /// The fact of the model this finding reports, when other findings can
+    /// follow from it.
+    pub reports: Option<Cause>,
+    /// The facts this finding follows from: a finding that reports one of
+    /// them leads it.
+    pub stems_from: Vec<Cause>,
+    /// The findings that follow from this one, in file order (filled by
+    /// `rules::run`; a finding listed here is not listed on its own).
+    pub caused: Vec<Diagnostic>,
 }
 
 impl Diagnostic {
@@ -186,6 +226,9 @@ impl Diagnostic {
             related: Vec::new(),
             suppressed: false,
             justification: None,
+            reports: None,
+            stems_from: Vec::new(),
+            caused: Vec::new(),
         }
     }
 
@@ -215,6 +258,48 @@ impl Diagnostic {
             label: label.into(),
         });
         self
+    }
+
+    /// Says which fact of the model this finding reports.
+    pub fn reports(mut self, cause: Cause) -> Self {
+        self.reports = Some(cause);
+        self
+    }
+
+    /// Says that this finding follows from `cause`.
+    pub fn stems_from(mut self, cause: Cause) -> Self {
+        self.stems_from.push(cause);
+        self
+    }
+
+    /// This finding, then the ones that follow from it.
+    pub fn and_caused(&self) -> impl Iterator<Item = &Diagnostic> {
+        std::iter::once(self).chain(&self.caused)
+    }
+
+    /// `file:line:column: severity [CODE name] message`, on one line.
+    pub fn one_line(&self, path: &str) -> String {
+        let place = self.span.map_or(path.to_string(), |span| {
+            format!("{path}:{}:{}", span.line, span.column)
+        });
+        format!(
+            "{place}: {} [{} {}] {}",
+            self.severity, self.code, self.name, self.message
+        )
+    }
+
+    /// The "caused by this:" list under a leading finding, one line each;
+    /// empty when nothing follows from it.
+    pub fn caused_list(&self, path: &str) -> String {
+        if self.caused.is_empty() {
+            return String::new();
+        }
+        let mut list = "caused by this:".to_string();
+        for caused in &self.caused {
+            list.push_str("\n  ");
+            list.push_str(&caused.one_line(path));
+        }
+        list
     }
 
     /// Order of output: by place in the file, then by code.

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Diagnostic, FileReport, Severity};
+use super::{CAUSED_LABEL, Diagnostic, FileReport, Severity};
 use crate::rules::all_codes;
 
 fn level(severity: Severity) -> &'static str {
@@ -64,19 +64,34 @@ fn result(report: &FileReport, diagnostic: &Diagnostic, rule_index: usize) -> Va
         "message": { "text": text },
         "locations": [location(report, diagnostic.span, None)],
     });
-    if !diagnostic.related.is_empty() {
-        result["relatedLocations"] = Value::Array(
+    // The findings that follow from this one are related locations too,
+    // each with its code and message, so a dashboard shows one result per
+    // cause.
+    let caused: Vec<String> = diagnostic
+        .caused
+        .iter()
+        .map(|c| format!("{CAUSED_LABEL}: {} {}: {}", c.code, c.name, c.message))
+        .collect();
+    let places = diagnostic
+        .related
+        .iter()
+        .map(|related| location(report, Some(related.span), Some(&related.label)))
+        .chain(
             diagnostic
-                .related
+                .caused
                 .iter()
-                .enumerate()
-                .map(|(id, related)| {
-                    let mut place = location(report, Some(related.span), Some(&related.label));
-                    place["id"] = json!(id);
-                    place
-                })
-                .collect(),
+                .zip(&caused)
+                .map(|(c, text)| location(report, c.span, Some(text))),
         );
+    let related: Vec<Value> = places
+        .enumerate()
+        .map(|(id, mut place)| {
+            place["id"] = json!(id);
+            place
+        })
+        .collect();
+    if !related.is_empty() {
+        result["relatedLocations"] = Value::Array(related);
     }
     if let Some(component) = &diagnostic.component {
         result["properties"] = json!({ "component": component });

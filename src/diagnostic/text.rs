@@ -247,11 +247,21 @@ fn render_one(
         group = group.element(Level::HELP.message(message(help, color)));
     }
     let rendered = renderer.render(&[group]);
-    if cut.is_empty() {
+    let mut out = if cut.is_empty() {
         rendered
     } else {
         true_columns(&rendered, &cut)
+    };
+    if !diagnostic.caused.is_empty() {
+        out.push('\n');
+        for line in diagnostic.caused_list(&report.path).lines() {
+            out.push_str("  ");
+            out.push_str(&message(line, color));
+            out.push('\n');
+        }
+        out.pop();
     }
+    out
 }
 
 /// The renderer counts a place's column in the part of the line it was
@@ -292,7 +302,8 @@ fn plural(count: usize, word: &str) -> String {
     }
 }
 
-/// `2 files checked: 1 error, 3 warnings, 0 infos (1 suppressed)`.
+/// `2 files checked: 1 error, 3 warnings, 0 infos (1 suppressed)`: the
+/// leading findings; those listed under them are counted apart.
 pub fn summary_line(reports: &[FileReport]) -> String {
     let summary = Summary::of(reports);
     let suppressed = reports
@@ -307,6 +318,15 @@ pub fn summary_line(reports: &[FileReport]) -> String {
         plural(summary.warning, "warning"),
         plural(summary.info, "info"),
     );
+    let caused: usize = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| !d.suppressed)
+        .map(|d| d.caused.len())
+        .sum();
+    if caused > 0 {
+        line.push_str(&format!(", and {} under them", plural(caused, "finding")));
+    }
     if suppressed > 0 {
         line.push_str(&format!(" ({suppressed} suppressed)"));
     }

@@ -125,7 +125,8 @@ mod tests {
             );
             assert!(!scenario.title.is_empty() && !scenario.prompt.is_empty());
             assert!(scenario.hints.len() >= 3, "{name} has hints to give");
-            let points: u32 = scenario.rubric.needs.iter().map(|n| n.points).sum();
+            let points: u32 = scenario.rubric.needs.iter().map(|n| n.points).sum::<u32>()
+                + scenario.rubric.workload.as_ref().map_or(0, |w| w.points);
             assert_eq!(SHARED_POINTS + points, 100, "{name} is graded out of 100");
             assert!(scenario.rubric.pass_mark <= 100);
             let mut ids: Vec<&str> = scenario
@@ -140,6 +141,7 @@ mod tests {
                 "availability",
                 "zone_loss",
                 "findings",
+                "workload",
             ]);
             let count = ids.len();
             ids.sort_unstable();

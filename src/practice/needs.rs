@@ -445,7 +445,7 @@ mod tests {
         );
         let analysis = crate::analyse(yaml.as_bytes()).unwrap();
         let options = Options {
-            walks: 0,
+            quantiles: false,
             ..Options::default()
         };
         let estimate = capacity::estimate(&analysis.design, &analysis.ways, &options).unwrap();

@@ -59,6 +59,28 @@ pub struct Rubric {
     pub pass_mark: u32,
     /// What this problem needs, beyond carrying the load.
     pub needs: Vec<Need>,
+    /// For a question with several kinds of request: which of the
+    /// starter's operations are the workload's reads and which its writes.
+    #[serde(default)]
+    pub workload: Option<WorkloadSplit>,
+}
+
+/// Which operations carry the workload's reads and writes, and what
+/// agreeing with it is worth.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadSplit {
+    pub reads: Vec<String>,
+    pub writes: Vec<String>,
+    pub points: u32,
+    /// How far (a fraction of the envelope's figure) the design's rates may
+    /// be: shares are rounded when written by hand.
+    #[serde(default = "default_workload_tolerance")]
+    pub tolerance: f64,
+}
+
+fn default_workload_tolerance() -> f64 {
+    0.1
 }
 
 fn default_max_utilization() -> f64 {

@@ -4,12 +4,16 @@
 
 use std::fmt::Write;
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::CellAlignment;
+
+use super::table;
 use serde::Serialize;
 
 use crate::compare::fields::FieldChange;
-use crate::compare::metrics::{EndToEnd, FatalFailure, Metrics};
-use crate::compare::{Diff, NINES_TOLERANCE, Named, P99_TOLERANCE, Regression};
+use crate::compare::metrics::{EndToEnd, FatalFailure, Metrics, OperationMetrics};
+use crate::compare::{
+    Diff, NINES_TOLERANCE, Named, OperationPair, P99_TOLERANCE, Regression, latency_tolerance,
+};
 use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
 use crate::diagnostic::{Diagnostic, Severity, markup};
 use crate::render::escape;
@@ -65,7 +69,7 @@ impl Verdict {
         };
         let reasons = self.reasons.join("; ");
         let reasons = if markdown {
-            escape::markdown_inline(&reasons)
+            markup::markdown_inline(&reasons)
         } else {
             reasons
         };
@@ -95,6 +99,41 @@ pub fn verdict(diff: &Diff, threshold: Severity) -> Verdict {
                     let (old, new) = availabilities(*old, *new);
                     format!("availability {old} → {new}")
                 }
+                Regression::OperationLatency {
+                    operation,
+                    label,
+                    old,
+                    new,
+                    target,
+                } => format!(
+                    "`{operation}` {label} {} → {}{}",
+                    format_duration(*old),
+                    p99_text(*new),
+                    target.map_or(String::new(), |target| {
+                        let missed = new.is_none_or(|new| new > target);
+                        format!(
+                            " (target {}{})",
+                            format_duration(target),
+                            if missed { ", missed" } else { "" }
+                        )
+                    })
+                ),
+                Regression::OperationAvailability {
+                    operation,
+                    old,
+                    new,
+                    target,
+                } => {
+                    let (before, after) = availabilities(*old, *new);
+                    format!(
+                        "`{operation}` availability {before} → {after}{}",
+                        target.map_or(String::new(), |target| format!(
+                            " (target {}{})",
+                            format_percent(target),
+                            if *new < target { ", missed" } else { "" }
+                        ))
+                    )
+                }
             })
             .collect();
         return Verdict {
@@ -109,8 +148,28 @@ pub fn verdict(diff: &Diff, threshold: Severity) -> Verdict {
             plural(diff.findings.fixed.len(), "finding")
         ));
     }
+    let by_operation = diff.kept_operations().next().is_some();
+    for (name, old, new) in diff.kept_operations() {
+        for (label, q, _) in new.judged_quantiles() {
+            if let (Some(before), Some(after)) =
+                (old.end_to_end.quantile(q), new.end_to_end.quantile(q))
+                && after < before * (1.0 - latency_tolerance(q))
+            {
+                better.push(format!(
+                    "`{name}` {label} {} → {}",
+                    format_duration(before),
+                    format_duration(after)
+                ));
+            }
+        }
+        if new.nines > old.nines + NINES_TOLERANCE {
+            let (before, after) = availabilities(old.availability, new.availability);
+            better.push(format!("`{name}` availability {before} → {after}"));
+        }
+    }
     if let (Some(old), Some(new)) = (&diff.old, &diff.new) {
         match (old.p99(), new.p99()) {
+            _ if by_operation => {}
             (Some(before), Some(after)) if after < before * (1.0 - P99_TOLERANCE) => {
                 better.push(format!(
                     "p99 {} → {}",
@@ -123,7 +182,7 @@ pub fn verdict(diff: &Diff, threshold: Severity) -> Verdict {
             }
             _ => {}
         }
-        if new.nines > old.nines + NINES_TOLERANCE {
+        if !by_operation && new.nines > old.nines + NINES_TOLERANCE {
             let (old, new) = availabilities(old.availability, new.availability);
             better.push(format!("availability {old} → {new}"));
         }
@@ -273,17 +332,135 @@ fn figures(old: Option<&Metrics>, new: Option<&Metrics>) -> Vec<Figure> {
     rows
 }
 
+/// One row of an operation's figures: the operation (on its first row
+/// only), the figure with its target, old, new, change.
+struct OperationRow {
+    operation: String,
+    figure: String,
+    old: String,
+    new: String,
+    change: String,
+}
+
+/// `52ms`, `unbounded` or `-`.
+fn quantile_text(metrics: &OperationMetrics, q: f64) -> String {
+    match (metrics.end_to_end.quantile(q), metrics.end_to_end) {
+        (Some(seconds), _) => format_duration(seconds),
+        (None, EndToEnd::Unbounded) => "unbounded".to_string(),
+        _ => "-".to_string(),
+    }
+}
+
+/// Whether a figure meets its target, in each revision that has it:
+/// `now missed` or `now met` when that changed.
+fn target_change(old: Option<bool>, new: Option<bool>) -> Option<&'static str> {
+    match (old, new) {
+        (Some(true), Some(false)) => Some("now missed"),
+        (Some(false), Some(true)) => Some("now met"),
+        _ => None,
+    }
+}
+
+fn joined(parts: [Option<String>; 2]) -> String {
+    parts.into_iter().flatten().collect::<Vec<_>>().join(", ")
+}
+
+/// Each operation's rate, p50, p99, p999 and availability in both
+/// revisions, with its targets (the new revision's, or the old one's for
+/// an operation removed).
+fn operation_rows(pair: &OperationPair) -> Vec<OperationRow> {
+    let (old, new) = (pair.old.as_ref(), pair.new.as_ref());
+    let Some(judged) = new.or(old) else {
+        return Vec::new();
+    };
+    let side = |metrics: Option<&OperationMetrics>, show: &dyn Fn(&OperationMetrics) -> String| {
+        metrics.map_or("-".to_string(), show)
+    };
+    let lifecycle = match (old, new) {
+        (None, Some(_)) => Some("added".to_string()),
+        (Some(_), None) => Some("removed".to_string()),
+        _ => None,
+    };
+    let mut rows = vec![OperationRow {
+        operation: pair.name.clone(),
+        figure: "rate".to_string(),
+        old: side(old, &|m| format_rate(m.rps)),
+        new: side(new, &|m| format_rate(m.rps)),
+        change: joined([
+            lifecycle,
+            Some(relative_change(old.map(|m| m.rps), new.map(|m| m.rps))).filter(|c| !c.is_empty()),
+        ]),
+    }];
+    for (label, q) in [("p50", 0.5), ("p99", 0.99), ("p999", 0.999)] {
+        let target = judged
+            .latency_slo
+            .iter()
+            .find(|goal| (goal.quantile - q).abs() < 1e-9)
+            .map(|goal| goal.seconds);
+        let meets = |metrics: Option<&OperationMetrics>| {
+            let target = target?;
+            let metrics = metrics?;
+            match metrics.end_to_end {
+                EndToEnd::Unbounded => Some(false),
+                _ => Some(metrics.end_to_end.quantile(q)? <= target),
+            }
+        };
+        rows.push(OperationRow {
+            operation: String::new(),
+            figure: match target {
+                Some(target) => format!("{label} ≤ {}", format_duration(target)),
+                None => label.to_string(),
+            },
+            old: side(old, &|m| quantile_text(m, q)),
+            new: side(new, &|m| quantile_text(m, q)),
+            change: joined([
+                Some(relative_change(
+                    old.and_then(|m| m.end_to_end.quantile(q)),
+                    new.and_then(|m| m.end_to_end.quantile(q)),
+                ))
+                .filter(|c| !c.is_empty()),
+                target_change(meets(old), meets(new)).map(str::to_string),
+            ]),
+        });
+    }
+    let target = judged.availability_slo;
+    let meets = |metrics: Option<&OperationMetrics>| Some(metrics?.availability >= target?);
+    let (old_availability, new_availability) = match (old, new) {
+        (Some(old), Some(new)) => {
+            let (before, after) = availabilities(old.availability, new.availability);
+            (before, after)
+        }
+        _ => (
+            side(old, &|m| format_percent(m.availability)),
+            side(new, &|m| format_percent(m.availability)),
+        ),
+    };
+    rows.push(OperationRow {
+        operation: String::new(),
+        figure: match target {
+            Some(target) => format!("availability ≥ {}", format_percent(target)),
+            None => "availability".to_string(),
+        },
+        old: old_availability,
+        new: new_availability,
+        change: joined([
+            match (old, new) {
+                (Some(old), Some(new)) if (new.nines - old.nines).abs() >= 0.005 => {
+                    Some(format!("{:+.2} nines", new.nines - old.nines))
+                }
+                _ => None,
+            },
+            target_change(meets(old), meets(new)).map(str::to_string),
+        ]),
+    });
+    rows
+}
+
 /// Where a finding is, in the revision it belongs to: `new 25:15`.
 fn place(side: &str, diagnostic: &Diagnostic) -> String {
     diagnostic.span.map_or(side.to_string(), |span| {
         format!("{side} {}:{}", span.line, span.column)
     })
-}
-
-fn table() -> Table {
-    let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED);
-    table
 }
 
 fn added_and_removed(added: &[Named], removed: &[Named]) -> Vec<String> {
@@ -386,6 +563,23 @@ pub fn render_text(diff: &Diff, labels: &Labels, threshold: Severity) -> String 
         }
     }
     let _ = writeln!(out, "{table}");
+
+    if !diff.operations.is_empty() {
+        let _ = writeln!(out, "\nOperations:");
+        let mut operations = self::table();
+        operations.set_header(["operation", "", "old", "new", "change"]);
+        for pair in &diff.operations {
+            for row in operation_rows(pair) {
+                operations.add_row([row.operation, row.figure, row.old, row.new, row.change]);
+            }
+        }
+        for column in 2..operations.column_count() {
+            if let Some(column) = operations.column_mut(column) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        let _ = writeln!(out, "{operations}");
+    }
     out
 }
 
@@ -416,6 +610,30 @@ pub fn render_markdown(diff: &Diff, labels: &Labels, threshold: Severity) -> Str
             cell(&figure.new),
             cell(&figure.change)
         );
+    }
+
+    if !diff.operations.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n#### Operations\n\n| operation | | old | new | change |\n|---|---|---:|---:|---:|"
+        );
+        for pair in &diff.operations {
+            for row in operation_rows(pair) {
+                let operation = if row.operation.is_empty() {
+                    String::new()
+                } else {
+                    code(&row.operation)
+                };
+                let _ = writeln!(
+                    out,
+                    "| {operation} | {} | {} | {} | {} |",
+                    cell(&row.figure),
+                    cell(&row.old),
+                    cell(&row.new),
+                    cell(&row.change)
+                );
+            }
+        }
     }
 
     let rows = field_rows(diff);
@@ -502,6 +720,56 @@ struct Output<'a> {
     components: ComponentsOutput<'a>,
     findings: FindingsOutput<'a>,
     metrics: MetricsOutput,
+    operations: Vec<OperationOutput<'a>>,
+}
+
+/// One operation of either revision: a side without it has nulls.
+#[derive(Serialize)]
+struct OperationOutput<'a> {
+    name: &'a str,
+    rps: Pair<f64>,
+    p50_s: Pair<f64>,
+    p99_s: Pair<f64>,
+    p999_s: Pair<f64>,
+    unbounded: Pair<bool>,
+    availability: Pair<f64>,
+    nines: Pair<f64>,
+    /// `{"p99": 0.06}`, seconds.
+    latency_slo: Pair<std::collections::BTreeMap<&'static str, f64>>,
+    availability_slo: Pair<f64>,
+}
+
+impl<'a> OperationOutput<'a> {
+    fn of(pair: &'a OperationPair) -> Self {
+        fn both<T: Serialize>(
+            pair: &OperationPair,
+            value: impl Fn(&OperationMetrics) -> Option<T>,
+        ) -> Pair<T> {
+            Pair {
+                old: pair.old.as_ref().and_then(&value),
+                new: pair.new.as_ref().and_then(&value),
+            }
+        }
+        OperationOutput {
+            name: &pair.name,
+            rps: both(pair, |m| Some(m.rps)),
+            p50_s: both(pair, |m| m.end_to_end.quantile(0.5)),
+            p99_s: both(pair, |m| m.end_to_end.quantile(0.99)),
+            p999_s: both(pair, |m| m.end_to_end.quantile(0.999)),
+            unbounded: both(pair, |m| Some(m.end_to_end == EndToEnd::Unbounded)),
+            availability: both(pair, |m| Some(m.availability)),
+            nines: both(pair, |m| Some(m.nines)),
+            latency_slo: both(pair, |m| {
+                Some(
+                    m.latency_slo
+                        .iter()
+                        .map(|goal| (goal.label, goal.seconds))
+                        .collect(),
+                )
+            }),
+            availability_slo: both(pair, |m| m.availability_slo),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -558,9 +826,31 @@ impl<'a> FindingOutput<'a> {
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum RegressionOutput {
-    Findings { count: usize, at_or_above: Severity },
-    P99 { old_s: f64, new_s: Option<f64> },
-    Availability { old: f64, new: f64 },
+    Findings {
+        count: usize,
+        at_or_above: Severity,
+    },
+    P99 {
+        old_s: f64,
+        new_s: Option<f64>,
+    },
+    Availability {
+        old: f64,
+        new: f64,
+    },
+    OperationLatency {
+        operation: String,
+        quantile: &'static str,
+        old_s: f64,
+        new_s: Option<f64>,
+        target_s: Option<f64>,
+    },
+    OperationAvailability {
+        operation: String,
+        old: f64,
+        new: f64,
+        target: Option<f64>,
+    },
 }
 
 #[derive(Serialize)]
@@ -617,6 +907,30 @@ pub fn render_json(diff: &Diff, labels: &Labels, threshold: Severity) -> String 
                 new_s: new,
             },
             Regression::Availability { old, new } => RegressionOutput::Availability { old, new },
+            Regression::OperationLatency {
+                operation,
+                label,
+                old,
+                new,
+                target,
+            } => RegressionOutput::OperationLatency {
+                operation,
+                quantile: label,
+                old_s: old,
+                new_s: new,
+                target_s: target,
+            },
+            Regression::OperationAvailability {
+                operation,
+                old,
+                new,
+                target,
+            } => RegressionOutput::OperationAvailability {
+                operation,
+                old,
+                new,
+                target,
+            },
         })
         .collect();
     let output = Output {
@@ -673,6 +987,7 @@ pub fn render_json(diff: &Diff, labels: &Labels, threshold: Severity) -> String 
                 )
             }),
         },
+        operations: diff.operations.iter().map(OperationOutput::of).collect(),
     };
     let mut text = serde_json::to_string_pretty(&output).expect("plain data serialises");
     text.push('\n');

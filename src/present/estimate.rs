@@ -4,27 +4,23 @@
 
 use std::fmt::Write;
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::{CellAlignment, Table};
+
+use super::{fit, table};
 use serde::Serialize;
 
 use crate::Analysis;
-use crate::capacity::availability::{Availability, describe_costs};
+use crate::capacity::availability::describe_costs;
 use crate::capacity::latency::{EndToEnd, NoLatency};
-use crate::capacity::{EntrySource, Estimate, Latency, OperationEstimate};
+use crate::capacity::{ComponentEstimate, EntrySource, Estimate, Latency, OperationEstimate};
 use crate::design::quantity::{
     format_count, format_duration, format_percent, format_rate, trim_number,
 };
-use crate::design::{Design, LatencyTarget};
+use crate::design::{Component, Design, LatencyTarget};
 use crate::ways::Ways;
 
 pub fn percent(fraction: f64) -> String {
     format!("{}%", trim_number(fraction * 100.0))
-}
-
-fn table() -> Table {
-    let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED);
-    table
 }
 
 pub fn entry_source(source: EntrySource) -> &'static str {
@@ -38,7 +34,7 @@ pub fn entry_source(source: EntrySource) -> &'static str {
 }
 
 /// The tables and summary lines for people.
-pub fn render_text(analysis: &Analysis, estimate: &Estimate, seed: u64) -> String {
+pub fn render_text(analysis: &Analysis, estimate: &Estimate) -> String {
     let design = &analysis.design;
     let ways = &analysis.ways;
     let mut out = String::new();
@@ -60,13 +56,13 @@ pub fn render_text(analysis: &Analysis, estimate: &Estimate, seed: u64) -> Strin
     out.push_str(&components_table(design, estimate).to_string());
     out.push_str("\n\n");
     if ways.declared() || estimate.operations.len() > 1 {
-        out.push_str(&operations_text(design, ways, estimate, seed));
+        out.push_str(&operations_text(design, ways, estimate));
         out.push_str(&summary_text(design, ways, estimate));
     } else {
-        out.push_str(&end_to_end_text(design, ways, estimate, seed));
+        out.push_str(&end_to_end_text(design, ways, estimate));
         out.push_str(&summary_text(design, ways, estimate));
     }
-    out
+    super::wrap_to_terminal(&out)
 }
 
 /// Where the entry load goes, when more than one client or operation takes
@@ -98,24 +94,10 @@ pub fn entry_split(design: &Design, ways: &Ways, estimate: &Estimate) -> Option<
     Some(format!("  into {}", parts.join("; ")))
 }
 
-/// How many times the operations were walked: `100000 walks each`, or the
-/// range when a design with many operations or calls walked some fewer
-/// times.
-fn walks_text(estimate: &Estimate) -> String {
-    let walked = estimate.operations.iter().filter(|o| o.end_to_end.is_ok());
-    let fewest = walked.clone().map(|o| o.walks).min().unwrap_or(0);
-    let most = walked.map(|o| o.walks).max().unwrap_or(0);
-    if fewest == most {
-        format!("{most} walks each")
-    } else {
-        format!("{fewest} to {most} walks each")
-    }
-}
-
 /// The operations' own figures: one row each (rate, p50, p99 and p999
 /// against its targets, availability against its target), then what costs
 /// each its availability.
-fn operations_text(design: &Design, ways: &Ways, estimate: &Estimate, seed: u64) -> String {
+fn operations_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     let mut table = table();
     table.set_header(operation_header());
     for operation in &estimate.operations {
@@ -126,13 +108,9 @@ fn operations_text(design: &Design, ways: &Ways, estimate: &Estimate, seed: u64)
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    let walked = estimate.operations.iter().any(|o| o.end_to_end.is_ok());
-    let mut out = if walked {
-        let walks = walks_text(estimate);
-        format!("Operations ({walks}, seed {seed}):\n{table}\n")
-    } else {
-        format!("Operations:\n{table}\n")
-    };
+    // Narrow: the p99 and availability against their targets matter most.
+    fit(&mut table, &[1, 2, 3, 4, 5], &[2, 4], 100);
+    let mut out = format!("Operations:\n{table}\n");
     for operation in &estimate.operations {
         let name = &ways.operations[operation.operation].name;
         if let Err(reason) = &operation.end_to_end
@@ -186,15 +164,23 @@ pub fn operation_row(ways: &Ways, operation: &OperationEstimate) -> [String; 6] 
         quantile(0.5),
         quantile(0.99),
         quantile(0.999),
-        availability_cell(
-            operation.availability,
-            named.availability_slo.as_ref().map(|t| t.value),
-        ),
+        availability_cell(operation, named.availability_slo.as_ref().map(|t| t.value)),
     ]
 }
 
-fn availability_cell(availability: Availability, target: Option<f64>) -> String {
-    let value = format_percent(availability.value);
+/// An operation's availability as people read it: "saturated" when its
+/// requests never finish, since 0% would say that something is down.
+pub fn availability_text(operation: &OperationEstimate) -> String {
+    if operation.saturated().is_empty() {
+        format_percent(operation.availability.value)
+    } else {
+        "saturated".to_string()
+    }
+}
+
+fn availability_cell(operation: &OperationEstimate, target: Option<f64>) -> String {
+    let availability = operation.availability;
+    let value = availability_text(operation);
     match target {
         Some(target) if availability.value >= target => {
             format!("{value} ≥ {}", format_percent(target))
@@ -243,58 +229,66 @@ pub fn capacity_rows(design: &Design, estimate: &Estimate) -> Vec<Vec<String>> {
         .components
         .iter()
         .zip(&estimate.components)
-        .map(|(component, figures)| {
-            let replica = &figures.replica;
-            let total = component.replica_count();
-            let replicas = if replica.live < total {
-                format!("{} of {total} up", replica.live)
-            } else if replica.serving < replica.live {
-                format!("{total} ({} work)", replica.serving)
-            } else {
-                total.to_string()
-            };
-            let utilization = match (figures.broken(), figures.utilization()) {
-                (Some(broken), _) if broken != crate::capacity::Broken::Saturated => {
-                    broken.as_str().to_uppercase()
-                }
-                (_, Some(u)) if u >= 1.0 => format!("{} SATURATED", percent(u)),
-                (_, Some(u)) => percent(u),
-                (_, None) => "-".to_string(),
-            };
-            let (mean, p99) = match figures.latency {
-                Some(Latency { mean, p99, .. }) => (format_duration(mean), format_duration(p99)),
-                None => ("-".to_string(), "-".to_string()),
-            };
-            let headroom = figures
-                .utilization()
-                .filter(|u| *u > 0.0 && *u < 1.0)
-                .map_or("-".to_string(), |u| {
-                    if u < 0.001 {
-                        ">1000x".to_string()
-                    } else {
-                        format!("{}x", trim_number(1.0 / u))
-                    }
-                });
-            let mut row = vec![
-                component.name().to_string(),
-                component.kind().to_string(),
-                format_rate(figures.load.total()),
-                replicas,
-                utilization,
-                mean,
-                p99,
-                headroom,
-            ];
-            if sizing {
-                row.push(
-                    figures
-                        .needed_replicas
-                        .map_or("-".to_string(), |n| n.to_string()),
-                );
-            }
-            row
-        })
+        .map(|(component, figures)| capacity_row(component, figures, sizing))
         .collect()
+}
+
+/// The capacity table's row of one component; `sizing` adds the `needed`
+/// column.
+pub fn capacity_row(
+    component: &Component,
+    figures: &ComponentEstimate,
+    sizing: bool,
+) -> Vec<String> {
+    let replica = &figures.replica;
+    let total = component.replica_count();
+    let replicas = if replica.live < total {
+        format!("{} of {total} up", replica.live)
+    } else if replica.serving < replica.live {
+        format!("{total} ({} work)", replica.serving)
+    } else {
+        total.to_string()
+    };
+    let utilization = match (figures.broken(), figures.utilization()) {
+        (Some(broken), _) if broken != crate::capacity::Broken::Saturated => {
+            broken.as_str().to_uppercase()
+        }
+        (_, Some(u)) if u >= 1.0 => format!("{} SATURATED", percent(u)),
+        (_, Some(u)) => percent(u),
+        (_, None) => "-".to_string(),
+    };
+    let (mean, p99) = match figures.latency {
+        Some(Latency { mean, p99, .. }) => (format_duration(mean), format_duration(p99)),
+        None => ("-".to_string(), "-".to_string()),
+    };
+    let headroom = figures
+        .utilization()
+        .filter(|u| *u > 0.0 && *u < 1.0)
+        .map_or("-".to_string(), |u| {
+            if u < 0.001 {
+                ">1000x".to_string()
+            } else {
+                format!("{}x", trim_number(1.0 / u))
+            }
+        });
+    let mut row = vec![
+        component.name().to_string(),
+        component.kind().to_string(),
+        format_rate(figures.load.total()),
+        replicas,
+        utilization,
+        mean,
+        p99,
+        headroom,
+    ];
+    if sizing {
+        row.push(
+            figures
+                .needed_replicas
+                .map_or("-".to_string(), |n| n.to_string()),
+        );
+    }
+    row
 }
 
 fn components_table(design: &Design, estimate: &Estimate) -> Table {
@@ -308,6 +302,9 @@ fn components_table(design: &Design, estimate: &Estimate) -> Table {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
+    // Narrow: the kind is in the design and the p99 says more than the mean.
+    let figures: Vec<usize> = (2..table.column_count()).collect();
+    fit(&mut table, &figures, &[1, 5], 100);
     table
 }
 
@@ -355,8 +352,13 @@ pub fn end_to_end_missing(design: &Design, estimate: &Estimate) -> Option<String
     }
 }
 
-/// Why there is no latency figure, in a sentence.
-fn no_latency_sentence(design: &Design, estimate: &Estimate, reason: &NoLatency) -> Option<String> {
+/// Why there is no latency figure, in a sentence; `None` when it was not
+/// asked for.
+pub fn no_latency_sentence(
+    design: &Design,
+    estimate: &Estimate,
+    reason: &NoLatency,
+) -> Option<String> {
     match reason {
         NoLatency::NotComputed => None,
         NoLatency::Saturated(components) => {
@@ -377,17 +379,11 @@ fn no_latency_sentence(design: &Design, estimate: &Estimate, reason: &NoLatency)
         NoLatency::NoLoad => {
             Some("no load enters (give requirements.peak_rps, a workload, or --rps).".to_string())
         }
-        NoLatency::TooLarge(visits) => Some(format!(
-            "the call tree is too large to walk ({} stages per request).",
-            trim_number(*visits)
-        )),
     }
 }
 
-fn end_to_end_text(design: &Design, ways: &Ways, estimate: &Estimate, seed: u64) -> String {
+fn end_to_end_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     if let Ok(end_to_end) = &estimate.end_to_end {
-        // All traffic mixes every operation's walks.
-        let walks: usize = estimate.operations.iter().map(|o| o.walks).sum();
         let targets = estimate
             .operations
             .first()
@@ -397,7 +393,7 @@ fn end_to_end_text(design: &Design, ways: &Ways, estimate: &Estimate, seed: u64)
         for row in end_to_end_rows(targets, estimate.mean_by_formula, end_to_end) {
             table.add_row(row);
         }
-        format!("End to end ({walks} walks, seed {seed}):\n{table}\n")
+        format!("End to end:\n{table}\n")
     } else {
         end_to_end_missing(design, estimate).map_or(String::new(), |line| line + "\n")
     }
@@ -453,6 +449,19 @@ pub fn bottleneck_line(design: &Design, estimate: &Estimate) -> Option<String> {
 pub fn availability_line(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     let availability = estimate.availability;
     let several = estimate.operations.len() > 1 || ways.declared();
+    let saturated = estimate.saturated();
+    if !saturated.is_empty() {
+        let names: Vec<String> = saturated
+            .iter()
+            .map(|&id| format!("`{}`", design.components[id].name()))
+            .collect();
+        return format!(
+            "Availability{}: saturated: {} cannot keep up, so requests through {} never finish",
+            if several { " of all traffic" } else { "" },
+            names.join(", "),
+            if names.len() == 1 { "it" } else { "them" }
+        );
+    }
     let mut line = format!(
         "Availability{}: {} ({} nines): {} down a year, {} a month",
         if several { " of all traffic" } else { "" },
@@ -667,7 +676,6 @@ fn unavailable_reason(design: &Design, reason: &NoLatency) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        NoLatency::TooLarge(_) => "too large to walk".to_string(),
         NoLatency::NotComputed => "not computed".to_string(),
     }
 }
@@ -798,4 +806,16 @@ pub fn render_json(analysis: &Analysis, estimate: &Estimate) -> String {
     let mut text = serde_json::to_string_pretty(&output).expect("plain data serialises");
     text.push('\n');
     text
+}
+
+/// The defaults the figures rest on, one line each with its components.
+pub fn assumptions_text(design: &Design) -> String {
+    let mut out = String::from("Assumptions (what the design leaves to the tool):\n");
+    for assumption in crate::capacity::assumptions::assumptions(design) {
+        let _ = match assumption.components.as_slice() {
+            [] => writeln!(out, "- {}", assumption.text),
+            names => writeln!(out, "- {}: {}", names.join(", "), assumption.text),
+        };
+    }
+    super::wrap_to_terminal(&out)
 }

@@ -7,7 +7,8 @@ use std::fmt::Write;
 use comfy_table::{Table, presets};
 use serde::Serialize;
 
-use crate::design::quantity::{format_duration, format_percent, format_rate};
+use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
+use crate::practice::grade::{LatencyGoal, WorkloadGoal};
 use crate::practice::{Grade, Scenario};
 
 /// The scenarios as a table: name, difficulty, title.
@@ -59,20 +60,42 @@ pub fn render_list_json(scenarios: &[Scenario]) -> String {
 /// reason, and the hint when it failed), and the score.
 pub fn render_grade_text(grade: &Grade, path: &str) -> String {
     let targets = &grade.targets;
-    let latency: Vec<String> = targets
-        .latency
-        .iter()
-        .map(|goal| format!("{} <= {}", goal.label, format_duration(goal.seconds)))
-        .collect();
+    let latency = |goals: &[LatencyGoal]| {
+        goals
+            .iter()
+            .map(|goal| format!("{} <= {}", goal.label, format_duration(goal.seconds)))
+            .collect::<Vec<String>>()
+            .join(", ")
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{path} graded as {}: peak {}, {}, availability >= {}",
         grade.scenario,
         format_rate(targets.peak_rps),
-        latency.join(", "),
+        latency(&targets.latency),
         format_percent(targets.availability)
     );
+    for operation in &targets.operations {
+        let _ = writeln!(
+            out,
+            "  operation `{}`: {}, availability >= {}",
+            operation.name,
+            latency(&operation.latency),
+            format_percent(operation.availability)
+        );
+    }
+    if let Some(workload) = &targets.workload {
+        let _ = writeln!(
+            out,
+            "  workload at the peak: reads {} ({}), writes {} ({}), each within {}%",
+            format_rate(workload.peak_read_rps),
+            workload.reads.join(", "),
+            format_rate(workload.peak_write_rps),
+            workload.writes.join(", "),
+            trim_number(workload.tolerance * 100.0)
+        );
+    }
     out.push('\n');
     for criterion in &grade.criteria {
         let mark = if criterion.passed { "pass" } else { "FAIL" };
@@ -108,7 +131,7 @@ struct GradeOutput<'a> {
     version: u32,
     scenario: &'a str,
     design: &'a str,
-    targets: TargetsOutput,
+    targets: TargetsOutput<'a>,
     score: u32,
     max_score: u32,
     pass_mark: u32,
@@ -117,11 +140,28 @@ struct GradeOutput<'a> {
 }
 
 #[derive(Serialize)]
-struct TargetsOutput {
+struct TargetsOutput<'a> {
     peak_rps: f64,
     latency_s: serde_json::Map<String, serde_json::Value>,
     availability: f64,
     max_utilization: f64,
+    /// Each of the scenario's operations, judged on its own.
+    operations: Vec<OperationTargetOutput<'a>>,
+    workload: Option<&'a WorkloadGoal>,
+}
+
+#[derive(Serialize)]
+struct OperationTargetOutput<'a> {
+    name: &'a str,
+    latency_s: serde_json::Map<String, serde_json::Value>,
+    availability: f64,
+}
+
+fn latency_map(goals: &[LatencyGoal]) -> serde_json::Map<String, serde_json::Value> {
+    goals
+        .iter()
+        .map(|goal| (goal.label.to_string(), goal.seconds.into()))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -144,13 +184,19 @@ pub fn render_grade_json(grade: &Grade, path: &str) -> String {
         design: path,
         targets: TargetsOutput {
             peak_rps: targets.peak_rps,
-            latency_s: targets
-                .latency
-                .iter()
-                .map(|goal| (goal.label.to_string(), goal.seconds.into()))
-                .collect(),
+            latency_s: latency_map(&targets.latency),
             availability: targets.availability,
             max_utilization: targets.max_utilization,
+            operations: targets
+                .operations
+                .iter()
+                .map(|operation| OperationTargetOutput {
+                    name: &operation.name,
+                    latency_s: latency_map(&operation.latency),
+                    availability: operation.availability,
+                })
+                .collect(),
+            workload: targets.workload.as_ref(),
         },
         score: grade.score(),
         max_score: grade.max_score(),

@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::{CellAlignment, Table};
+
+use super::table;
 use serde::Serialize;
 
 use crate::Analysis;
@@ -18,12 +20,6 @@ use crate::ways::Ways;
 /// At most this many rows of the timeline in the table output; the JSON
 /// has every second.
 const TIMELINE_ROWS: usize = 30;
-
-fn table() -> Table {
-    let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED);
-    table
-}
 
 fn percent(fraction: f64) -> String {
     format!("{}%", trim_number(fraction * 100.0))
@@ -160,16 +156,17 @@ pub fn render_text(
         out.push('\n');
         out.push_str(&timeline_text(&simulation.series));
     }
-    out
+    super::wrap_to_terminal(&out)
 }
 
 /// Whether the two models agree, for people: how many analytic figures
 /// fall outside the simulated intervals, and what that means.
 pub fn agreement_text(comparison: &Comparison) -> String {
     match comparison.disagreements() {
-        0 => "Every analytic figure lies inside the simulation's 95% interval.".to_string(),
+        0 => "Every analytic figure lies inside the simulation's 95% interval or within 1% of it."
+            .to_string(),
         disagreements => format!(
-            "* {disagreements} analytic figure{} outside the simulation's 95% interval. About one in twenty\n  lands outside by chance; a large difference, or one that stays with a longer --duration,\n  means the model's assumptions do not hold there.",
+            "* {disagreements} analytic figure{} outside the simulation's 95% interval and more than 1% off.\n  About one in twenty lands outside by chance; a large difference, or one that stays with a\n  longer --duration, means the model's assumptions do not hold there.",
             if disagreements == 1 { " is" } else { "s are" }
         ),
     }

@@ -13,6 +13,7 @@ use std::fmt::Write;
 use super::diagram::{Diagram, Direction, EdgeStyle, Node};
 use super::dot::{fill, stroke};
 use super::escape;
+use super::highlight::{Emphasis, WAY_COLOR};
 use crate::design::Kind;
 
 /// The D2 shape of each kind, and whether it is drawn with a double border.
@@ -47,6 +48,9 @@ fn edge_class(style: EdgeStyle) -> Option<(&'static str, &'static str)> {
         )),
     }
 }
+
+/// What is off a highlighted way fades.
+const DIMMED: &str = "style.opacity: 0.35";
 
 fn quoted(text: &str) -> String {
     format!("\"{}\"", escape::d2(text))
@@ -143,7 +147,7 @@ pub fn render(diagram: &Diagram) -> String {
         }
     }
     for node in diagram.nodes.iter().filter(|n| n.cluster.is_none()) {
-        write_node(&mut out, node, "");
+        write_node(&mut out, node, diagram.node_emphasis(node), "");
     }
     for edge in &diagram.edges {
         let from = path(diagram, &keys, &diagram.nodes[edge.from]);
@@ -152,11 +156,24 @@ pub fn render(diagram: &Diagram) -> String {
         if let Some(label) = &edge.label {
             let _ = write!(out, ": {}", quoted(label));
         }
-        match edge_class(edge.style) {
-            Some((class, _)) => {
-                let _ = writeln!(out, " {{class: {class}}}");
+        let mut fields: Vec<String> = edge_class(edge.style)
+            .map(|(class, _)| format!("class: {class}"))
+            .into_iter()
+            .collect();
+        match diagram.edge_emphasis(edge) {
+            // Writes are drawn thick, as in the SVG.
+            Emphasis::Plain if edge.write => fields.push("style.stroke-width: 3".to_string()),
+            Emphasis::Plain => {}
+            Emphasis::Way => {
+                fields.push(format!("style.stroke: \"{WAY_COLOR}\""));
+                fields.push("style.stroke-width: 3".to_string());
             }
-            None => out.push('\n'),
+            Emphasis::Dimmed => fields.push(DIMMED.to_string()),
+        }
+        if fields.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, " {{{}}}", fields.join("; "));
         }
     }
     out
@@ -181,12 +198,12 @@ fn write_cluster(out: &mut String, diagram: &Diagram, keys: &[String], index: us
     }
     let inner = format!("{indent}  ");
     for node in diagram.nodes.iter().filter(|n| n.cluster == Some(index)) {
-        write_node(out, node, &inner);
+        write_node(out, node, diagram.node_emphasis(node), &inner);
     }
     let _ = writeln!(out, "{indent}}}");
 }
 
-fn write_node(out: &mut String, node: &Node, indent: &str) {
+fn write_node(out: &mut String, node: &Node, emphasis: Emphasis, indent: &str) {
     let mut label = node.name.clone();
     for line in &node.details {
         label.push('\n');
@@ -199,8 +216,8 @@ fn write_node(out: &mut String, node: &Node, indent: &str) {
     if node.heat.is_some() {
         fields.push(format!("style.fill: \"{}\"", fill(node.heat)));
     }
-    if let Some((severity, count)) = node.finding {
-        let (color, width) = stroke(node.finding);
+    if let Some((severity, count)) = node.worst_finding() {
+        let (color, width) = stroke(node.worst_finding());
         fields.push(format!("style.stroke: \"{color}\""));
         fields.push(format!("style.stroke-width: {width}"));
         let noun = if count == 1 { "finding" } else { "findings" };
@@ -208,6 +225,9 @@ fn write_node(out: &mut String, node: &Node, indent: &str) {
             "tooltip: \"{count} {noun}, worst: {}\"",
             severity.as_str()
         ));
+    }
+    if emphasis == Emphasis::Dimmed {
+        fields.push(DIMMED.to_string());
     }
     let _ = writeln!(
         out,
@@ -231,7 +251,7 @@ mod tests {
             replicas: 2,
             details: vec!["x2".to_string()],
             heat: None,
-            finding: None,
+            findings: Vec::new(),
             cluster,
         }
     }
@@ -248,6 +268,7 @@ mod tests {
                 from: 0,
                 to: 1,
                 style: EdgeStyle::Async,
+                write: false,
                 label: None,
             }],
             clusters: vec![
@@ -262,6 +283,7 @@ mod tests {
             ],
             direction: Direction::LeftToRight,
             annotated: false,
+            highlight: None,
         };
         let text = render(&diagram);
         assert!(text.starts_with("direction: right\n"), "{text}");
@@ -298,6 +320,7 @@ mod tests {
             ],
             direction: Direction::TopToBottom,
             annotated: false,
+            highlight: None,
         };
         let text = render(&diagram);
         assert!(

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::diagram::{Diagram, Direction, EdgeStyle, Heat, Node};
 use super::escape;
+use super::highlight::{DIM_FILL, DIM_STROKE, DIM_TEXT, Emphasis, WAY_COLOR};
 use crate::design::Kind;
 use crate::diagnostic::Severity;
 
@@ -44,16 +45,24 @@ pub fn stroke(finding: Option<(Severity, usize)>) -> (&'static str, f64) {
     }
 }
 
-fn node_line(node: &Node) -> String {
+fn node_line(node: &Node, emphasis: Emphasis) -> String {
     let mut lines = vec![escape::dot(&node.name)];
     lines.extend(node.details.iter().map(|line| escape::dot(line)));
-    let (color, width) = stroke(node.finding);
+    // Off a highlighted way a component fades, whatever its heat or findings.
+    let (fillcolor, (color, width), font) = if emphasis == Emphasis::Dimmed {
+        (
+            DIM_FILL,
+            (DIM_STROKE, 1.0),
+            format!(", fontcolor=\"{DIM_TEXT}\""),
+        )
+    } else {
+        (fill(node.heat), stroke(node.worst_finding()), String::new())
+    };
     format!(
-        "\"n{}\" [label=\"{}\", shape={}, fillcolor=\"{}\", color=\"{color}\", penwidth={width}];",
+        "\"n{}\" [label=\"{}\", shape={}, fillcolor=\"{fillcolor}\", color=\"{color}\", penwidth={width}{font}];",
         node.id,
         lines.join("\\n"),
         shape(node.kind),
-        fill(node.heat)
     )
 }
 
@@ -83,9 +92,10 @@ pub fn render(diagram: &Diagram) -> String {
         }
     }
     for node in diagram.nodes.iter().filter(|n| n.cluster.is_none()) {
-        let _ = writeln!(out, "  {}", node_line(node));
+        let _ = writeln!(out, "  {}", node_line(node, diagram.node_emphasis(node)));
     }
     for edge in &diagram.edges {
+        let emphasis = diagram.edge_emphasis(edge);
         let mut attributes = Vec::new();
         match edge.style {
             EdgeStyle::Sync => {}
@@ -93,8 +103,24 @@ pub fn render(diagram: &Diagram) -> String {
             EdgeStyle::Backing => attributes.push("style=dotted".to_string()),
             EdgeStyle::DeadLetter => {
                 attributes.push("style=dotted".to_string());
-                attributes.push("color=\"#c62828\"".to_string());
+                if emphasis == Emphasis::Plain {
+                    attributes.push("color=\"#c62828\"".to_string());
+                }
             }
+        }
+        match emphasis {
+            Emphasis::Plain => {}
+            Emphasis::Way => {
+                attributes.push(format!("color=\"{WAY_COLOR}\""));
+                attributes.push("penwidth=2.5".to_string());
+            }
+            Emphasis::Dimmed => {
+                attributes.push(format!("color=\"{DIM_STROKE}\""));
+                attributes.push(format!("fontcolor=\"{DIM_TEXT}\""));
+            }
+        }
+        if edge.write && emphasis == Emphasis::Plain {
+            attributes.push("penwidth=2.2".to_string());
         }
         if let Some(label) = &edge.label {
             attributes.push(format!("label=\"{}\"", escape::dot(label)));
@@ -124,7 +150,11 @@ fn write_cluster(out: &mut String, diagram: &Diagram, index: usize, depth: usize
         }
     }
     for node in diagram.nodes.iter().filter(|n| n.cluster == Some(index)) {
-        let _ = writeln!(out, "{indent}  {}", node_line(node));
+        let _ = writeln!(
+            out,
+            "{indent}  {}",
+            node_line(node, diagram.node_emphasis(node))
+        );
     }
     let _ = writeln!(out, "{indent}}}");
 }

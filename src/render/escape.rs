@@ -161,7 +161,19 @@ pub fn likec4(text: &str) -> String {
 /// neutralised.
 pub fn markdown(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    let mut rest = text;
+    // Line breaks and tabs become spaces (as in [`markdown_inline`]) before
+    // the start is looked at: a leading tab is a leading space too.
+    let one_line: String = text
+        .chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut rest = one_line.as_str();
     // What starts a heading, a list item, a thematic break, a setext
     // underline or an indented code block does so only at the start of a
     // line: the value is one line, so only its start is looked at.
@@ -311,6 +323,8 @@ mod tests {
         assert_eq!(markdown("12. twelve"), "12\\. twelve");
         assert_eq!(markdown("3)"), "3\\)");
         assert_eq!(markdown("    code"), "&#32;   code");
+        // A leading tab is read as a space: it cannot indent a list item.
+        assert_eq!(markdown("\t- |"), "&#32;- \\|");
         // Nothing else needs it: figures read as they are.
         assert_eq!(markdown("a-b 1. c"), "a-b 1. c");
         assert_eq!(markdown("-20.0%"), "-20.0%");

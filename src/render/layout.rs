@@ -1,15 +1,12 @@
-//! Node boxes, edge polylines and cluster boxes for a diagram. The only
-//! place that knows the layout crate (dagre, a port of dagre.js): swapping
-//! it means rewriting this file only.
-
-use dagre::graph::{Graph, GraphOptions};
-use dagre::{EdgeLabel, GraphLabel, LayoutOptions, NodeLabel, RankDir};
+//! Node boxes, edge lines and cluster boxes for a diagram: the only code
+//! that knows the layout engine (`layered`, our own Sugiyama layout). It
+//! sizes every node and label from its text, hands the engine a plain
+//! graph, top to bottom, and turns the result round for left to right.
 
 use super::diagram::{Diagram, Direction};
-
-/// Approximate width of one character of the 12px sans-serif labels.
-pub const CHAR_WIDTH: f64 = 7.0;
-pub const LINE_HEIGHT: f64 = 15.0;
+use super::layered::{self, ClusterSpec, EdgeSpec, LabelSpec, NodeSpec, Spacing};
+use super::shape;
+use super::text::{self, Font};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
@@ -22,8 +19,10 @@ pub struct Rect {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Route {
+    /// From the source's outline to the target's; consecutive points are
+    /// joined by a curve that leaves and arrives along the flow.
     pub points: Vec<(f64, f64)>,
-    /// Where the edge's label goes, if it has one.
+    /// The centre of the edge's label, if it has one.
     pub label_at: Option<(f64, f64)>,
 }
 
@@ -35,120 +34,205 @@ pub struct Layout {
     pub nodes: Vec<Rect>,
     /// One per diagram edge, in the same order.
     pub edges: Vec<Route>,
-    /// One per diagram cluster, in the same order.
-    pub clusters: Vec<Rect>,
+    /// One per diagram cluster, in the same order; none when it is empty.
+    pub clusters: Vec<Option<Frame>>,
 }
 
-/// The size a node needs for its name and detail lines.
-pub fn node_size(lines: usize, longest: usize) -> (f64, f64) {
-    (
-        longest as f64 * CHAR_WIDTH + 28.0,
-        lines as f64 * LINE_HEIGHT + 18.0,
-    )
+/// A cluster's box and where its caption goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Frame {
+    pub area: Rect,
+    /// The top left corner of the caption.
+    pub caption: (f64, f64),
+}
+
+/// Between a label and its edge's line.
+const LABEL_GAP: f64 = 4.0;
+
+fn spacing(direction: Direction) -> Spacing {
+    let common = Spacing {
+        node: 32.0,
+        edge: 12.0,
+        rank: 40.0,
+        cluster_start: 10.0,
+        cluster_end: 14.0,
+        cluster_top: 10.0,
+        cluster_bottom: 12.0,
+        margin: 16.0,
+        self_loop: 24.0,
+    };
+    match direction {
+        Direction::TopToBottom => common,
+        Direction::LeftToRight => Spacing {
+            node: 20.0,
+            rank: 48.0,
+            ..common
+        },
+    }
+}
+
+/// The room a label of `width` x `height` takes in the engine's frame.
+fn label_room(direction: Direction, width: f64, height: f64) -> LabelSpec {
+    match direction {
+        // Right of a line running down.
+        Direction::TopToBottom => LabelSpec {
+            before: 3.0,
+            after: LABEL_GAP + width + 2.0,
+            depth: height + 2.0,
+        },
+        // Below a line running right.
+        Direction::LeftToRight => LabelSpec {
+            before: 3.0,
+            after: LABEL_GAP + height + 2.0,
+            depth: width + 4.0,
+        },
+    }
 }
 
 pub fn layout(diagram: &Diagram) -> Layout {
-    let mut graph: Graph<NodeLabel, EdgeLabel> = Graph::with_options(GraphOptions {
-        directed: true,
-        multigraph: true,
-        compound: true,
-    });
-    for (index, _) in diagram.clusters.iter().enumerate() {
-        graph.set_node(format!("c{index}"), Some(NodeLabel::default()));
-    }
-    for (index, cluster) in diagram.clusters.iter().enumerate() {
-        if let Some(parent) = cluster.parent {
-            graph.set_parent(&format!("c{index}"), Some(&format!("c{parent}")));
-        }
-    }
-    for node in &diagram.nodes {
-        let longest = std::iter::once(&node.name)
-            .chain(&node.details)
-            .map(|l| l.chars().count())
-            .max()
-            .unwrap_or(1);
-        let (width, height) = node_size(1 + node.details.len(), longest);
-        let label = NodeLabel {
-            width,
-            height,
-            ..NodeLabel::default()
-        };
-        graph.set_node(format!("n{}", node.id), Some(label));
-        if let Some(cluster) = node.cluster {
-            graph.set_parent(&format!("n{}", node.id), Some(&format!("c{cluster}")));
-        }
-    }
-    for (index, edge) in diagram.edges.iter().enumerate() {
-        let mut label = EdgeLabel::default();
-        if let Some(text) = &edge.label {
-            label.width = text.chars().count() as f64 * CHAR_WIDTH * 0.9 + 6.0;
-            label.height = LINE_HEIGHT;
-        }
-        let name = format!("e{index}");
-        graph.set_edge(
-            format!("n{}", edge.from),
-            format!("n{}", edge.to),
-            Some(label),
-            Some(&name),
-        );
-    }
-    let options = LayoutOptions {
-        rankdir: match diagram.direction {
-            Direction::TopToBottom => RankDir::TB,
-            Direction::LeftToRight => RankDir::LR,
-        },
-        nodesep: 40.0,
-        ranksep: 56.0,
-        edgesep: 14.0,
-        marginx: 24.0,
-        marginy: 24.0,
-        ..LayoutOptions::default()
+    let direction = diagram.direction;
+    let across = |(w, h): (f64, f64)| match direction {
+        Direction::TopToBottom => (w, h),
+        Direction::LeftToRight => (h, w),
     };
-    dagre::layout(&mut graph, Some(options));
-
-    let rect = |id: &str| {
-        let label = graph.node(id).cloned().unwrap_or_default();
-        Rect {
-            x: label.x.unwrap_or(0.0),
-            y: label.y.unwrap_or(0.0),
-            width: label.width,
-            height: label.height,
-        }
-    };
-    let nodes = diagram
-        .nodes
-        .iter()
-        .map(|node| rect(&format!("n{}", node.id)))
-        .collect();
-    let clusters = (0..diagram.clusters.len())
-        .map(|index| rect(&format!("c{index}")))
-        .collect();
-    let edges = diagram
+    let sizes: Vec<(f64, f64)> = diagram.nodes.iter().map(shape::node_size).collect();
+    let label_sizes: Vec<Option<(f64, f64)>> = diagram
         .edges
         .iter()
-        .enumerate()
-        .map(|(index, edge)| {
-            let name = format!("e{index}");
-            let label = graph
-                .edge(
-                    &format!("n{}", edge.from),
-                    &format!("n{}", edge.to),
-                    Some(&name),
-                )
-                .cloned()
-                .unwrap_or_default();
-            Route {
-                points: label.points.iter().map(|p| (p.x, p.y)).collect(),
-                label_at: edge.label.as_ref().and(label.x.zip(label.y)),
+        .map(|edge| {
+            edge.label
+                .as_ref()
+                .map(|label| (text::width(label, Font::Label), text::height(Font::Label)))
+        })
+        .collect();
+    let graph = layered::Graph {
+        nodes: diagram
+            .nodes
+            .iter()
+            .zip(&sizes)
+            .map(|(node, &(width, height))| {
+                let port_reach = shape::port_reach(
+                    node.kind,
+                    width,
+                    height,
+                    direction == Direction::TopToBottom,
+                );
+                let (width, height) = across((width, height));
+                NodeSpec {
+                    width,
+                    height,
+                    port_reach,
+                    cluster: node.cluster,
+                }
+            })
+            .collect(),
+        edges: diagram
+            .edges
+            .iter()
+            .zip(&label_sizes)
+            .map(|(edge, &label)| EdgeSpec {
+                from: edge.from,
+                to: edge.to,
+                label: label.map(|(w, h)| label_room(direction, w, h)),
+            })
+            .collect(),
+        clusters: diagram
+            .clusters
+            .iter()
+            .map(|cluster| {
+                let (width, height) = across((
+                    text::width(&cluster.label, Font::Cluster),
+                    text::height(Font::Cluster),
+                ));
+                ClusterSpec {
+                    parent: cluster.parent,
+                    caption: LabelSpec {
+                        before: 0.0,
+                        after: width,
+                        depth: height,
+                    },
+                }
+            })
+            .collect(),
+    };
+    let placed = layered::layout(&graph, &spacing(direction));
+
+    let point = |(x, y): (f64, f64)| match direction {
+        Direction::TopToBottom => (x, y),
+        Direction::LeftToRight => (y, x),
+    };
+    let nodes: Vec<Rect> = placed
+        .nodes
+        .iter()
+        .zip(&sizes)
+        .map(|(&centre, &(width, height))| {
+            let (x, y) = point(centre);
+            Rect {
+                x,
+                y,
+                width,
+                height,
             }
         })
         .collect();
-    let size = graph
-        .graph_label::<GraphLabel>()
-        .map_or((0.0, 0.0), |g| (g.width, g.height));
+    // The engine ends edges on the nodes' bounding boxes; the outlines of
+    // round and slanted shapes lie further in.
+    let onto = |node: usize, at: (f64, f64)| {
+        diagram
+            .nodes
+            .get(node)
+            .zip(nodes.get(node))
+            .map_or(at, |(node, &area)| shape::onto_outline(node.kind, area, at))
+    };
+    let edges = placed
+        .edges
+        .iter()
+        .zip(&diagram.edges)
+        .zip(&label_sizes)
+        .map(|((path, edge), size)| Route {
+            points: {
+                let mut points: Vec<(f64, f64)> = path.points.iter().map(|&p| point(p)).collect();
+                let last = points.len().saturating_sub(1);
+                if let Some(first) = points.first_mut() {
+                    *first = onto(edge.from, *first);
+                }
+                if let Some(end) = points.get_mut(last) {
+                    *end = onto(edge.to, *end);
+                }
+                points
+            },
+            label_at: path.label.zip(*size).map(|(anchor, (width, height))| {
+                let (x, y) = point(anchor);
+                match direction {
+                    Direction::TopToBottom => (x + LABEL_GAP + width / 2.0, y),
+                    Direction::LeftToRight => (x, y + LABEL_GAP + height / 2.0),
+                }
+            }),
+        })
+        .collect();
+    let clusters = placed
+        .clusters
+        .iter()
+        .map(|area| {
+            area.map(|area| {
+                let (left, top) = point((area.left, area.top));
+                let (right, bottom) = point((area.right, area.bottom));
+                Frame {
+                    area: Rect {
+                        x: (left + right) / 2.0,
+                        y: (top + bottom) / 2.0,
+                        width: right - left,
+                        height: bottom - top,
+                    },
+                    caption: point(area.caption),
+                }
+            })
+        })
+        .collect();
+    let (width, height) = across((placed.width, placed.height));
     Layout {
-        width: size.0,
-        height: size.1,
+        width,
+        height,
         nodes,
         edges,
         clusters,

@@ -20,6 +20,7 @@ use std::fmt::Write;
 
 use super::diagram::{Diagram, Direction, EdgeStyle, Heat, Node};
 use super::escape;
+use super::highlight::{Emphasis, WAY_COLOR};
 use crate::design::Kind;
 use crate::diagnostic::Severity;
 
@@ -226,7 +227,7 @@ pub fn render(diagram: &Diagram) -> String {
     let severities: BTreeSet<Severity> = diagram
         .nodes
         .iter()
-        .filter_map(|node| node.finding.map(|(severity, _)| severity))
+        .filter_map(|node| node.worst_finding().map(|(severity, _)| severity))
         .collect();
     for severity in severities.iter().rev() {
         let _ = writeln!(out, "  tag {}", severity.as_str());
@@ -236,10 +237,13 @@ pub fn render(diagram: &Diagram) -> String {
             let _ = writeln!(out, "  color {name} {hex}");
         }
     }
+    if diagram.highlight.is_some() {
+        let _ = writeln!(out, "  color way {WAY_COLOR}");
+    }
     out.push_str("}\n\nmodel {\n");
 
     for (node, id) in diagram.nodes.iter().zip(&ids) {
-        write_element(&mut out, node, id);
+        write_element(&mut out, node, diagram.node_emphasis(node), id);
     }
     for edge in &diagram.edges {
         let from = &ids[edge.from];
@@ -251,6 +255,12 @@ pub fn render(diagram: &Diagram) -> String {
         let _ = write!(out, "  {from} {arrow} {to}");
         if let Some(label) = &edge.label {
             let _ = write!(out, " {}", quoted(label));
+        }
+        // A highlighted way in its own colour, the rest muted.
+        match diagram.edge_emphasis(edge) {
+            Emphasis::Plain => {}
+            Emphasis::Way => out.push_str(" {\n    style {\n      color way\n    }\n  }"),
+            Emphasis::Dimmed => out.push_str(" {\n    style {\n      color muted\n    }\n  }"),
         }
         out.push('\n');
     }
@@ -280,14 +290,14 @@ pub fn render(diagram: &Diagram) -> String {
     out
 }
 
-fn write_element(out: &mut String, node: &Node, id: &str) {
+fn write_element(out: &mut String, node: &Node, emphasis: Emphasis, id: &str) {
     let _ = writeln!(
         out,
         "  {id} = {} {} {{",
         node.kind.as_str(),
         quoted(&node.name)
     );
-    if let Some((severity, _)) = node.finding {
+    if let Some((severity, _)) = node.worst_finding() {
         let _ = writeln!(out, "    #{}", severity.as_str());
     }
     if !node.details.is_empty() {
@@ -295,16 +305,20 @@ fn write_element(out: &mut String, node: &Node, id: &str) {
     }
     out.push_str("    metadata {\n");
     let _ = writeln!(out, "      replicas '{}'", node.replicas);
-    if let Some((_, count)) = node.finding {
+    if let Some((_, count)) = node.worst_finding() {
         let _ = writeln!(out, "      findings '{count}'");
     }
     out.push_str("    }\n");
-    if node.replicas > 1 || node.heat.is_some() {
+    let dimmed = emphasis == Emphasis::Dimmed;
+    if node.replicas > 1 || node.heat.is_some() || dimmed {
         out.push_str("    style {\n");
         if node.replicas > 1 {
             out.push_str("      multiple true\n");
         }
-        if let Some(heat) = node.heat {
+        // Off a highlighted way a component is muted, whatever its heat.
+        if dimmed {
+            out.push_str("      color muted\n");
+        } else if let Some(heat) = node.heat {
             let _ = writeln!(out, "      color {}", heat_color(heat));
         }
         out.push_str("    }\n");
@@ -348,7 +362,7 @@ mod tests {
             replicas: 1,
             details: Vec::new(),
             heat: None,
-            finding: None,
+            findings: Vec::new(),
             cluster: None,
         }
     }

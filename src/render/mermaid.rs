@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::diagram::{Diagram, Direction, EdgeStyle, Heat, Node};
 use super::escape;
+use super::highlight::{DIM_STROKE, DIM_TEXT, Emphasis, WAY_COLOR};
 use crate::design::Kind;
 use crate::diagnostic::Severity;
 
@@ -60,7 +61,12 @@ pub fn render(diagram: &Diagram) -> String {
         }
     }
     for edge in &diagram.edges {
-        let arrow = arrow(edge.style);
+        // A sync write is drawn thick; Mermaid has no thick dotted arrow.
+        let arrow = if edge.write && edge.style == EdgeStyle::Sync {
+            "==>"
+        } else {
+            arrow(edge.style)
+        };
         match &edge.label {
             Some(label) => {
                 let _ = writeln!(
@@ -95,7 +101,7 @@ pub fn render(diagram: &Diagram) -> String {
             };
             let _ = writeln!(out, "  class n{} {class}", node.id);
         }
-        if let Some((severity, _)) = node.finding {
+        if let Some((severity, _)) = node.worst_finding() {
             let class = match severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -104,7 +110,43 @@ pub fn render(diagram: &Diagram) -> String {
             let _ = writeln!(out, "  class n{} {class}", node.id);
         }
     }
+    write_highlight(&mut out, diagram);
     out
+}
+
+/// A highlighted way: the components off it faded, its links drawn thick
+/// and the others faint (`linkStyle` counts links in the order written).
+fn write_highlight(out: &mut String, diagram: &Diagram) {
+    if diagram.highlight.is_none() {
+        return;
+    }
+    out.push_str("  classDef dimmed opacity:0.35\n");
+    for node in &diagram.nodes {
+        if diagram.node_emphasis(node) == Emphasis::Dimmed {
+            let _ = writeln!(out, "  class n{} dimmed", node.id);
+        }
+    }
+    for (emphasis, style) in [
+        (
+            Emphasis::Way,
+            format!("stroke:{WAY_COLOR},stroke-width:3px"),
+        ),
+        (
+            Emphasis::Dimmed,
+            format!("stroke:{DIM_STROKE},color:{DIM_TEXT}"),
+        ),
+    ] {
+        let links: Vec<String> = diagram
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(_, edge)| diagram.edge_emphasis(edge) == emphasis)
+            .map(|(index, _)| index.to_string())
+            .collect();
+        if !links.is_empty() {
+            let _ = writeln!(out, "  linkStyle {} {style}", links.join(","));
+        }
+    }
 }
 
 fn write_cluster(

@@ -6,10 +6,14 @@ pub mod d2;
 pub mod diagram;
 pub mod dot;
 pub mod escape;
+pub mod highlight;
+pub mod layered;
 pub mod layout;
 pub mod likec4;
 pub mod mermaid;
+pub mod shape;
 pub mod svg;
+pub mod text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

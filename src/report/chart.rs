@@ -40,7 +40,7 @@ pub fn bottleneck(analysis: &Analysis, estimate: &Estimate) -> Option<Chart> {
             let fraction = fraction(step);
             let options = capacity::Options {
                 entry_rps: Some(fraction * saturation),
-                walks: 0,
+                quantiles: false,
                 ..capacity::Options::default()
             };
             let at_load = capacity::estimate(&analysis.design, &analysis.ways, &options).ok()?;

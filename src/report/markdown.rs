@@ -17,6 +17,8 @@ struct Page<'a> {
     document: &'a Document,
     /// The diagram in Mermaid, which GitHub and GitLab draw.
     diagram_mermaid: String,
+    /// Each operation's way in Mermaid, in the order of its section.
+    way_mermaid: Vec<String>,
 }
 
 impl Page<'_> {
@@ -41,6 +43,13 @@ pub fn render(document: &Document) -> String {
     let page = Page {
         document,
         diagram_mermaid: render::render(&document.diagram, render::Format::Mermaid),
+        way_mermaid: document
+            .numbers
+            .iter()
+            .flat_map(|numbers| &numbers.operations)
+            .flat_map(|operations| &operations.sections)
+            .map(|section| render::render(&section.way, render::Format::Mermaid))
+            .collect(),
     };
     let mut text = page.render().expect("the template only formats strings");
     text.push('\n');

@@ -7,14 +7,16 @@
 pub mod chart;
 pub mod html;
 pub mod markdown;
+pub mod operations;
 pub mod plot;
 pub mod simulation;
 
 use crate::Analysis;
+use crate::capacity::availability::Availability;
 use crate::capacity::failure::Failure;
 use crate::capacity::{self, Broken, Estimate};
 use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
-use crate::diagnostic::{Diagnostic, Severity, Summary, text};
+use crate::diagnostic::{Diagnostic, Severity, Span, Summary, text};
 use crate::present::estimate as figures;
 use crate::render::diagram;
 use crate::simulate::Simulation;
@@ -41,6 +43,8 @@ pub struct Document {
     pub envelope: Vec<EnvelopeLine>,
     /// With `report --simulate`: the simulation beside the model.
     pub simulation: Option<simulation::SimulationSection>,
+    /// The defaults the figures rest on, with their components.
+    pub assumptions: Vec<capacity::assumptions::Assumption>,
 }
 
 pub struct ComponentLine {
@@ -80,6 +84,17 @@ pub struct Finding {
     pub source_line: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// The findings that follow from this one.
+    pub caused: Vec<CausedFinding>,
+}
+
+/// A finding listed under the one it follows from.
+pub struct CausedFinding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub message: String,
+    /// `line 12, column 5`.
+    pub place: Option<String>,
 }
 
 pub struct SuppressedFinding {
@@ -94,6 +109,9 @@ pub struct Numbers {
     pub entry: String,
     pub capacity_header: Vec<&'static str>,
     pub capacity_rows: Vec<CapacityRow>,
+    /// The figures of all traffic mixed (`all_traffic`, and then judged per
+    /// operation in `operations`), or of the one operation.
+    pub all_traffic: bool,
     /// (figure, estimate, target, verdict) rows; empty when there is no
     /// end-to-end figure, and then `end_to_end_missing` says why.
     pub end_to_end: Vec<[String; 4]>,
@@ -101,6 +119,10 @@ pub struct Numbers {
     pub bottleneck: Option<String>,
     pub chart: Option<chart::Chart>,
     pub availability: AvailabilityFigures,
+    /// With one operation: what its availability is spent on.
+    pub budget: Option<operations::Budget>,
+    /// With several operations: each judged on its own.
+    pub operations: Option<operations::Operations>,
     pub queues: Vec<String>,
     pub zones: ZoneLoss,
 }
@@ -145,7 +167,7 @@ pub struct EnvelopeLine {
 }
 
 /// Everything [`build`] needs: the design, the estimate `check` would make
-/// (with the end-to-end walk), and the findings on it.
+/// (with the end-to-end quantiles), and the findings on it.
 pub struct Input<'a> {
     pub path: &'a str,
     pub source: &'a str,
@@ -214,9 +236,15 @@ pub fn build(input: &Input) -> Document {
                 reason: d.justification.clone().unwrap_or_default(),
             })
             .collect(),
-        numbers: input
-            .estimate
-            .map(|estimate| numbers(input.analysis, estimate, input.hot_utilization)),
+        numbers: input.estimate.map(|estimate| {
+            numbers(
+                input.analysis,
+                estimate,
+                input.findings,
+                input.hot_utilization,
+            )
+        }),
+        assumptions: capacity::assumptions::assumptions(design),
         envelope: design
             .requirements
             .workload
@@ -261,6 +289,11 @@ fn verdict(findings: &[Diagnostic], fail_on: Severity) -> Verdict {
     }
 }
 
+/// `line 12, column 5`.
+fn place(span: Span) -> String {
+    format!("line {}, column {}", span.line, span.column)
+}
+
 fn finding_groups(findings: &[Diagnostic], source: &str) -> Vec<FindingGroup> {
     [
         (Severity::Error, "Errors"),
@@ -277,14 +310,22 @@ fn finding_groups(findings: &[Diagnostic], source: &str) -> Vec<FindingGroup> {
                 name: d.name,
                 component: d.component.clone(),
                 message: d.message.clone(),
-                place: d
-                    .span
-                    .map(|span| format!("line {}, column {}", span.line, span.column)),
+                place: d.span.map(place),
                 source_line: d
                     .span
                     .filter(|span| span.line >= 1)
                     .map(|span| text::source_excerpt(source, span)),
                 help: d.help.clone(),
+                caused: d
+                    .caused
+                    .iter()
+                    .map(|c| CausedFinding {
+                        code: c.code,
+                        name: c.name,
+                        message: c.message.clone(),
+                        place: c.span.map(place),
+                    })
+                    .collect(),
             })
             .collect();
         (!group.is_empty()).then(|| FindingGroup {
@@ -296,8 +337,14 @@ fn finding_groups(findings: &[Diagnostic], source: &str) -> Vec<FindingGroup> {
     .collect()
 }
 
-fn numbers(analysis: &Analysis, estimate: &Estimate, hot_utilization: f64) -> Numbers {
+fn numbers(
+    analysis: &Analysis,
+    estimate: &Estimate,
+    findings: &[Diagnostic],
+    hot_utilization: f64,
+) -> Numbers {
     let design = &analysis.design;
+    let ways = &analysis.ways;
     let capacity_rows = figures::capacity_rows(design, estimate)
         .into_iter()
         .zip(&estimate.components)
@@ -311,8 +358,16 @@ fn numbers(analysis: &Analysis, estimate: &Estimate, hot_utilization: f64) -> Nu
             },
         })
         .collect();
-    let availability = estimate.availability;
-    let target = design.requirements.availability_slo.as_ref();
+    // With one operation, its targets (its own or the design's) judge the
+    // figures of all traffic, which are its own; with several, each is
+    // judged in its section and all traffic is only described.
+    let all_traffic = operations::several(ways, estimate);
+    let only = (!all_traffic)
+        .then(|| estimate.operations.first())
+        .flatten();
+    let named = only.map(|o| &ways.operations[o.operation]);
+    let latency_targets = named.map_or(&[][..], |o| &o.latency_slo[..]);
+    let availability_target = named.and_then(|o| o.availability_slo.as_ref().map(|t| t.value));
     Numbers {
         entry: format!(
             "{} entering ({})",
@@ -321,30 +376,48 @@ fn numbers(analysis: &Analysis, estimate: &Estimate, hot_utilization: f64) -> Nu
         ),
         capacity_header: figures::capacity_header(estimate),
         capacity_rows,
+        all_traffic,
         end_to_end: estimate
             .end_to_end
             .as_ref()
             .map(|end_to_end| {
-                figures::end_to_end_rows(
-                    &design.requirements.latency_slo,
-                    estimate.mean_by_formula,
-                    end_to_end,
-                )
+                figures::end_to_end_rows(latency_targets, estimate.mean_by_formula, end_to_end)
             })
             .unwrap_or_default(),
         end_to_end_missing: figures::end_to_end_missing(design, estimate),
         bottleneck: figures::bottleneck_line(design, estimate),
         chart: chart::bottleneck(analysis, estimate),
-        availability: AvailabilityFigures {
-            percent: format_percent(availability.value),
-            nines: trim_number(availability.nines),
-            downtime_per_year: format_duration(availability.downtime_per_year_s),
-            downtime_per_month: format_duration(availability.downtime_per_month_s),
-            target: target.map(|t| format_percent(t.value)),
-            met: target.map(|t| availability.value >= t.value),
-        },
+        availability: availability_figures(
+            estimate.availability,
+            availability_target,
+            !estimate.saturated().is_empty(),
+        ),
+        budget: only.map(|o| operations::budget(analysis, estimate, o, availability_target)),
+        operations: operations::build(analysis, estimate, findings, hot_utilization),
         queues: figures::queue_lines(design, estimate),
         zones: zone_loss(analysis, estimate),
+    }
+}
+
+/// An availability as the report shows it, against a target if there is
+/// one: "saturated" when requests wait
+/// on a component that cannot keep up, since 0% would say it is down.
+fn availability_figures(
+    availability: Availability,
+    target: Option<f64>,
+    saturated: bool,
+) -> AvailabilityFigures {
+    AvailabilityFigures {
+        percent: if saturated {
+            "saturated".to_string()
+        } else {
+            format_percent(availability.value)
+        },
+        nines: trim_number(availability.nines),
+        downtime_per_year: format_duration(availability.downtime_per_year_s),
+        downtime_per_month: format_duration(availability.downtime_per_month_s),
+        target: target.map(format_percent),
+        met: target.map(|t| availability.value >= t),
     }
 }
 
@@ -397,7 +470,7 @@ fn zone_loss(analysis: &Analysis, estimate: &Estimate) -> ZoneLoss {
         let options = capacity::Options {
             entry_rps: Some(estimate.entry_rps),
             failures: vec![Failure::Zone(zone.value.clone())],
-            walks: 0,
+            quantiles: false,
             ..capacity::Options::default()
         };
         let what_if = match capacity::estimate(design, &analysis.ways, &options) {

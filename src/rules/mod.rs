@@ -66,6 +66,7 @@ pub const RULES: &[&Rule] = &[
     &scaling::unscaled_reads::RULE,
     &scaling::uncapped_model::RULE,
     &scaling::backing_overload::RULE,
+    &scaling::implausible_figure::RULE,
     &consistency::stale_replica_reads::RULE,
     &consistency::weak_quorum::RULE,
     &consistency::split_brain::RULE,
@@ -99,6 +100,19 @@ pub fn all_codes() -> impl Iterator<Item = &'static Code> {
         .collect();
     codes.sort_by_key(|code| code.code);
     codes.into_iter()
+}
+
+/// The page `explain` prints and the language server shows on a code: the
+/// code's own page and, for a rule that reads a data file (BP212's
+/// catalogue of published figures), the data.
+pub fn page(code: &Code) -> String {
+    let mut page = code.page();
+    if code.code == scaling::implausible_figure::RULE.code.code {
+        page.push('\n');
+        page.push_str(scaling::implausible_figure::CATALOGUE.table().trim_end());
+        page.push('\n');
+    }
+    page
 }
 
 /// The code with exactly this code string (`BP101`).
@@ -200,7 +214,8 @@ impl Options {
 }
 
 /// Runs the selected rules, applies severity overrides and `allow:`
-/// entries, and returns the findings in file order.
+/// entries, and returns the findings in file order, each cause leading the
+/// findings that follow from it.
 pub fn run(context: &Context, options: &Options) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for rule in RULES
@@ -224,7 +239,66 @@ pub fn run(context: &Context, options: &Options) -> Vec<Diagnostic> {
         options.today.as_deref(),
     );
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
+    group_by_cause(findings)
+}
+
+/// Puts every live finding that stems from a fact another live finding
+/// reports under that finding, following chains to the root (a saturation
+/// that stems from a single replica takes its own consequences along), so
+/// that one cause gives one leading finding. A leader is as severe as the
+/// worst finding under it (a hot shard key that saturates a store leads an
+/// error), so grouping never changes what a run fails on. `findings` are
+/// in file order and stay so, at the top level and under each leader.
+fn group_by_cause(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let leader_of = |finding: &Diagnostic| -> Option<usize> {
+        if finding.suppressed || finding.stems_from.is_empty() {
+            return None;
+        }
+        findings.iter().position(|leader| {
+            !leader.suppressed
+                && leader
+                    .reports
+                    .as_ref()
+                    .is_some_and(|fact| finding.stems_from.contains(fact))
+        })
+    };
+    let parents: Vec<Option<usize>> = findings.iter().map(leader_of).collect();
+    // The root of each chain; a chain longer than the list is a cycle of
+    // facts, and then every finding on it leads itself.
+    let roots: Vec<Option<usize>> = (0..findings.len())
+        .map(|index| {
+            let mut root = parents[index]?;
+            for _ in 0..findings.len() {
+                match parents[root] {
+                    Some(parent) if parent != index => root = parent,
+                    Some(_) => return None,
+                    None => return Some(root),
+                }
+            }
+            None
+        })
+        .collect();
+    let mut slots: Vec<Option<Diagnostic>> = findings.into_iter().map(Some).collect();
+    for (index, root) in roots.iter().enumerate() {
+        if let Some(root) = *root {
+            let caused = slots[index].take().expect("each finding moves once");
+            slots[root]
+                .as_mut()
+                .expect("a root leads and never moves")
+                .caused
+                .push(caused);
+        }
+    }
+    slots
+        .into_iter()
+        .flatten()
+        .map(|mut leader| {
+            if let Some(worst) = leader.caused.iter().map(|c| c.severity).max() {
+                leader.severity = leader.severity.max(worst);
+            }
+            leader
+        })
+        .collect()
 }
 
 /// Helpers for the tests of each rule: check inline YAML and pick findings.
@@ -247,7 +321,12 @@ pub mod testing {
                 "test design does not load: {d:#?}"
             )
         })
+        .flat_map(|d| d.and_caused().cloned().collect::<Vec<_>>())
         .filter(|d| d.code == code)
+        .map(|mut d| {
+            d.caused.clear();
+            d
+        })
         .collect()
     }
 
@@ -270,6 +349,7 @@ pub mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Cause;
 
     #[test]
     fn codes_and_names_are_unique_and_well_formed() {
@@ -311,6 +391,48 @@ mod tests {
             codes.windows(2).all(|pair| pair[0].code < pair[1].code),
             "codes in order"
         );
+    }
+
+    fn finding(code: &'static str, severity: Severity) -> Diagnostic {
+        Diagnostic::new(code, "test", severity, code)
+    }
+
+    #[test]
+    fn findings_go_under_the_cause_they_stem_from() {
+        let one = || Cause::SingleReplica("cache".to_string());
+        let saturated = || Cause::Saturated("cache".to_string());
+        let grouped = group_by_cause(vec![
+            finding("BP203", Severity::Error).stems_from(saturated()),
+            finding("BP101", Severity::Warning).reports(one()),
+            finding("BP201", Severity::Error)
+                .reports(saturated())
+                .stems_from(one()),
+            finding("BP202", Severity::Warning),
+        ]);
+        let codes: Vec<(&str, Vec<&str>)> = grouped
+            .iter()
+            .map(|d| (d.code, d.caused.iter().map(|c| c.code).collect()))
+            .collect();
+        // The chain BP203 -> BP201 -> BP101 ends at its root, in file order.
+        assert_eq!(
+            codes,
+            [("BP101", vec!["BP203", "BP201"]), ("BP202", vec![])]
+        );
+        // The leader is as severe as the worst finding under it.
+        assert_eq!(grouped[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn suppressed_findings_neither_lead_nor_follow() {
+        let one = || Cause::SingleReplica("db".to_string());
+        let mut leader = finding("BP101", Severity::Error).reports(one());
+        leader.suppressed = true;
+        let grouped = group_by_cause(vec![
+            leader,
+            finding("BP105", Severity::Error).stems_from(one()),
+        ]);
+        assert_eq!(grouped.len(), 2);
+        assert!(grouped.iter().all(|d| d.caused.is_empty()));
     }
 
     #[test]

@@ -13,6 +13,11 @@ use crate::capacity::latency::EndToEnd;
 /// difference that small is not held against either side.
 pub const WALK_TOLERANCE: f64 = 0.02;
 
+/// A difference this small (1% of the analytic value) is never marked as
+/// a disagreement, however narrow the interval of a long run: it is below
+/// what a capacity review acts on.
+pub const MATERIAL_DIFFERENCE: f64 = 0.01;
+
 /// One figure, simulated and analytic.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Figure {
@@ -30,15 +35,19 @@ impl Figure {
         (analytic != 0.0).then(|| (self.simulated.value - analytic) / analytic)
     }
 
-    /// Whether the analytic value lies inside the simulated interval
-    /// (widened by the analytic value's own tolerance); none without an
+    /// Whether the two agree: the analytic value lies inside the simulated
+    /// interval (widened by the analytic value's own tolerance), or the two
+    /// differ by no more than [`MATERIAL_DIFFERENCE`]; none without an
     /// analytic value or an interval.
     pub fn agrees(&self) -> Option<bool> {
         let analytic = self.analytic?;
         self.simulated.half_width?;
+        let small = (self.simulated.value - analytic).abs() <= MATERIAL_DIFFERENCE * analytic.abs();
         Some(
-            self.simulated
-                .contains(analytic, self.analytic_tolerance * analytic.abs()),
+            small
+                || self
+                    .simulated
+                    .contains(analytic, self.analytic_tolerance * analytic.abs()),
         )
     }
 }
@@ -187,4 +196,29 @@ fn end_to_end_figures(
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure(simulated: f64, half_width: f64, analytic: f64) -> Figure {
+        Figure {
+            simulated: Interval {
+                value: simulated,
+                half_width: Some(half_width),
+            },
+            analytic: Some(analytic),
+            analytic_tolerance: 0.0,
+        }
+    }
+
+    /// A long run's narrow interval does not turn a 0.06% difference into
+    /// a disagreement; a 5% one outside the interval is one.
+    #[test]
+    fn only_a_material_difference_outside_the_interval_disagrees() {
+        assert_eq!(figure(100.06, 0.01, 100.0).agrees(), Some(true));
+        assert_eq!(figure(105.0, 1.0, 100.0).agrees(), Some(false));
+        assert_eq!(figure(105.0, 6.0, 100.0).agrees(), Some(true));
+    }
 }

@@ -677,7 +677,8 @@ impl<'a> Engine<'a> {
         }
         let task = &mut self.tasks[entry as usize];
         let (node, arrival) = (task.node, task.arrival);
-        if self.options.blocking {
+        let component = self.plan.ways[task.way as usize].component as usize;
+        if self.options.blocking && self.plan.components[component].holds_for_calls {
             // Thread per request: the server stays with the task until its
             // calls are done.
             task.flags |= HOLDS;

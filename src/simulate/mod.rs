@@ -162,6 +162,9 @@ impl fmt::Display for TimedFailure {
     }
 }
 
+/// The seed of the simulation unless `--seed` says otherwise.
+pub const DEFAULT_SEED: u64 = 0x5EED_B1E5;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// Simulated seconds measured, after the warm-up.
@@ -194,7 +197,7 @@ impl Default for Options {
             service: ServiceTime::Exponential,
             blocking: false,
             failures: Vec::new(),
-            seed: crate::capacity::DEFAULT_SEED,
+            seed: DEFAULT_SEED,
             visit_limit: None,
         }
     }

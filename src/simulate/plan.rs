@@ -85,6 +85,10 @@ pub(super) struct ComponentPlan {
     pub station: bool,
     /// Servers per replica (`concurrency`).
     pub servers: u32,
+    /// Under `--blocking`, a server stays with a request until its calls
+    /// answer: services and workers (thread per request). Balancers,
+    /// gateways and CDNs are event-driven proxies and never hold one.
+    pub holds_for_calls: bool,
     /// Mean service time of one request, seconds (`latency`).
     pub mean_service: f64,
     /// At most this many replicas work at once (a queue consumer's
@@ -179,6 +183,7 @@ pub(super) fn build(
             nodes,
             station: service.is_some(),
             servers: service.map_or(1, |s| s.concurrency.max(1)),
+            holds_for_calls: matches!(component.kind(), Kind::Service | Kind::Worker),
             mean_service: service.map_or(0.0, |s| s.latency),
             partition_cap: caps[id],
             placement: placement(component),

@@ -424,6 +424,39 @@ components:
     assert!(tandem.component("a").utilization.unwrap().value > 0.99);
 }
 
+/// A balancer is an event-driven proxy: under `--blocking` it does not hold
+/// a server for the downstream call, so its utilisation is its own work
+/// (lambda x latency / servers, Little's law) as in the model, while the
+/// service behind it holds one for its own callee.
+#[test]
+fn balancers_do_not_block_on_their_calls() {
+    let yaml = "version: 1
+name: proxy
+requirements: { peak_rps: 100/s }
+components:
+  users: { kind: client, calls: [{ to: lb }] }
+  lb: { kind: load_balancer, latency: 1ms, concurrency: 1, calls: [{ to: a }] }
+  a: { kind: service, latency: 5ms, concurrency: 4, calls: [{ to: b }] }
+  b: { kind: service, latency: 8ms, concurrency: 4 }
+";
+    let blocking = simulate(
+        yaml,
+        &Options {
+            blocking: true,
+            ..options(200.0, 4)
+        },
+    );
+    let lb = blocking.component("lb").mean_utilization.unwrap();
+    assert!((lb - 0.1).abs() <= 0.01, "balancer {lb}, expected 0.1");
+    let a = blocking.component("a").mean_utilization.unwrap() * 4.0;
+    let hold = 0.005 + blocking.component("b").latency.unwrap().mean.value;
+    assert!(
+        (a - 100.0 * hold).abs() <= 0.03 * a,
+        "{a} busy, expected {}",
+        100.0 * hold
+    );
+}
+
 fn errors_between(simulation: &Simulation, from: f64, until: f64) -> f64 {
     simulation
         .series

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the real programs the tests hand blueprint's outputs to
 # (tests/render_consumers.rs and the other consumer tests):
-#   - Debian packages: Graphviz `dot`, `xmllint`, Debian's /usr/bin/chromium;
+#   - Debian packages: Graphviz `dot`, `xmllint`, Debian's /usr/bin/chromium,
+#     Neovim (tests/lsp.rs drives its LSP client);
 #   - Node packages, one folder beside this script per checker, installed
 #     with `npm ci` from its committed package-lock.json: Mermaid's parser
 #     (mermaid/), playwright-core driving Debian's Chromium (browser/),
-#     D2's WASM build (d2/), the LikeC4 CLI (likec4/). No browser is ever
-#     downloaded.
+#     D2's WASM build (d2/), the LikeC4 CLI (likec4/), yaml-language-server
+#     (yaml/). No browser is ever downloaded.
 #
 # Adding a consumer:
 #   - a Debian package: one line in `apt_consumers` below, "PACKAGE COMMAND
@@ -38,9 +39,10 @@ apt_consumers=(
     "graphviz dot -V"
     "libxml2-utils xmllint --version"
     "chromium /usr/bin/chromium --version"
+    "neovim nvim --version"
 )
 # Folders beside this script with a package.json and a package-lock.json.
-node_folders=(mermaid browser d2 likec4)
+node_folders=(mermaid browser d2 likec4 yaml)
 # jsdom 29 (mermaid/) and likec4 1.46 need node ^20.19 (or >= 22.18).
 min_node_major=20
 min_node_minor=19

@@ -9,7 +9,7 @@ pub const RULE: Rule = Rule {
         code: "BP307",
         name: "ap-money",
         severity: Severity::Warning,
-        summary: "a component tagged `payments`, `ledger` or `inventory` uses `eventual` consistency or `ap`",
+        summary: "a component tagged or named like money or stock (`payments`, `ledger`, `inventory`, a `wallet_db`...) uses `eventual` consistency or `ap`",
         docs: r#"## Why it matters
 Money and stock are counted, and counts have invariants: a balance never
 goes below zero, a unit is sold once. An eventually consistent store, or
@@ -19,8 +19,13 @@ conflict is found, if at all, after the card was charged twice or the
 last unit was sold to two customers.
 
 ## What fires it
-A component tagged `payments`, `ledger` or `inventory` with
-`consistency: eventual` or `partition_mode: ap`.
+A component with `consistency: eventual` or `partition_mode: ap` that is
+tagged `payments`, `ledger` or `inventory`, or whose name has one of the
+words ledger, payment, wallet, balance, billing, invoice, inventory or
+stock in it (`ledger_db`, `payments-store`, `stock_levels`; a plural
+counts, `load_balancer` does not). The message says whether the tag or
+the name gave it away; a store that only looks like money by its name can
+be silenced with an `allow:` entry.
 
 ## How to fix it
 Keep money and stock in a store that is `strong` and `cp`, and make the
@@ -52,13 +57,44 @@ decrement a conditional write (compare-and-set, or a transaction).
 /// writer to see the latest value.
 const COUNTED: &[&str] = &["payments", "ledger", "inventory"];
 
+/// Words in a component's name that say it keeps money or stock.
+const COUNTED_WORDS: &[&str] = &[
+    "ledger",
+    "payment",
+    "wallet",
+    "balance",
+    "billing",
+    "invoice",
+    "inventory",
+    "stock",
+];
+
+/// What gives away that a component keeps counted data: its tag, or a word
+/// of its name (split at `_`, `-` and `.`; a plural counts).
+fn counted_by(component: &crate::design::Component) -> Option<String> {
+    if let Some(tag) = component
+        .tags
+        .iter()
+        .find(|tag| COUNTED.contains(&tag.as_str()))
+    {
+        return Some(format!("is tagged `{tag}`"));
+    }
+    let word = words(component.name()).find(|word| {
+        COUNTED_WORDS
+            .iter()
+            .any(|stem| word == stem || word.strip_suffix('s') == Some(stem))
+    })?;
+    Some(format!("is named like money or stock (`{word}`)"))
+}
+
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+}
+
 fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
     for component in &context.design.components {
-        let Some(tag) = component
-            .tags
-            .iter()
-            .find(|tag| COUNTED.contains(&tag.as_str()))
-        else {
+        let Some(given_away) = counted_by(component) else {
             continue;
         };
         let eventual = component
@@ -77,7 +113,7 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
         findings.push(
             RULE.code
                 .diagnostic(format!(
-                    "`{}` is tagged `{tag}` but {weakness}: two writers can spend the same balance or stock",
+                    "`{}` {given_away} but {weakness}: two writers can spend the same balance or stock",
                     component.name()
                 ))
                 .at(span)
@@ -119,5 +155,32 @@ components:
   clicks: { kind: database, tags: [analytics], consistency: eventual, partition_mode: ap }
 ";
         assert!(findings(yaml, "BP307").is_empty());
+    }
+
+    #[test]
+    fn a_name_gives_money_away_but_a_balancer_does_not() {
+        let yaml = "version: 1
+name: t
+components:
+  ledger_db: { kind: database, consistency: eventual }
+  user-wallets: { kind: database, partition_mode: ap }
+  load_balancer_state: { kind: database, consistency: eventual }
+  restock_jobs: { kind: database, consistency: eventual }
+";
+        let found = findings(yaml, "BP307");
+        let names: Vec<_> = found.iter().map(|f| f.component.clone().unwrap()).collect();
+        assert_eq!(names, ["ledger_db", "user-wallets"]);
+        assert!(
+            found[0]
+                .message
+                .contains("is named like money or stock (`ledger`)"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[1].message.contains("(`wallets`)"),
+            "{}",
+            found[1].message
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! BP105 cut-vertex.
 
 use super::is_owned;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Cause, Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
 pub const RULE: Rule = Rule {
@@ -77,7 +77,9 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                 .at(component.replicas_span())
                 .component(component.name())
                 .label("a single point of failure for what lies behind it")
-                .help("replicate this component, or give the components behind it another path"),
+                .help("replicate this component, or give the components behind it another path")
+                // A cut vertex is one because it has a single replica.
+                .stems_from(Cause::SingleReplica(component.name().to_string())),
         );
     }
 }

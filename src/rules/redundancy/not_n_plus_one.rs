@@ -2,7 +2,7 @@
 
 use super::is_owned;
 use crate::design::quantity::trim_number;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Cause, Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
 pub const RULE: Rule = Rule {
@@ -79,7 +79,9 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                 .at(component.replicas_span())
                 .component(component.name())
                 .label("not enough to survive one failure")
-                .help("add replicas, or spread them over more zones, until the survivors of any one zone carry the peak"),
+                .help("add replicas, or spread them over more zones, until the survivors of any one zone carry the peak")
+                // Replicas that all share a zone (BP102) cannot survive it.
+                .stems_from(Cause::OneZone(component.name().to_string())),
         );
     }
 }

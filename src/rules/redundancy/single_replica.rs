@@ -1,7 +1,7 @@
 //! BP101 single-replica.
 
 use super::is_owned;
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Cause, Code, Severity};
 use crate::rules::{Context, Rule};
 
 pub const RULE: Rule = Rule {
@@ -62,7 +62,8 @@ fn check(context: &Context, findings: &mut Vec<crate::diagnostic::Diagnostic>) {
                     .at(component.replicas_span())
                     .component(component.name())
                     .label("one replica: when it is down, so is every request through it")
-                    .help("run at least two replicas in different zones"),
+                    .help("run at least two replicas in different zones")
+                    .reports(Cause::SingleReplica(component.name().to_string())),
             );
         }
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::is_owned;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Cause, Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
 pub const RULE: Rule = Rule {
@@ -90,7 +90,8 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                             .map(|z| z.value.as_str())
                             .collect::<Vec<_>>()
                             .join(", ")
-                    )),
+                    ))
+                    .reports(Cause::OneZone(component.name().to_string())),
             );
         }
     }

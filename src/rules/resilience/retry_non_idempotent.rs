@@ -9,22 +9,25 @@ pub const RULE: Rule = Rule {
         code: "BP408",
         name: "retry-non-idempotent",
         severity: Severity::Warning,
-        summary: "a sync write is retried against a service or worker that is not `idempotent`",
+        summary: "a sync write is retried against a service, worker or external that is not `idempotent`",
         docs: r#"## Why it matters
 A timeout does not say whether the callee did the work: the request may
 have been lost, or only the reply. Retrying a write to a callee that is
 not idempotent therefore sometimes does it twice: two orders, two posts,
 two charges. Stores offer conditional writes and upserts; a service has to
-be built for it (an idempotency key per request) and say so.
+be built for it (an idempotency key per request) and say so. A third party
+is the same: a payment provider charges twice unless the retry carries the
+idempotency key its API offers.
 
 ## What fires it
-A sync call with `op: write` and `retries` above 0 to a `service` or
-`worker` that does not declare `idempotent: true`.
+A sync call with `op: write` and `retries` above 0 to a `service`,
+`worker` or `external` that does not declare `idempotent: true`.
 
 ## How to fix it
 Make the callee idempotent (the caller sends an idempotency key, the
 callee returns the first result for a key it has seen) and set
-`idempotent: true`; or do not retry the write.
+`idempotent: true`; for an `external`, send the provider's idempotency key
+and set `idempotent: true` on it; or do not retry the write.
 
 ```yaml
 # before
@@ -54,7 +57,7 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                 continue;
             };
             let callee = &design.components[call.to.value];
-            if !matches!(callee.kind(), Kind::Service | Kind::Worker)
+            if !matches!(callee.kind(), Kind::Service | Kind::Worker | Kind::External)
                 || callee.flag(&callee.idempotent)
             {
                 continue;
@@ -114,5 +117,20 @@ components:
   db: { kind: database }
 ";
         assert!(findings(yaml, "BP408").is_empty());
+    }
+
+    #[test]
+    fn a_retried_charge_to_a_payment_provider() {
+        let yaml = "version: 1
+name: t
+components:
+  api:
+    kind: service
+    calls: [{ to: psp, op: write, timeout: 2s, retries: 3, backoff: true, circuit_breaker: true }]
+  psp: { kind: external }
+";
+        assert_eq!(places(&findings(yaml, "BP408")).len(), 1);
+        let keyed = yaml.replace("kind: external }", "kind: external, idempotent: true }");
+        assert!(findings(&keyed, "BP408").is_empty());
     }
 }

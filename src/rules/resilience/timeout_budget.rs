@@ -1,5 +1,7 @@
 //! BP407 timeout-budget.
 
+use std::collections::BTreeMap;
+
 use crate::design::quantity::format_duration;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
@@ -25,10 +27,13 @@ A sync call with a `timeout` that is below
   its backing's together), since a miss must fit in the timeout too; or
 - the longest chain of timeouts one request can take below the callee: the
   sum over the calls the callee makes for that operation of
-  `timeout x (retries + 1)` (a call without a timeout counts at the chain
-  below it). Calls made for different operations (`for:`) are different
-  routes and never add up: a gateway that sends each request to one of
-  three services waits on one of them, not on all three.
+  `timeout x (retries + 1)` (times the calls a request makes, one for a
+  `parallel` fan-out; a call without a timeout counts at the chain below
+  it). Calls made on a share of requests (`per_request` below 1) are
+  alternatives: only the longest of them counts. Calls made for different
+  operations (`for:`) are different routes and never add up: a gateway
+  that sends each request to one of three services waits on one of them,
+  not on all three.
 
 When the call has `fallback: true`, the caller answers without the callee
 anyway, so the finding is only informative.
@@ -61,12 +66,15 @@ fn budgets(context: &Context) -> Vec<f64> {
     let mut budget = vec![0.0; ways.nodes.len()];
     for &node in &ways.callees_first {
         let component = &design.components[ways.nodes[node].component];
-        let mut total = 0.0;
+        // Calls every request makes add up; calls made on a share of
+        // requests are alternatives, of which one request takes the longest.
+        let mut always = 0.0;
+        let mut alternative: f64 = 0.0;
         for edge in ways.edges_from(node) {
             if edge.wait != Wait::Waits {
                 continue;
             }
-            total += match edge.via {
+            match edge.via {
                 Via::Call(index) => {
                     let call = &component.calls[index];
                     let once = match &call.timeout {
@@ -76,16 +84,18 @@ fn budgets(context: &Context) -> Vec<f64> {
                         }
                         None => budget[edge.to],
                     };
-                    let times = if call.parallel {
-                        1.0
+                    if call.parallel {
+                        always += once;
+                    } else if call.per_request < 1.0 {
+                        alternative = alternative.max(once);
                     } else {
-                        call.per_request.ceil().max(1.0)
-                    };
-                    once * times
+                        always += once * call.per_request.ceil();
+                    }
                 }
-                _ => budget[edge.to],
-            };
+                _ => always += budget[edge.to],
+            }
         }
+        let total = always + alternative;
         budget[node] = total;
     }
     budget
@@ -121,7 +131,7 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
     let ways = context.ways;
     let budget = budgets(context);
     // A call serves several operations: judge it on its worst, once.
-    let mut worst: Vec<((usize, usize), f64, usize)> = Vec::new();
+    let mut worst: BTreeMap<(usize, usize), (f64, usize)> = BTreeMap::new();
     for (node, n) in ways.nodes.iter().enumerate() {
         for edge in ways.edges_from(node) {
             let Via::Call(index) = edge.via else {
@@ -130,19 +140,15 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
             if edge.wait != Wait::Waits {
                 continue;
             }
-            let key = (n.component, index);
-            match worst.iter_mut().find(|(k, _, _)| *k == key) {
-                Some(entry) if entry.1 >= budget[edge.to] => {}
-                Some(entry) => {
-                    entry.1 = budget[edge.to];
-                    entry.2 = edge.to;
-                }
-                None => worst.push((key, budget[edge.to], edge.to)),
+            let entry = worst
+                .entry((n.component, index))
+                .or_insert((budget[edge.to], edge.to));
+            if budget[edge.to] > entry.0 {
+                *entry = (budget[edge.to], edge.to);
             }
         }
     }
-    worst.sort_by_key(|(key, _, _)| *key);
-    for ((caller_id, index), below, below_node) in worst {
+    for ((caller_id, index), (below, below_node)) in worst {
         let caller = &design.components[caller_id];
         let call = &caller.calls[index];
         let Some(timeout) = &call.timeout else {
@@ -153,7 +159,7 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
             p99_to_cover(context, call.to.value).filter(|(p99, _)| timeout.value < *p99)
         {
             text
-        } else if timeout.value < below {
+        } else if timeout.value < below * (1.0 - 1e-9) {
             let operation = ways.nodes[below_node].operation;
             let route = if ways.declared() {
                 format!(" for `{}`", ways.operations[operation].name)
@@ -254,6 +260,34 @@ components:
             "{}",
             found[0].message
         );
+    }
+
+    /// Calls made on a share of requests are alternatives: a request takes
+    /// one of them, so only the longest counts; calls every request makes
+    /// add up.
+    const SHARES: &str = "version: 1
+name: t
+components:
+  api: { kind: service, replicas: 2, calls: [{ to: mid, timeout: TIMEOUT }] }
+  mid:
+    kind: service
+    replicas: 2
+    calls:
+      - { to: a, timeout: 1s, per_request: 0.5 }
+      - { to: b, timeout: 800ms, per_request: 0.5 }
+      - { to: c, timeout: 200ms }
+  a: { kind: service, replicas: 2 }
+  b: { kind: service, replicas: 2 }
+  c: { kind: service, replicas: 2 }
+";
+
+    #[test]
+    fn calls_on_a_share_of_requests_are_alternatives() {
+        // 1s (the longer alternative) + 200ms (every request) = 1.2s.
+        assert!(findings(&SHARES.replace("TIMEOUT", "1.2s"), "BP407").is_empty());
+        let found = findings(&SHARES.replace("TIMEOUT", "1.1s"), "BP407");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("1.2s"), "{}", found[0].message);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! BP204 availability-slo.
 
-use crate::capacity::availability::describe_costs;
+use crate::capacity::availability::{Culprit, describe_costs};
 use crate::design::quantity::{format_duration, format_percent, trim_number};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Cause, Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
 pub const RULE: Rule = Rule {
@@ -76,20 +76,62 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                 "what costs it most: {costs}; replicate them, spread them over zones, or add a `fallback`"
             )
         };
-        findings.push(
+        let who = context.ways.describe(estimate.operation);
+        let saturated = estimate.saturated();
+        let name = |id: usize| context.design.components[id].name().to_string();
+        let mut finding = if saturated.is_empty() {
             RULE.code
                 .diagnostic(format!(
-                    "{} is up {} of the time ({} nines, {} down a year), below the {} target",
-                    context.ways.describe(estimate.operation),
+                    "{who} is up {} of the time ({} nines, {} down a year), below the {} target",
                     format_percent(availability.value),
                     trim_number(availability.nines),
                     format_duration(availability.downtime_per_year_s),
                     format_percent(target.value)
                 ))
-                .at(target.span)
-                .label("not met by the components on its way")
-                .help(help),
-        );
+                .help(help)
+        } else {
+            let names: Vec<String> = saturated
+                .iter()
+                .map(|&id| format!("`{}`", name(id)))
+                .collect();
+            RULE.code
+                .diagnostic(format!(
+                    "{who} cannot meet its {} target: {} saturated, so its requests never finish",
+                    format_percent(target.value),
+                    if names.len() == 1 {
+                        format!("{} is", names[0])
+                    } else {
+                        format!("{} are", names.join(", "))
+                    }
+                ))
+                .help("add replicas or capacity where it saturates (BP201)")
+        };
+        finding = finding
+            .at(target.span)
+            .label("not met by the components on its way");
+        finding
+            .stems_from
+            .extend(saturated.iter().map(|&id| Cause::Saturated(name(id))));
+        // What costs it most, when that is a component with one replica:
+        // the replicas BP101 asks for are what the target needs first.
+        if let Some(Culprit::Component(id)) = estimate.costs.first().map(|c| c.culprit)
+            && context.design.components[id].replica_count() == 1
+        {
+            finding = finding.stems_from(Cause::SingleReplica(name(id)));
+        }
+        // What costs it most, when that is a zone: the components on its
+        // way whose replicas all run there (BP102).
+        if let Some(Culprit::Domain(domain)) = estimate.costs.first().map(|c| c.culprit) {
+            let zones = &context.estimate.domains.domains[domain].zones;
+            for reach in context.ways.reach_of(estimate.operation) {
+                let component = &context.design.components[reach.component];
+                let mut placed = component.replica_zones().peekable();
+                if placed.peek().is_some() && placed.all(|zone| zones.contains(&zone)) {
+                    finding = finding.stems_from(Cause::OneZone(component.name().to_string()));
+                }
+            }
+        }
+        findings.push(finding);
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::design::ShardStrategy;
 use crate::design::quantity::trim_number;
 use crate::design::shard_key;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Cause, Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
 pub const RULE: Rule = Rule {
@@ -80,7 +80,8 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                     .at(key.span)
                     .component(component.name())
                     .label("one shard takes the load")
-                    .help("shard on a high-cardinality key (a user, order or trip id) with `hash` or `consistent_hash`"),
+                    .help("shard on a high-cardinality key (a user, order or trip id) with `hash` or `consistent_hash`")
+                    .reports(Cause::HotShard(component.name().to_string())),
             );
             continue;
         }
@@ -105,7 +106,8 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                     .at(share.span)
                     .component(component.name())
                     .label("one shard carries the hot key")
-                    .help("spread the hot key: cache it, replicate its reads, or split its writes with a suffix"),
+                    .help("spread the hot key: cache it, replicate its reads, or split its writes with a suffix")
+                    .reports(Cause::HotShard(component.name().to_string())),
             );
         }
     }

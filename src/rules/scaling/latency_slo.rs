@@ -2,7 +2,7 @@
 
 use crate::capacity::latency::NoLatency;
 use crate::design::quantity::format_duration;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Cause, Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
 pub const RULE: Rule = Rule {
@@ -23,8 +23,9 @@ fast ones.
 
 ## What fires it
 The end-to-end quantile (p50, p90, p95, p99 or p999) of an operation's
-requests, estimated along its own way through the design (a seeded Monte
-Carlo walk of its call tree over each component's M/M/c response time), is
+requests, computed along its own way through the design (its call tree
+combining each component's exact M/M/c response-time distribution, within
+0.5% of the exact quantile), is
 above the operation's own `latency_slo`, or the design's in
 `requirements.latency_slo`; or a component its requests wait on is
 saturated, so the latency has no bound at all. Without `operations`, the
@@ -75,11 +76,14 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                     ))
                 }
                 Err(NoLatency::Saturated(components)) => {
+                    let causes = components.iter().map(|&id| {
+                        Cause::Saturated(context.design.components[id].name().to_string())
+                    });
                     let names: Vec<String> = components
                         .iter()
                         .map(|&id| format!("`{}`", context.design.components[id].name()))
                         .collect();
-                    RULE.code.diagnostic(format!(
+                    let mut finding = RULE.code.diagnostic(format!(
                         "the {} target of {limit} cannot be met for {who}: {} saturated, so latency has no bound",
                         target.label,
                         if names.len() == 1 {
@@ -87,7 +91,9 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                         } else {
                             format!("{} are", names.join(", "))
                         }
-                    ))
+                    ));
+                    finding.stems_from.extend(causes);
+                    finding
                 }
                 Err(_) => continue,
             };

@@ -6,6 +6,7 @@ pub mod backing_overload;
 pub mod hot;
 pub mod hot_shard_key;
 pub mod idle_consumers;
+pub mod implausible_figure;
 pub mod latency_slo;
 pub mod queue_backlog;
 pub mod saturated;

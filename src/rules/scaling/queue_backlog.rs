@@ -1,7 +1,7 @@
 //! BP206 queue-backlog.
 
 use crate::design::quantity::{format_count, format_rate};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Cause, Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
 pub const RULE: Rule = Rule {
@@ -55,8 +55,7 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
             .consumer
             .as_ref()
             .map_or(component.name.span, |c| c.span);
-        findings.push(
-            RULE.code
+        let mut finding = RULE.code
                 .diagnostic(format!(
                     "`{}` receives {} but `{}` completes {}: the backlog grows by {} ({} messages after an hour of peak)",
                     component.name(),
@@ -69,8 +68,15 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                 .at(span)
                 .component(component.name())
                 .label("the consumer cannot keep up")
-                .help("add consumer replicas (and partitions, at most one consumer works per partition)"),
-        );
+                .help("add consumer replicas (and partitions, at most one consumer works per partition)");
+        // A consumer that cannot keep up with anything it serves is the
+        // cause; the backlog is what its saturation looks like here.
+        if context.estimate.components[consumer].replica.is_saturated() {
+            finding = finding.stems_from(Cause::Saturated(
+                design.components[consumer].name().to_string(),
+            ));
+        }
+        findings.push(finding);
     }
 }
 

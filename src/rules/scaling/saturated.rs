@@ -4,7 +4,7 @@ use super::capacity_span;
 use crate::capacity::load::UnboundedLoop;
 use crate::design::Design;
 use crate::design::quantity::{format_count, format_rate, trim_number};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Cause, Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
 pub const RULE: Rule = Rule {
@@ -82,14 +82,28 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
                 format_count(needed)
             )
         };
-        findings.push(
-            RULE.code
-                .diagnostic(message)
-                .at(capacity_span(component))
-                .component(component.name())
-                .label("cannot keep up with the peak")
-                .help(help),
-        );
+        let mut finding = RULE
+            .code
+            .diagnostic(message)
+            .at(capacity_span(component))
+            .component(component.name())
+            .label("cannot keep up with the peak")
+            .help(help)
+            .reports(Cause::Saturated(component.name().to_string()));
+        // One replica carrying what needs several: the replicas BP101 asks
+        // for are the fix. Not so when partitions, not replicas, limit it.
+        if component.replica_count() == 1 && replica.serving == replica.live {
+            finding = finding.stems_from(Cause::SingleReplica(component.name().to_string()));
+        }
+        // Load that its replicas would carry spread evenly, piled on one
+        // shard by its key (BP208).
+        let even = component.service.map(|service| {
+            estimate.load.total() / (f64::from(replica.serving.max(1)) * service.capacity)
+        });
+        if even.is_some_and(|even| even < 1.0) {
+            finding = finding.stems_from(Cause::HotShard(component.name().to_string()));
+        }
+        findings.push(finding);
     }
 }
 
