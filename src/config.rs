@@ -25,6 +25,10 @@ struct File {
     severity: BTreeMap<String, String>,
     #[serde(default)]
     thresholds: Thresholds,
+    /// Globs (gitignore syntax, from the folder of the file) of what a
+    /// folder check passes over.
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -41,6 +45,9 @@ pub struct Config {
     pub fail_on: Option<Severity>,
     pub severities: Vec<(String, Severity)>,
     pub settings: Settings,
+    /// What a folder check passes over: globs with gitignore's syntax,
+    /// relative to the folder of the configuration file.
+    pub exclude: Vec<String>,
 }
 
 impl Config {
@@ -67,12 +74,41 @@ impl Config {
     }
 }
 
-/// The nearest `blueprint.toml` in `folder` or above it.
+/// The largest configuration read, `--config` or found: a real one is a
+/// few hundred bytes.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// The nearest `blueprint.toml` in `folder` or above it, searched from the
+/// folder's canonical path (so `../x.yaml` and `/abs/x.yaml` find the same
+/// file) up to the root of the repository (the first folder with a `.git`)
+/// or of the filesystem, never beyond.
 pub fn discover(folder: &Path) -> Option<PathBuf> {
-    folder
-        .ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+    let folder = std::fs::canonicalize(folder).ok()?;
+    for dir in folder.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Reads a configuration file within [`MAX_FILE_BYTES`], refusing a
+/// larger one without reading it whole.
+pub fn read(path: &Path) -> Result<String, String> {
+    let bytes = crate::files::read_limited(path, MAX_FILE_BYTES)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} is larger than {} KiB: not a blueprint.toml",
+            path.display(),
+            MAX_FILE_BYTES / 1024
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
 }
 
 /// What is wrong with a configuration, and where when the TOML says.
@@ -131,7 +167,9 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
         }
         settings.hot_utilization = hot;
     }
+    crate::files::Exclude::new(Path::new("."), &file.exclude)?;
     Ok(Config {
+        exclude: file.exclude,
         select: file.select,
         ignore: file.ignore,
         fail_on: file.fail_on.as_deref().map(severity).transpose()?,
@@ -165,6 +203,37 @@ mod tests {
             !options
                 .selection
                 .includes(rules::find_code("BP104").unwrap())
+        );
+    }
+
+    #[test]
+    fn exclude_globs_are_checked() {
+        let config = parse("exclude = [\"vendor/\", \"**/*.openapi.yaml\"]\n").unwrap();
+        assert_eq!(config.exclude, ["vendor/", "**/*.openapi.yaml"]);
+        let bad = parse("exclude = [\"{a,b\"]\n").unwrap_err();
+        assert!(bad.to_string().contains("not a glob"), "{bad}");
+    }
+
+    #[test]
+    fn discovery_stops_at_the_repository() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join(FILE_NAME), "").unwrap();
+        let repository = root.path().join("repo");
+        std::fs::create_dir_all(repository.join(".git")).unwrap();
+        std::fs::create_dir_all(repository.join("designs")).unwrap();
+        assert_eq!(discover(&repository.join("designs")), None);
+        std::fs::write(repository.join(FILE_NAME), "").unwrap();
+        let found = discover(&repository.join("designs/../designs")).unwrap();
+        assert_eq!(
+            found,
+            std::fs::canonicalize(&repository).unwrap().join(FILE_NAME)
+        );
+        // Outside any repository the search goes up to the filesystem root.
+        let outside = root.path().join("plain/deeper");
+        std::fs::create_dir_all(&outside).unwrap();
+        assert_eq!(
+            discover(&outside),
+            Some(std::fs::canonicalize(root.path()).unwrap().join(FILE_NAME))
         );
     }
 

@@ -853,6 +853,220 @@ components:
     );
 }
 
+/// A repository as `blueprint check .` finds it (issues 13 and 14): only
+/// the design is checked, and the exit code is that design's.
+#[test]
+fn a_folder_check_reads_only_designs() {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    std::fs::write(
+        root.join("design.yaml"),
+        "version: 1\nname: t\ncomponents:\n  users: { kind: client, calls: [{ to: api }] }\n  api: { kind: service, latency: 5ms }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("openapi.yaml"),
+        "openapi: 3.0.3\ninfo: { title: x, version: 1.0.0 }\npaths: {}\ncomponents:\n  schemas: {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("compose.yaml"),
+        "version: '3.8'\nservices:\n  web: { image: nginx }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("deployment.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec: { replicas: 2 }\n",
+    )
+    .unwrap();
+    std::fs::create_dir(root.join("generated")).unwrap();
+    std::fs::write(
+        root.join("generated/broken.yaml"),
+        "version: 1\nname: generated\ncomponents:\n  x: { kind: nonsense }\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(".gitignore"), "generated/\n").unwrap();
+    let output = blueprint()
+        .current_dir(root)
+        .args(["check", ".", "--format", "json", "--verbose"])
+        .output()
+        .unwrap();
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let files: Vec<&str> = value["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["./design.yaml"]);
+    assert_eq!(output.status.code(), Some(1), "BP101 on `api`, a warning");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for (file, reason) in [
+        ("openapi.yaml", "OpenAPI"),
+        ("compose.yaml", "Compose"),
+        ("deployment.yaml", "Kubernetes"),
+        ("broken.yaml", ".gitignore"),
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|line| line.contains(file) && line.contains(reason)),
+            "{file}: {stderr}"
+        );
+    }
+    // A file named on the command line is always read.
+    blueprint()
+        .current_dir(root)
+        .args(["check", "generated/broken.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nonsense"));
+}
+
+#[test]
+fn exclude_globs_of_the_configuration_apply_to_folders() {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path();
+    let design = "version: 1\nname: t\ncomponents:\n  api: { kind: service, replicas: 2 }\n";
+    std::fs::create_dir_all(root.join("vendor/lib")).unwrap();
+    std::fs::write(root.join("vendor/lib/theirs.yaml"), design).unwrap();
+    std::fs::write(root.join("ours.yaml"), design).unwrap();
+    std::fs::write(root.join("draft.wip.yaml"), design).unwrap();
+    std::fs::write(
+        root.join("blueprint.toml"),
+        "exclude = [\"vendor/\", \"*.wip.yaml\"]\n",
+    )
+    .unwrap();
+    let output = blueprint()
+        .args(["check", "--format", "json", "--verbose"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let files = value["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{value}");
+    assert!(files[0]["path"].as_str().unwrap().ends_with("ours.yaml"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("excluded by `vendor/`"), "{stderr}");
+    assert!(stderr.contains("excluded by `*.wip.yaml`"), "{stderr}");
+}
+
+/// Symbolic links to folders above (a loop), a FIFO named like a design,
+/// and a huge sparse `*.yaml`: the search ends, checks each design once,
+/// opens no FIFO and reads no more of the huge file than it needs.
+#[cfg(unix)]
+#[test]
+fn folder_searches_survive_links_pipes_and_huge_files() {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path();
+    std::fs::write(
+        root.join("a.yaml"),
+        "version: 1\nname: t\ncomponents:\n  api: { kind: service, replicas: 2 }\n",
+    )
+    .unwrap();
+    std::fs::create_dir(root.join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", root.join("sub/up")).unwrap();
+    std::os::unix::fs::symlink(".", root.join("here")).unwrap();
+    let fifo = root.join("pipe.yaml");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let huge = std::fs::File::create(root.join("huge.yaml")).unwrap();
+    huge.set_len(3 << 30).unwrap();
+    let output = blueprint()
+        .args(["check", "--format", "json", "--verbose"])
+        .arg(root)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let files = value["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{value}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("pipe.yaml: not a regular file"), "{stderr}");
+    assert!(stderr.contains("huge.yaml: not a design"), "{stderr}");
+}
+
+/// The same design finds the same blueprint.toml whether it is named by a
+/// relative or an absolute path, and the search stops at the repository.
+#[test]
+fn configuration_discovery_is_the_same_for_every_path() {
+    let folder = tempfile::tempdir().unwrap();
+    let outer = folder.path();
+    std::fs::write(outer.join("blueprint.toml"), "ignore = [\"BP1\"]\n").unwrap();
+    let repository = outer.join("repo");
+    std::fs::create_dir_all(repository.join(".git")).unwrap();
+    std::fs::create_dir_all(repository.join("designs")).unwrap();
+    std::fs::write(
+        repository.join("designs/d.yaml"),
+        "version: 1\nname: t\ncomponents:\n  users: { kind: client, calls: [{ to: api }] }\n  api: { kind: service, latency: 5ms }\n",
+    )
+    .unwrap();
+    let codes: Vec<Option<i32>> = [
+        repository.join("designs/d.yaml"),
+        std::path::PathBuf::from("d.yaml"),
+        std::path::PathBuf::from("../designs/d.yaml"),
+    ]
+    .iter()
+    .map(|path| {
+        blueprint()
+            .current_dir(repository.join("designs"))
+            .arg("check")
+            .arg(path)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    })
+    .collect();
+    // The blueprint.toml above the repository would ignore BP101: it is
+    // never found, from any of the three paths.
+    assert_eq!(codes, [Some(1), Some(1), Some(1)]);
+}
+
+#[cfg(unix)]
+#[test]
+fn configurations_are_read_within_a_size_limit() {
+    let folder = scratch(
+        "version: 1\nname: t\ncomponents:\n  api: { kind: service, replicas: 2 }\n",
+        None,
+    );
+    let design = folder.path().join("design.yaml");
+    blueprint()
+        .arg("check")
+        .arg(&design)
+        .args(["--config", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("larger than 1024 KiB"));
+    let big = std::fs::File::create(folder.path().join("blueprint.toml")).unwrap();
+    big.set_len(2 << 30).unwrap();
+    blueprint()
+        .arg("check")
+        .arg(&design)
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("larger than 1024 KiB"));
+}
+
+#[test]
+fn dates_that_do_not_exist_are_refused() {
+    blueprint()
+        .args(["check", "designs/chat.yaml", "--today", "9999-99-99"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a date"));
+    blueprint()
+        .args(["check", "designs/chat.yaml", "--today", "2027-02-29"])
+        .assert()
+        .code(2);
+}
+
 /// The reader goes on past an unknown field or a bad value: every mistake
 /// of the file is reported in one run, each at its line and column.
 #[test]

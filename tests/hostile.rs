@@ -1,36 +1,35 @@
 //! Hostile input to `check`: files built to hurt a reader (alias bombs,
 //! deep nesting, huge or binary files). Each must be refused with exit code
-//! 2, a message naming the file, and no panic, in well under a second. The
-//! test has a binary of its own so that no other test competes for the CPU
-//! while it is timed.
+//! 2, a message naming the file, and no panic. The reader's limits bound
+//! the work by the size of the file; what is checked here is that the run
+//! ends inside the harness's bounds (`tests/support`: a watchdog thread and
+//! an address-space limit in the child), not how long it took, which a
+//! busy machine decides.
 
-use std::time::{Duration, Instant};
+#![cfg(unix)]
 
-use assert_cmd::Command;
+mod support;
 
-fn blueprint() -> Command {
-    let mut command = Command::cargo_bin("blueprint").expect("binary builds");
-    command.env("NO_COLOR", "1");
-    command
-}
+use support::bounded;
 
-/// Hostile files: each must be refused with code 2, naming the file, fast.
+/// Hostile files: each must be refused with code 2, naming the file,
+/// within the harness's time and memory bounds.
 fn refused_quickly(name: &str, bytes: &[u8]) -> String {
     let folder = tempfile::tempdir().unwrap();
-    let path = folder.path().join(name);
-    std::fs::write(&path, bytes).unwrap();
-    let started = Instant::now();
-    let output = blueprint().arg("check").arg(&path).output().unwrap();
-    let elapsed = started.elapsed();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+    std::fs::write(folder.path().join(name), bytes).unwrap();
+    let run = bounded(folder.path(), &["check", name]);
+    assert!(run.ended_cleanly(), "{name}: {}", run.stderr);
+    assert_eq!(run.code, Some(2), "{name}: {}", run.stderr);
     assert!(
-        stderr.contains(name),
-        "{name}: message does not name the file: {stderr}"
+        run.stdout.is_empty(),
+        "{name}: a refused file prints no report"
     );
-    assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-    assert!(elapsed < Duration::from_secs(1), "{name} took {elapsed:?}");
-    stderr
+    assert!(
+        run.stderr.contains(name),
+        "{name}: message does not name the file: {}",
+        run.stderr
+    );
+    run.stderr
 }
 
 #[test]

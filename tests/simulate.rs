@@ -295,10 +295,17 @@ fn bad_command_lines_and_designs_exit_with_2() {
         .stderr(predicate::str::contains("component visits, more than"));
     blueprint()
         .args(["simulate", "-"])
-        .write_stdin("version: 1\nname: huge\nrequirements: { peak_rps: 1/s }\ncomponents:\n  users: { kind: client, calls: [{ to: a }] }\n  a: { kind: service, replicas: 2M, capacity: 10/s }\n")
+        .write_stdin("version: 1\nname: huge\nrequirements: { peak_rps: 1/s }\ncomponents:\n  users: { kind: client, calls: [{ to: a }, { to: b }] }\n  a: { kind: service, replicas: 600k, capacity: 10/s }\n  b: { kind: service, replicas: 600k, capacity: 10/s }\n")
         .assert()
         .code(2)
         .stderr(predicate::str::contains("replicas in all"));
+    // One component past the format's limit is refused when read.
+    blueprint()
+        .args(["simulate", "-"])
+        .write_stdin("version: 1\nname: huge\nrequirements: { peak_rps: 1/s }\ncomponents:\n  users: { kind: client, calls: [{ to: a }] }\n  a: { kind: service, replicas: 2M, capacity: 10/s }\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("more than the 1,000,000 blueprint takes"));
 }
 
 #[test]

@@ -106,6 +106,7 @@ pub fn serving(
         .map(|id| {
             let component = &design.components[id];
             let placement = &domains.placements[id];
+            let positions = zone_positions(component, placement, domains);
             let serve_when = |down: &[usize]| {
                 serve(
                     component,
@@ -113,7 +114,7 @@ pub fn serving(
                     &replicas[id],
                     caps[id],
                     placement,
-                    domains,
+                    &positions,
                     down,
                 )
             };
@@ -140,12 +141,12 @@ fn serve(
     replica: &ReplicaModel,
     cap: Option<u32>,
     placement: &Placement,
-    domains: &Domains,
+    positions: &ZonePositions,
     down_zones: &[usize],
 ) -> Serve {
     let up = component.availability;
     if let Some(copies) = replica.copies {
-        return serve_store(component, &copies, placement, domains, down_zones, up);
+        return serve_store(component, &copies, positions, down_zones, up);
     }
     let live = placement.live_outside(down_zones);
     let serving = cap.map_or(live, |cap| live.min(cap));
@@ -166,6 +167,9 @@ fn serve(
 /// Shard classes weighed at most, for a store whose placement pattern
 /// repeats only after more shards than this: they are sampled evenly.
 const MAX_SHARD_CLASSES: u32 = 4096;
+/// Copies looked at, at most, for one store in one state of the domains:
+/// with a thousand copies per shard, only a few classes are weighed.
+const MAX_COPIES_LOOKED_AT: u32 = 16_384;
 
 /// A store: shard `s` keeps copy `j` on node `(s f + j) mod N`, and node
 /// `n` runs in the component's zone `n mod Z` (round-robin), so a shard's
@@ -177,16 +181,10 @@ const MAX_SHARD_CLASSES: u32 = 4096;
 fn serve_store(
     component: &Component,
     copies: &Copies,
-    placement: &Placement,
-    domains: &Domains,
+    positions: &ZonePositions,
     down_zones: &[usize],
     up: f64,
 ) -> Serve {
-    let zones: Vec<usize> = match (placement, domains.implicit_zone) {
-        (Placement::Own(_) | Placement::Elsewhere(_), _) => Vec::new(),
-        (Placement::Zoned(_), Some(zone)) => vec![zone],
-        (Placement::Zoned(_), None) => component.zone_ids().to_vec(),
-    };
     let nodes = component.replica_count().max(1);
     let factor = copies.factor.max(1);
     let shards = copies.shards.max(1);
@@ -199,29 +197,35 @@ fn serve_store(
     let write_needed = scaled(copies.write_needed.max(1));
     // Copies a `--fail` already took from the worst-hit shard.
     let failed = scaled(factor - copies.live.min(factor)).min(holders);
-    let z = zones.len().max(1) as u32;
+    let z = positions.listed.max(1);
     let period = if nodes.is_multiple_of(z) {
         z / gcd(factor % z, z)
     } else {
         nodes / gcd(factor % nodes, nodes)
     }
     .min(shards);
-    let step = period.div_ceil(MAX_SHARD_CLASSES).max(1);
+    // Each class looks at its copies: the classes weighed are spread so
+    // that the copies looked at stay within MAX_COPIES_LOOKED_AT.
+    let classes = MAX_SHARD_CLASSES.min((MAX_COPIES_LOOKED_AT / holders).max(1));
+    let step = period.div_ceil(classes).max(1);
+    let down_places = positions.places_in(down_zones);
     let (mut read, mut write, mut weight) = (0.0, 0.0, 0.0);
     for class in (0..period).step_by(step as usize) {
         let members = f64::from((shards - class).div_ceil(period));
-        let lost = if zones.is_empty() {
-            0
-        } else {
-            (0..holders)
-                .filter(|copy| {
-                    let node = (u64::from(class) * u64::from(factor) + u64::from(*copy))
-                        % u64::from(nodes);
-                    let zone = zones[(node % zones.len() as u64) as usize];
-                    down_zones.binary_search(&zone).is_ok()
-                })
-                .count() as u32
-        };
+        // Copy `j` of the class sits on node `start + j` (mod the nodes),
+        // in the zone at place `node mod Z` of the list: the copies lost
+        // are counted per place of a zone that is down, not per copy.
+        let start = (u64::from(class) * u64::from(factor)) % u64::from(nodes);
+        let end = start + u64::from(holders);
+        let lost: u64 = down_places
+            .iter()
+            .map(|&place| {
+                let first = on_place(start, end.min(u64::from(nodes)), place, z);
+                let wrapped = on_place(0, end.saturating_sub(u64::from(nodes)), place, z);
+                first + wrapped
+            })
+            .sum();
+        let lost = lost as u32;
         let live = holders.saturating_sub(failed).saturating_sub(lost);
         read += members * binomial_tail(live, read_needed, up);
         write += members * binomial_tail(live, write_needed, up);
@@ -231,6 +235,73 @@ fn serve_store(
         read: read / weight,
         write: write / weight,
     }
+}
+
+/// The places of a component's zones in its zone list, for a store: the
+/// list's length, and `(zone, place)` sorted, so the places of the zones
+/// down are found without reading the list.
+struct ZonePositions {
+    listed: u32,
+    places: Vec<(usize, u32)>,
+}
+
+impl ZonePositions {
+    fn places_in(&self, down_zones: &[usize]) -> Vec<u32> {
+        down_zones
+            .iter()
+            .flat_map(|zone| {
+                let from = self.places.partition_point(|(z, _)| z < zone);
+                self.places[from..]
+                    .iter()
+                    .take_while(move |(z, _)| z == zone)
+                    .map(|(_, place)| *place)
+            })
+            .collect()
+    }
+}
+
+/// Where the copies of a store may be lost: its own zone list, the one
+/// zone of a design without zones, or nowhere (a zone of its own, or a
+/// third party).
+fn zone_positions(
+    component: &Component,
+    placement: &Placement,
+    domains: &Domains,
+) -> ZonePositions {
+    let zones: &[usize] = match (placement, domains.implicit_zone) {
+        (Placement::Own(_) | Placement::Elsewhere(_), _) => &[],
+        (Placement::Zoned { .. }, Some(zone)) => {
+            return ZonePositions {
+                listed: 1,
+                places: vec![(zone, 0)],
+            };
+        }
+        (Placement::Zoned { .. }, None) => component.zone_ids(),
+    };
+    let mut places: Vec<(usize, u32)> = zones
+        .iter()
+        .enumerate()
+        .map(|(place, &zone)| (zone, place as u32))
+        .collect();
+    places.sort_unstable();
+    ZonePositions {
+        listed: zones.len() as u32,
+        places,
+    }
+}
+
+/// How many nodes `n` in `from..to` sit at `place` of a list of `listed`
+/// zones (`n mod listed == place`).
+fn on_place(from: u64, to: u64, place: u32, listed: u32) -> u64 {
+    let below = |x: u64| {
+        let place = u64::from(place);
+        if x > place {
+            (x - place - 1) / u64::from(listed) + 1
+        } else {
+            0
+        }
+    };
+    below(to.max(from)) - below(from)
 }
 
 fn gcd(a: u32, b: u32) -> u32 {

@@ -39,8 +39,11 @@ pub struct State {
 /// Where a component's live replicas run.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Placement {
-    /// Replicas per zone (shared domains).
-    Zoned(Vec<(ZoneId, u32)>),
+    /// Replicas per zone (shared domains), sorted by zone, and their sum.
+    Zoned {
+        counts: Vec<(ZoneId, u32)>,
+        live: u32,
+    },
     /// All replicas in a zone of the component's own, up `zone_availability`
     /// of the time independently of everything else.
     Own(u32),
@@ -50,14 +53,22 @@ pub enum Placement {
 }
 
 impl Placement {
-    /// The replicas up when `down_zones` (sorted) are down.
+    /// Replicas in zones, sorted by zone.
+    pub fn zoned(counts: Vec<(ZoneId, u32)>) -> Placement {
+        let live = counts.iter().map(|(_, count)| count).sum();
+        Placement::Zoned { counts, live }
+    }
+
+    /// The replicas up when `down_zones` (sorted) are down. The work grows
+    /// with the zones down (one or two), not with the zones listed.
     pub fn live_outside(&self, down_zones: &[ZoneId]) -> u32 {
         match self {
-            Placement::Zoned(counts) => counts
-                .iter()
-                .filter(|(zone, _)| down_zones.binary_search(zone).is_err())
-                .map(|(_, count)| count)
-                .sum(),
+            Placement::Zoned { counts, live } => {
+                live - down_zones
+                    .iter()
+                    .map(|zone| in_zone(counts, *zone))
+                    .sum::<u32>()
+            }
             Placement::Own(count) | Placement::Elsewhere(count) => *count,
         }
     }
@@ -65,12 +76,17 @@ impl Placement {
     /// Whether any of its replicas runs in one of `zones` (sorted).
     pub fn touches(&self, zones: &[ZoneId]) -> bool {
         match self {
-            Placement::Zoned(counts) => counts
-                .iter()
-                .any(|(zone, count)| *count > 0 && zones.binary_search(zone).is_ok()),
+            Placement::Zoned { counts, .. } => zones.iter().any(|zone| in_zone(counts, *zone) > 0),
             Placement::Own(_) | Placement::Elsewhere(_) => false,
         }
     }
+}
+
+/// The replicas `counts` (sorted by zone) places in `zone`.
+fn in_zone(counts: &[(ZoneId, u32)], zone: ZoneId) -> u32 {
+    counts
+        .binary_search_by_key(&zone, |(z, _)| *z)
+        .map_or(0, |at| counts[at].1)
 }
 
 #[derive(Clone, Debug)]
@@ -149,7 +165,12 @@ impl Domains {
     /// domain (all but the first), by index.
     pub fn states_touching(&self, component: ComponentId) -> impl Iterator<Item = usize> + '_ {
         let placement = &self.placements[component];
-        (1..self.states.len()).filter(move |&s| placement.touches(&self.states[s].down_zones))
+        // Only replicas in shared zones go down with a domain.
+        let last = match placement {
+            Placement::Zoned { .. } => self.states.len(),
+            Placement::Own(_) | Placement::Elsewhere(_) => 1,
+        };
+        (1..last).filter(move |&s| placement.touches(&self.states[s].down_zones))
     }
 }
 
@@ -219,7 +240,7 @@ fn placement(
         return Placement::Elsewhere(live);
     }
     if let Some(zone) = implicit_zone {
-        return Placement::Zoned(vec![(zone, live)]);
+        return Placement::zoned(vec![(zone, live)]);
     }
     if component.zone_ids().is_empty() {
         return Placement::Own(live);
@@ -230,7 +251,7 @@ fn placement(
             *count = 0;
         }
     }
-    Placement::Zoned(counts)
+    Placement::zoned(counts)
 }
 
 #[cfg(test)]
@@ -255,7 +276,7 @@ mod tests {
         assert!((domains.states[0].probability - 0.9995f64.powi(3)).abs() < 1e-15);
         assert_eq!(
             domains.placements[0],
-            Placement::Zoned(vec![(0, 1), (1, 1), (2, 1)])
+            Placement::zoned(vec![(0, 1), (1, 1), (2, 1)])
         );
     }
 
@@ -266,7 +287,7 @@ mod tests {
             &[],
         );
         assert_eq!(domains.states.len(), 2);
-        assert_eq!(domains.placements[0], Placement::Zoned(vec![(0, 4)]));
+        assert_eq!(domains.placements[0], Placement::zoned(vec![(0, 4)]));
         assert_eq!(domains.placements[0].live_outside(&[0]), 0);
     }
 
@@ -279,7 +300,7 @@ mod tests {
         assert!(domains.states.iter().all(|s| s.down_zones.contains(&0)));
         assert_eq!(
             domains.placements[0],
-            Placement::Zoned(vec![(0, 0), (1, 2)])
+            Placement::zoned(vec![(0, 0), (1, 2)])
         );
         assert_eq!(domains.placements[1], Placement::Own(1));
     }

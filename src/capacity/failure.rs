@@ -95,8 +95,7 @@ pub fn live_replicas(design: &Design, failures: &[Failure]) -> Result<Vec<u32>, 
                         }
                     })?;
                 for (id, component) in design.components.iter().enumerate() {
-                    let in_zone =
-                        component.replica_zones().filter(|z| *z == zone_id).count() as u32;
+                    let in_zone = component.replicas_in_zone(zone_id);
                     live[id] = live[id].saturating_sub(in_zone);
                 }
             }
@@ -129,6 +128,28 @@ mod tests {
         assert!(Failure::parse("db:x").is_err());
         assert!(Failure::parse("zone:").is_err());
         assert!(Failure::parse("").is_err());
+    }
+
+    /// The count per zone, without listing replicas, matches the list.
+    #[test]
+    fn replicas_in_a_zone_match_the_round_robin() {
+        for zones in ["[a, b, c]", "[c, a]", "[b, b, a]"] {
+            for replicas in 1..12 {
+                let text = format!(
+                    "version: 1\nname: t\nzones: [a, b, c]\ncomponents:\n  api: {{ kind: service, replicas: {replicas}, zones: {zones} }}\n"
+                );
+                let design = crate::design::load(text.as_bytes()).unwrap();
+                let api = &design.components[0];
+                for zone in 0..3 {
+                    let listed = api.replica_zones().filter(|z| *z == zone).count() as u32;
+                    assert_eq!(
+                        api.replicas_in_zone(zone),
+                        listed,
+                        "{zones} x{replicas}, zone {zone}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

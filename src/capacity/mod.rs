@@ -557,10 +557,11 @@ fn single_failure(
     let replicas = component.replica_count();
     let mut scenarios: Vec<(String, u32)> = Vec::new();
     if component.zones.is_some() && !design.zones.is_empty() {
-        for (zone_id, zone) in design.zones.iter().enumerate() {
-            let lost = component.replica_zones().filter(|z| *z == zone_id).count() as u32;
+        // Zone by zone, from the count per zone: never per replica.
+        for (zone_id, lost) in component.replicas_per_zone(replicas) {
             if lost > 0 {
-                scenarios.push((format!("zone:{}", zone.value), replicas - lost));
+                let zone = &design.zones[zone_id].value;
+                scenarios.push((format!("zone:{zone}"), replicas - lost));
             }
         }
     } else {

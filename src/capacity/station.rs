@@ -85,14 +85,75 @@ impl Station {
     }
 }
 
-/// Erlang B by its recurrence: `B(0) = 1`, `B(k) = a B(k-1) / (k + a B(k-1))`.
-/// Stable for thousands of servers, where `a^c / c!` would overflow.
+/// Servers up to which Erlang B runs its exact recurrence; beyond, the
+/// Poisson form below costs O(sqrt(load)) instead of O(servers).
+const RECURRENCE_SERVERS: u32 = 256;
+
+/// Erlang B: the recurrence `B(0) = 1`, `B(k) = a B(k-1) / (k + a B(k-1))`
+/// for a few hundred servers (stable where `a^c / c!` would overflow), and
+/// beyond that [`erlang_b_poisson`], whose work does not grow with the
+/// number of servers.
 pub fn erlang_b(servers: u32, offered_load: f64) -> f64 {
+    if servers > RECURRENCE_SERVERS {
+        return erlang_b_poisson(servers, offered_load);
+    }
     let mut blocking = 1.0;
     for k in 1..=servers {
         blocking = offered_load * blocking / (f64::from(k) + offered_load * blocking);
     }
     blocking
+}
+
+/// Erlang B as a ratio of Poisson probabilities: with `X ~ Poisson(a)`,
+/// `B(c, a) = P(X = c) / P(X <= c)` (Cooper, Introduction to Queueing
+/// Theory, 2nd ed., 3.4). The sum runs down from `c` only while its terms
+/// matter (they shrink by `k / a` per step below the load), in a rescaled
+/// form that never overflows; far above the load, `P(X <= c)` is 1 to
+/// within 1e-190 and `B` is the log-space probability of `c` alone.
+fn erlang_b_poisson(servers: u32, offered_load: f64) -> f64 {
+    if servers == 0 {
+        return 1.0;
+    }
+    if offered_load <= 0.0 {
+        return 0.0;
+    }
+    let c = f64::from(servers);
+    let a = offered_load;
+    if c > a + 30.0 * a.sqrt() + 40.0 {
+        return (-a + c * a.ln() - ln_factorial(c)).exp();
+    }
+    // sum of P(X = k) / P(X = c) for k = c, c - 1, ..., 0, scaled by
+    // e^-log_scale whenever it grows large.
+    const RESCALE: f64 = 1e300;
+    let (mut term, mut sum, mut log_scale) = (1.0f64, 1.0f64, 0.0f64);
+    let mut k = c;
+    while k >= 1.0 {
+        term *= k / a;
+        sum += term;
+        if sum > RESCALE {
+            sum /= RESCALE;
+            term /= RESCALE;
+            log_scale += RESCALE.ln();
+        }
+        if k < a && term < 1e-17 * sum {
+            break;
+        }
+        k -= 1.0;
+    }
+    (-(sum.ln() + log_scale)).exp()
+}
+
+/// ln(n!) for a whole `n >= 0`: exact below 16, Stirling's series beyond
+/// (its error is below 1e-13 there; Abramowitz and Stegun 6.1.41).
+fn ln_factorial(n: f64) -> f64 {
+    if n < 16.0 {
+        return (2..=n as u32).map(|i| f64::from(i).ln()).sum();
+    }
+    let inverse = 1.0 / n;
+    let inverse_squared = inverse * inverse;
+    n * n.ln() - n
+        + 0.5 * (2.0 * std::f64::consts::PI * n).ln()
+        + inverse * (1.0 / 12.0 - inverse_squared * (1.0 / 360.0 - inverse_squared / 1260.0))
 }
 
 /// Erlang C from Erlang B: `C = B / (1 - rho (1 - B))`; 1 when saturated.
@@ -159,24 +220,23 @@ impl Response {
                 k: 1,
                 copies: 1,
             } => station.mean_response(),
-            Response::KthOf {
-                station, copies, ..
-            } => {
+            Response::KthOf { .. } => {
                 if !self.is_finite() {
                     return f64::INFINITY;
                 }
-                // E[T] = integral of P(T > t) dt (Simpson's rule), over a
-                // range that holds all but about 1e-12 of the mass: every
-                // copy's tail decays at least as fast as its slowest rate.
-                let slowest_rate = station.service_rate.min(station.wait_rate());
-                let upper = (1e12 * f64::from(*copies) * 4.0).ln() / slowest_rate;
+                // E[T] = integral of P(T > t) dt: all of the time below
+                // the 1e-10 quantile (where P(T > t) is 1 to within that),
+                // then Simpson's rule up to the 1 - 1e-10 quantile, a range
+                // that fits the distribution however many copies narrow it.
+                let low = self.quantile(1e-10);
+                let high = self.quantile(1.0 - 1e-10).max(low);
                 let intervals = 128;
-                let width = upper / f64::from(intervals);
-                let survival = |i: u32| 1.0 - self.cdf(f64::from(i) * width);
+                let width = (high - low) / f64::from(intervals);
+                let survival = |i: u32| 1.0 - self.cdf(low + f64::from(i) * width);
                 let inner: f64 = (1..intervals)
                     .map(|i| if i % 2 == 1 { 4.0 } else { 2.0 } * survival(i))
                     .sum();
-                width / 3.0 * (survival(0) + inner + survival(intervals))
+                low + width / 3.0 * (survival(0) + inner + survival(intervals))
             }
             Response::Mix(parts) => {
                 let total: f64 = parts.iter().map(|(w, _)| w).sum();
@@ -249,7 +309,11 @@ impl Response {
     }
 }
 
-/// P(at least `k` of `n` independent events happen), each with probability `p`.
+/// P(at least `k` of `n` independent events happen), each with probability
+/// `p`. Exact sums for small `n`; beyond, the terms are summed from `k`
+/// away from the mode only while they matter (they shrink geometrically on
+/// that side), so the work grows with the spread `sqrt(n p (1 - p))`, not
+/// with `n`.
 pub fn binomial_tail(n: u32, k: u32, p: f64) -> f64 {
     if k == 0 {
         return 1.0;
@@ -275,25 +339,47 @@ pub fn binomial_tail(n: u32, k: u32, p: f64) -> f64 {
         }
         return total.min(1.0);
     }
-    // Larger n: sum the terms in log space so that they neither overflow
-    // nor underflow.
-    let (ln_p, ln_q) = (p.ln(), (1.0 - p).ln());
-    let mut ln_choose = ln_binomial(n, k);
-    let mut total = 0.0;
-    for i in k..=n {
-        total += (ln_choose + f64::from(i) * ln_p + f64::from(n - i) * ln_q).exp();
-        if i < n {
-            ln_choose += (f64::from(n - i)).ln() - (f64::from(i + 1)).ln();
+    let mode = (f64::from(n) + 1.0) * p;
+    if f64::from(k) > mode {
+        // The upper tail, k upwards: every term is smaller than the last.
+        binomial_run(n, k, p, true)
+    } else {
+        // The upper tail holds the mode: one minus the lower tail, k - 1
+        // downwards.
+        (1.0 - binomial_run(n, k - 1, p, false)).clamp(0.0, 1.0)
+    }
+}
+
+/// The sum of the binomial probabilities from `start` upwards (to `n`) or
+/// downwards (to 0), on the side of `start` away from the mode, stopping
+/// when a term no longer changes the sum.
+fn binomial_run(n: u32, start: u32, p: f64, upwards: bool) -> f64 {
+    let (nf, q) = (f64::from(n), 1.0 - p);
+    let mut i = f64::from(start);
+    let ln_term =
+        ln_factorial(nf) - ln_factorial(i) - ln_factorial(nf - i) + i * p.ln() + (nf - i) * q.ln();
+    let mut term = ln_term.exp();
+    let mut total = term;
+    loop {
+        if upwards {
+            if i >= nf {
+                break;
+            }
+            term *= (nf - i) / (i + 1.0) * (p / q);
+            i += 1.0;
+        } else {
+            if i <= 0.0 {
+                break;
+            }
+            term *= i / (nf - i + 1.0) * (q / p);
+            i -= 1.0;
+        }
+        total += term;
+        if term <= 1e-17 * total || term == 0.0 {
+            break;
         }
     }
     total.min(1.0)
-}
-
-fn ln_binomial(n: u32, k: u32) -> f64 {
-    let k = k.min(n - k);
-    (0..k)
-        .map(|i| (f64::from(n - i)).ln() - (f64::from(i + 1)).ln())
-        .sum()
 }
 
 #[cfg(test)]
@@ -396,6 +482,122 @@ mod tests {
             copies: 3,
         };
         close(first_of_three.quantile(0.5), 2.0f64.ln() / 300.0, 1e-6);
+    }
+
+    /// The exact recurrence, for any number of servers: the oracle of the
+    /// Poisson form.
+    fn erlang_b_by_recurrence(servers: u32, offered_load: f64) -> f64 {
+        (1..=servers).fold(1.0, |blocking, k| {
+            offered_load * blocking / (f64::from(k) + offered_load * blocking)
+        })
+    }
+
+    /// The Poisson form agrees with the exact recurrence from small to
+    /// large server counts, light to overloaded, including where `P(X = c)`
+    /// alone is taken (far above the load).
+    #[test]
+    fn erlang_b_poisson_form_matches_the_recurrence() {
+        for servers in [1u32, 2, 5, 10, 12, 40, 100, 257, 1000, 5000, 20_000] {
+            let c = f64::from(servers);
+            for load in [
+                0.01,
+                0.3 * c,
+                0.7 * c,
+                0.9 * c,
+                0.99 * c,
+                c,
+                1.2 * c,
+                3.0 * c,
+                c - 40.0 * c.sqrt(),
+            ] {
+                if load <= 0.0 {
+                    continue;
+                }
+                let exact = erlang_b_by_recurrence(servers, load);
+                let fast = erlang_b_poisson(servers, load);
+                let tolerance = if exact < 1e-250 { 1e-6 } else { 1e-9 };
+                assert!(
+                    (fast - exact).abs() <= tolerance * exact.max(1e-300),
+                    "B({servers}, {load}): {fast} against {exact}"
+                );
+            }
+        }
+        // The same published values through the Poisson form.
+        close(erlang_b_poisson(5, 2.0), 0.0367, 2e-3);
+        close(erlang_b_poisson(10, 5.0), 0.0184, 3e-3);
+    }
+
+    /// A million servers (the most a design may declare) at any load: a
+    /// number in [0, 1] from a bounded amount of work (issue 14: the
+    /// recurrence ran once per server, minutes for 4e9 of them).
+    #[test]
+    fn erlang_c_for_a_million_servers() {
+        for load in [1.0, 5e5, 9.9e5, 999_999.0, 1e6, 1e9] {
+            let value = erlang_c(1_000_000, load);
+            assert!((0.0..=1.0).contains(&value), "{load}: {value}");
+        }
+        assert!(erlang_c(1_000_000, 9.9e5) < 1e-20);
+        let near = erlang_c(1_000_000, 999_000.0);
+        assert!(near > 0.0 && near < 1.0, "{near}");
+        assert_eq!(erlang_c(u32::MAX, 1e3), 0.0);
+    }
+
+    #[test]
+    fn ln_factorials() {
+        close(ln_factorial(0.0), 0.0, 1e-12);
+        close(ln_factorial(10.0), 3_628_800f64.ln(), 1e-12);
+        let exact: f64 = (2..=100).map(|i| f64::from(i).ln()).sum();
+        close(ln_factorial(100.0), exact, 1e-13);
+    }
+
+    /// P(X >= 50) for X ~ Bin(100, 1/2) = 0.5397946187 and P(X >= 500) for
+    /// Bin(1000, 1/2) = 1/2 + C(1000, 500) / 2^1001 = 0.5126125091
+    /// (symmetry; C(1000, 500) / 2^1000 = 0.0252250181); large tails
+    /// against the full sum.
+    #[test]
+    fn binomial_tails_beyond_the_exact_sum() {
+        close(binomial_tail(100, 50, 0.5), 0.539_794_618_7, 1e-9);
+        close(binomial_tail(1000, 500, 0.5), 0.512_612_509_1, 1e-9);
+        for (n, k, p) in [
+            (40u32, 3u32, 0.9f64),
+            (40, 39, 0.9),
+            (200, 150, 0.7),
+            (200, 10, 0.01),
+            (500, 499, 0.999),
+            (33, 33, 0.5),
+        ] {
+            let full: f64 = (k..=n)
+                .map(|i| {
+                    (ln_factorial(f64::from(n))
+                        - ln_factorial(f64::from(i))
+                        - ln_factorial(f64::from(n - i))
+                        + f64::from(i) * p.ln()
+                        + f64::from(n - i) * (1.0 - p).ln())
+                    .exp()
+                })
+                .sum();
+            close(binomial_tail(n, k, p), full.min(1.0), 1e-9);
+        }
+        // Four thousand million copies: a probability, at once.
+        let huge = binomial_tail(u32::MAX, u32::MAX / 2, 0.5);
+        assert!((0.0..=1.0).contains(&huge), "{huge}");
+        assert_eq!(binomial_tail(u32::MAX, 1, 0.999), 1.0);
+    }
+
+    /// The mean of the k-th fastest of many copies, integrated over the
+    /// range its quantiles span, is the order statistic's.
+    #[test]
+    fn many_copies_have_their_order_statistics_mean() {
+        let station = Station::new(1, 100.0, 1e-9);
+        let response = Response::KthOf {
+            station,
+            k: 50,
+            copies: 100,
+        };
+        // E[X_(50) of 100] = (H_100 - H_50) / mu (David and Nagaraja, 2.5).
+        let harmonic = |n: u32| (1..=n).map(|i| 1.0 / f64::from(i)).sum::<f64>();
+        let exact = (harmonic(100) - harmonic(50)) / 100.0;
+        close(response.mean(), exact, 1e-3);
     }
 
     #[test]

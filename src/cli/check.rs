@@ -9,6 +9,7 @@ use std::time::Duration;
 use blueprint::config::{self, Config};
 use blueprint::diagnostic::{FileReport, Severity, Summary, github, json, junit, sarif, text};
 use blueprint::files;
+use blueprint::render::escape;
 use clap::{Args, ValueEnum};
 use comfy_table::Table;
 use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
@@ -48,6 +49,9 @@ pub struct CheckArgs {
     /// Check again whenever a design or blueprint.toml changes, until Ctrl-C
     #[arg(long)]
     watch: bool,
+    /// List the YAML files a folder search passed over, and why
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -77,18 +81,12 @@ impl FailOn {
 }
 
 pub(super) fn date(text: &str) -> Result<String, String> {
-    let valid = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if valid {
+    if blueprint::design::quantity::is_date(text) {
         Ok(text.to_string())
     } else {
-        Err(format!("`{text}` is not a date: write YYYY-MM-DD"))
+        Err(format!(
+            "`{text}` is not a date: write YYYY-MM-DD, a day that exists"
+        ))
     }
 }
 
@@ -115,36 +113,70 @@ pub(super) fn today_utc() -> String {
 }
 
 /// The configuration each design is checked with: `--config`, or the
-/// nearest blueprint.toml above it (read once per file found).
+/// nearest blueprint.toml above it (read once per file found), each with
+/// the file it came from.
 struct Configs {
-    given: Option<Config>,
+    given: Option<(PathBuf, Config)>,
     found: HashMap<PathBuf, Config>,
 }
 
 impl Configs {
+    fn new(given: Option<&Path>) -> Result<Configs, String> {
+        let given = match given {
+            Some(path) => Some((path.to_path_buf(), read_config(path)?)),
+            None => None,
+        };
+        Ok(Configs {
+            given,
+            found: HashMap::new(),
+        })
+    }
+
     fn for_design(&mut self, design: &Path) -> Result<Config, String> {
-        if let Some(config) = &self.given {
-            return Ok(config.clone());
-        }
         let folder = if is_stdin(design) {
             std::env::current_dir().unwrap_or_default()
         } else {
             design.parent().map(Path::to_path_buf).unwrap_or_default()
         };
+        Ok(self
+            .for_folder(&folder)?
+            .map(|(_, config)| config)
+            .unwrap_or_default())
+    }
+
+    /// The configuration that applies in `folder`, and where it is.
+    fn for_folder(&mut self, folder: &Path) -> Result<Option<(PathBuf, Config)>, String> {
+        if let Some(given) = &self.given {
+            return Ok(Some(given.clone()));
+        }
         let folder = if folder.as_os_str().is_empty() {
-            PathBuf::from(".")
+            Path::new(".")
         } else {
             folder
         };
-        let Some(path) = config::discover(&folder) else {
-            return Ok(Config::default());
+        let Some(path) = config::discover(folder) else {
+            return Ok(None);
         };
         if let Some(config) = self.found.get(&path) {
-            return Ok(config.clone());
+            return Ok(Some((path, config.clone())));
         }
         let config = read_config(&path)?;
-        self.found.insert(path, config.clone());
-        Ok(config)
+        self.found.insert(path.clone(), config.clone());
+        Ok(Some((path, config)))
+    }
+
+    /// The `exclude` globs that apply to a folder search of `folder`.
+    fn exclude_for(&mut self, folder: &Path) -> Result<Option<files::Exclude>, String> {
+        let Some((path, config)) = self.for_folder(folder)? else {
+            return Ok(None);
+        };
+        if config.exclude.is_empty() {
+            return Ok(None);
+        }
+        let root = path.parent().filter(|p| !p.as_os_str().is_empty());
+        files::Exclude::new(root.unwrap_or(Path::new(".")), &config.exclude)
+            .map(Some)
+            .map_err(|error| format!("{}: {error}", path.display()))
     }
 }
 
@@ -156,16 +188,9 @@ pub(super) fn single_design_options(
     config: Option<&Path>,
     today: Option<String>,
 ) -> Result<(Config, blueprint::CheckOptions), u8> {
-    let given = match config {
-        Some(path) => Some(read_config(path).map_err(fail)?),
-        None => None,
-    };
-    let config = Configs {
-        given,
-        found: HashMap::new(),
-    }
-    .for_design(design)
-    .map_err(fail)?;
+    let config = Configs::new(config)
+        .and_then(|mut configs| configs.for_design(design))
+        .map_err(fail)?;
     let today = today.unwrap_or_else(today_utc);
     let options = config
         .options(&[], &[], Some(today))
@@ -174,8 +199,7 @@ pub(super) fn single_design_options(
 }
 
 fn read_config(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    let text = config::read(path)?;
     config::parse(&text).map_err(|error| match error.place {
         Some(_) => format!("{}:{error}", path.display()),
         None => format!("{}: {error}", path.display()),
@@ -192,25 +216,40 @@ pub fn run(args: CheckArgs) -> u8 {
 
 /// Checks once, prints, and returns the exit code.
 fn check_once(args: &CheckArgs) -> u8 {
-    let given = match &args.config {
-        Some(path) => match read_config(path) {
-            Ok(config) => Some(config),
-            Err(message) => return fail(message),
-        },
-        None => None,
-    };
-    let mut configs = Configs {
-        given,
-        found: HashMap::new(),
+    let mut configs = match Configs::new(args.config.as_deref()) {
+        Ok(configs) => configs,
+        Err(message) => return fail(message),
     };
     let today = args.today.clone().unwrap_or_else(today_utc);
 
-    let paths = match files::discover(&args.paths) {
-        Ok(paths) => paths,
-        Err(error) => return fail(format!("cannot search the given folders: {error}")),
+    let mut excludes = Vec::new();
+    for folder in args.paths.iter().filter(|path| path.is_dir()) {
+        match configs.exclude_for(folder) {
+            Ok(exclude) => excludes.push((folder.clone(), exclude)),
+            Err(message) => return fail(message),
+        }
+    }
+    let exclude_for = |folder: &Path| {
+        excludes
+            .iter()
+            .find(|(path, _)| path == folder)
+            .and_then(|(_, exclude)| exclude.clone())
     };
+    let found = files::discover(&args.paths, &exclude_for, args.verbose);
+    if args.verbose {
+        for skipped in &found.skipped {
+            print_stderr(&format!(
+                "skipped {}: {}\n",
+                escape::terminal(&skipped.path.to_string_lossy()),
+                skipped.reason
+            ));
+        }
+    }
+    let paths = found.designs;
     if paths.is_empty() {
-        return fail("no design files found (YAML files with `components:` at the top)");
+        return fail(
+            "no design files found (YAML files with `version` and `components` at the top; --verbose says what was skipped)",
+        );
     }
     let mut reports = Vec::with_capacity(paths.len());
     let mut thresholds = Vec::with_capacity(paths.len());
@@ -436,6 +475,8 @@ mod tests {
     fn dates_are_checked() {
         assert!(super::date("2027-03-31").is_ok());
         assert!(super::date("31/03/2027").is_err());
+        assert!(super::date("9999-99-99").is_err());
+        assert!(super::date("2027-02-29").is_err());
         assert_eq!(super::today_utc().len(), 10);
     }
 }

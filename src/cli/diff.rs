@@ -12,7 +12,10 @@ use blueprint::present::diff::{Labels, render_json, render_markdown, render_text
 use clap::{Args, ValueEnum};
 
 use super::check::{FailOn, single_design_options};
-use super::{FINDINGS, SUCCESS, analyse_bytes, fail, is_stdin, print_stdout, read_design_bytes};
+use super::{
+    FINDINGS, SUCCESS, analyse_bytes, fail, is_stdin, print_for_people, print_stdout,
+    read_design_bytes,
+};
 
 #[derive(Args, Debug)]
 pub struct DiffArgs {
@@ -94,7 +97,8 @@ fn is_drive(revision: &str, file: &str) -> bool {
 /// folder, read no further than one byte past the reader's size limit.
 fn git_blob(spec: &str) -> Result<Vec<u8>, String> {
     let mut child = Command::new("git")
-        .args(["cat-file", "blob", spec])
+        // A revision that starts with `-` is a revision, not an option.
+        .args(["cat-file", "blob", "--end-of-options", spec])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -182,11 +186,11 @@ pub fn run(args: DiffArgs) -> u8 {
         old: &old_label,
         new: &new_label,
     };
-    print_stdout(&match args.format {
-        Format::Text => render_text(&diff, &labels, threshold),
-        Format::Md => render_markdown(&diff, &labels, threshold),
-        Format::Json => render_json(&diff, &labels, threshold),
-    });
+    match args.format {
+        Format::Text => print_for_people(&render_text(&diff, &labels, threshold)),
+        Format::Md => print_stdout(&render_markdown(&diff, &labels, threshold)),
+        Format::Json => print_stdout(&render_json(&diff, &labels, threshold)),
+    }
     if args.fail_on_regression && !diff.regressions(threshold).is_empty() {
         FINDINGS
     } else {

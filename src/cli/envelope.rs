@@ -6,7 +6,7 @@ use blueprint::capacity::envelope;
 use blueprint::present::envelope::{render_json, render_text};
 use clap::{Args, ValueEnum};
 
-use super::{SUCCESS, fail, load_design, print_stdout};
+use super::{SUCCESS, fail, load_design, print_for_people, print_stdout};
 
 #[derive(Args, Debug)]
 pub struct EnvelopeArgs {
@@ -37,7 +37,7 @@ pub fn run(args: EnvelopeArgs) -> u8 {
     };
     let figures = envelope::compute(design, &workload.value);
     match args.format {
-        Format::Table => print_stdout(&render_text(&design.name.value, &figures)),
+        Format::Table => print_for_people(&render_text(&design.name.value, &figures)),
         Format::Json => print_stdout(&render_json(&figures)),
     }
     SUCCESS

@@ -7,7 +7,7 @@ use blueprint::capacity::{self, EstimateError, Options};
 use blueprint::present::estimate::{assumptions_text, render_json, render_text};
 use clap::{Args, ValueEnum};
 
-use super::{SUCCESS, fail, load_design, print_stdout};
+use super::{SUCCESS, fail, load_design, print_for_people, print_stdout};
 
 #[derive(Args, Debug)]
 pub struct EstimateArgs {
@@ -89,7 +89,7 @@ pub fn run(args: EstimateArgs) -> u8 {
                 text.push('\n');
                 text.push_str(&assumptions_text(&analysis.design));
             }
-            print_stdout(&text)
+            print_for_people(&text)
         }
         Format::Json => print_stdout(&render_json(&analysis, &estimate)),
     }

@@ -106,9 +106,7 @@ fn sources(paths: &[PathBuf]) -> Result<Vec<Source>, u8> {
                 path.display()
             )));
         }
-        let found = files::yaml_files(std::slice::from_ref(path))
-            .map_err(|error| fail(format!("cannot search {}: {error}", path.display())))?;
-        for file in found {
+        for file in files::yaml_files(std::slice::from_ref(path)) {
             sources.push(source(&file)?);
         }
     }

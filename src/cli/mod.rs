@@ -8,6 +8,7 @@ mod envelope;
 mod estimate;
 mod import;
 mod init;
+mod interrupt;
 mod lsp;
 mod man;
 mod practice;
@@ -21,6 +22,7 @@ use std::path::Path;
 
 use blueprint::design::read::MAX_FILE_BYTES;
 use blueprint::diagnostic::{FileReport, text};
+use blueprint::render::escape;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -128,6 +130,7 @@ enum Command {
 }
 
 pub fn run(arguments: Arguments) -> ExitCode {
+    interrupt::clean_up_on_interrupt();
     let code = match arguments.command {
         Command::Check(args) => check::run(args),
         Command::Estimate(args) => estimate::run(args),
@@ -149,7 +152,24 @@ pub fn run(arguments: Arguments) -> ExitCode {
             SUCCESS
         }
     };
-    ExitCode::from(code)
+    ExitCode::from(output_failure().unwrap_or(code))
+}
+
+/// The first error writing standard output, other than a reader that went
+/// away (`| head`), which is no error worth a message: a full disk or a
+/// closed descriptor must not pass as success.
+static STDOUT_FAILED: std::sync::OnceLock<std::io::ErrorKind> = std::sync::OnceLock::new();
+
+/// Exit code 2, with a message, when standard output could not be written.
+fn output_failure() -> Option<u8> {
+    let kind = *STDOUT_FAILED.get()?;
+    if kind == std::io::ErrorKind::BrokenPipe {
+        return None;
+    }
+    Some(fail(format!(
+        "cannot write to standard output: {}",
+        std::io::Error::from(kind)
+    )))
 }
 
 /// Whether to colour what goes to standard error: only on a terminal, and
@@ -158,11 +178,30 @@ pub fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Writes the command's output to standard output. A reader that goes away
-/// early (`| head`) is not an error worth a message.
+/// Writes the command's output to standard output, flushed, so that a
+/// failure is seen here (the end of the run reports it, exit code 2)
+/// rather than lost when the buffer is dropped. After a failure nothing
+/// more is written.
 pub fn print_stdout(text: &str) {
     use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if STDOUT_FAILED.get().is_some() {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        let _ = STDOUT_FAILED.set(error.kind());
+    }
+}
+
+/// Writes text meant for people (tables, verdicts) to standard output with
+/// every control and direction character from a design shown visibly
+/// ([`escape::terminal_text`]). The text must hold no escape sequence of
+/// its own.
+pub fn print_for_people(text: &str) {
+    print_stdout(&escape::terminal_text(text));
 }
 
 /// Writes messages for people to standard error.

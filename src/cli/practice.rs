@@ -8,7 +8,7 @@ use blueprint::present::practice::{
 };
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::{FINDINGS, SUCCESS, fail, load_design, print_stderr, print_stdout};
+use super::{FINDINGS, SUCCESS, fail, load_design, print_for_people, print_stderr, print_stdout};
 
 #[derive(Args, Debug)]
 pub struct PracticeArgs {
@@ -168,7 +168,7 @@ fn grade(scenario: &Scenario, path: &std::path::Path, format: GradeFormat) -> u8
     };
     let shown = path.to_string_lossy();
     match format {
-        GradeFormat::Text => print_stdout(&render_grade_text(&grade, &shown)),
+        GradeFormat::Text => print_for_people(&render_grade_text(&grade, &shown)),
         GradeFormat::Json => print_stdout(&render_grade_json(&grade, &shown)),
     }
     if grade.passed() { SUCCESS } else { FINDINGS }

@@ -1,6 +1,6 @@
 //! `blueprint render PATH`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use blueprint::capacity::{self, Options};
 use blueprint::files;
@@ -10,7 +10,7 @@ use blueprint::ways::Ways;
 use clap::{Args, ValueEnum};
 
 use super::check::single_design_options;
-use super::{SUCCESS, fail, load_design, print_stdout};
+use super::{SUCCESS, fail, is_stdin, load_design, print_stdout};
 
 #[derive(Args, Debug)]
 pub struct RenderArgs {
@@ -59,17 +59,21 @@ enum DirectionArg {
     Lr,
 }
 
-/// Writes the command's result to `-o FILE` or standard output.
-pub fn emit(text: &str, output: Option<&PathBuf>) -> u8 {
+/// Writes the command's result to `-o FILE` or standard output; never
+/// over `input`, the design it was made from.
+pub fn emit(text: &str, output: Option<&PathBuf>, input: &Path) -> u8 {
     match output {
         None => {
             print_stdout(text);
             SUCCESS
         }
-        Some(path) => match files::write_atomically(path, text.as_bytes()) {
-            Ok(()) => SUCCESS,
-            Err(error) => fail(format!("cannot write {}: {error}", path.display())),
-        },
+        Some(path) => {
+            let input = (!is_stdin(input)).then_some(input);
+            match files::write_output(path, text.as_bytes(), input) {
+                Ok(()) => SUCCESS,
+                Err(error) => fail(format!("cannot write {}: {error}", path.display())),
+            }
+        }
     }
 }
 
@@ -80,13 +84,13 @@ pub fn emit(text: &str, output: Option<&PathBuf>) -> u8 {
 pub fn emit_document(
     text: &str,
     output: Option<&PathBuf>,
-    design: &std::path::Path,
+    design: &Path,
     extension: &str,
     force: bool,
 ) -> u8 {
     use std::io::IsTerminal;
     if output.is_some() || !std::io::stdout().is_terminal() {
-        return emit(text, output);
+        return emit(text, output, design);
     }
     let stem = design
         .file_stem()
@@ -94,9 +98,13 @@ pub fn emit_document(
         .map_or_else(|| "design".into(), |s| s.to_string_lossy().into_owned());
     let path = PathBuf::from(format!("{stem}.{extension}"));
     let written = if force {
-        files::write_atomically(&path, text.as_bytes())
+        files::write_output(
+            &path,
+            text.as_bytes(),
+            (!is_stdin(design)).then_some(design),
+        )
     } else {
-        files::write_new_atomically(&path, text.as_bytes())
+        files::write_new_atomically(&path, text.as_bytes()).map_err(files::WriteError::from)
     };
     match written {
         Ok(()) => {
@@ -106,10 +114,12 @@ pub fn emit_document(
             );
             SUCCESS
         }
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => fail(format!(
-            "{} exists: pass --force to replace it, -o FILE to choose another name, or pipe the output",
-            path.display()
-        )),
+        Err(files::WriteError::Io(error)) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            fail(format!(
+                "{} exists: pass --force to replace it, -o FILE to choose another name, or pipe the output",
+                path.display()
+            ))
+        }
         Err(error) => fail(format!("cannot write {}: {error}", path.display())),
     }
 }

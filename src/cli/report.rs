@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use blueprint::Analysis;
 use blueprint::capacity::Estimate;
+use blueprint::design::quantity::format_bytes;
 use blueprint::diagnostic::Severity;
 use blueprint::report::{self, Input};
 use blueprint::simulate::{self, Simulation, TimedFailure};
@@ -11,7 +12,7 @@ use clap::{Args, ValueEnum};
 
 use super::check::{FailOn, date, single_design_options};
 use super::render::emit_document;
-use super::simulate::run_with_progress;
+use super::simulate::{fit_default_run, note_shortened, run_with_progress};
 use super::{fail, load_design_with_source};
 
 #[derive(Args, Debug)]
@@ -36,7 +37,7 @@ pub struct ReportArgs {
     /// Judge `until:` dates of suppressions as of this day (YYYY-MM-DD) [default: today]
     #[arg(long, value_name = "DATE", value_parser = date)]
     today: Option<String>,
-    /// Add a section that simulates the design (60 s after a 10 s warm-up, 5 replications) beside the model
+    /// Add a section that simulates the design (60 s after a 10 s warm-up, 5 replications, shortened to a budget of visits) beside the model
     #[arg(long)]
     simulate: bool,
     /// With --simulate: take down NAME, NAME:K or zone:Z during the run (TARGET@20s..40s); repeatable
@@ -99,6 +100,13 @@ pub fn run(args: ReportArgs) -> u8 {
         Format::Html => (report::html::render(&document), "html"),
         Format::Md => (report::markdown::render(&document), "md"),
     };
+    if text.len() > report::max_bytes(source.len()) {
+        return fail(format!(
+            "the report would be {}, more than a review of a design of {} can need; nothing was written",
+            format_bytes(text.len() as f64),
+            format_bytes(source.len() as f64)
+        ));
+    }
     emit_document(
         &text,
         args.output.as_ref(),
@@ -118,5 +126,12 @@ fn simulate(
         failures,
         ..simulate::Options::default()
     };
-    run_with_progress(analysis, estimate, &options).map_err(fail)
+    let budget = simulate::DEFAULT_VISIT_BUDGET;
+    let (options, shortened) = fit_default_run(analysis, estimate, options, budget)?;
+    let started = std::time::Instant::now();
+    let simulation = run_with_progress(analysis, estimate, &options).map_err(fail)?;
+    if let Some(full_visits) = shortened {
+        note_shortened(&options, full_visits, budget, started.elapsed());
+    }
+    Ok(simulation)
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use blueprint::Analysis;
 use blueprint::capacity::{self, Estimate, EstimateError};
-use blueprint::design::quantity::parse_duration;
+use blueprint::design::quantity::{format_count, format_duration, parse_duration};
 use blueprint::present::simulate::{render_json, render_text};
 use blueprint::simulate::{
     self, Arrivals, Options, Progress, ServiceTime, SimulateError, Simulation, TimedFailure,
@@ -14,18 +14,21 @@ use blueprint::simulate::{
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{SUCCESS, fail, load_design, print_stdout};
+use super::{SUCCESS, fail, load_design, print_for_people, print_stderr, print_stdout};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
     /// The design file, or `-` for standard input
     path: PathBuf,
-    /// Simulated time measured, after the warm-up (e.g. 60s, 10m)
-    #[arg(long, value_name = "TIME", default_value = "60s", value_parser = measured_time)]
-    duration: f64,
-    /// Simulated time run first and not measured (0 for none)
-    #[arg(long, value_name = "TIME", default_value = "10s", value_parser = warmup_time)]
-    warmup: f64,
+    /// Simulated time measured, after the warm-up (e.g. 60s, 10m) [default: 60s, shortened to fit --budget]
+    #[arg(long, value_name = "TIME", value_parser = measured_time)]
+    duration: Option<f64>,
+    /// Simulated time run first and not measured (0 for none) [default: 10s, shortened with the duration]
+    #[arg(long, value_name = "TIME", value_parser = warmup_time)]
+    warmup: Option<f64>,
+    /// Without --duration: the most component visits to simulate (a few seconds of work); the default times shrink to fit
+    #[arg(long, value_name = "VISITS", value_parser = visit_budget)]
+    budget: Option<f64>,
     /// Independent runs, in parallel; one seed each (1 takes intervals from batches of the run)
     #[arg(long, value_name = "N", default_value_t = simulate::DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     replications: u32,
@@ -90,6 +93,61 @@ fn warmup_time(text: &str) -> Result<f64, String> {
         return Ok(0.0);
     }
     measured_time(text)
+}
+
+fn visit_budget(text: &str) -> Result<f64, String> {
+    match blueprint::design::quantity::parse_count(text) {
+        Ok(visits) if visits >= 1000.0 => Ok(visits),
+        _ => Err(format!(
+            "`{text}` is not a number of visits of at least 1000, such as `30M`"
+        )),
+    }
+}
+
+/// How many times its budget of visits a default run may simulate before it
+/// refuses new requests.
+const VISIT_LIMIT_PER_BUDGET: f64 = 3.0;
+
+/// Fits a run with the default duration into `budget` component visits
+/// (see [`Options::within_budget`]); gives the visits the full default run
+/// would have taken when it was shortened.
+pub(super) fn fit_default_run(
+    analysis: &Analysis,
+    estimate: &Estimate,
+    options: Options,
+    budget: f64,
+) -> Result<(Options, Option<f64>), u8> {
+    let visits = simulate::planned_visits(analysis, estimate, &options).map_err(fail)?;
+    let fitted = options.within_budget(visits, budget);
+    let shortened = (fitted != options).then_some(visits);
+    // The model's expectation may be far off (retries under timeouts
+    // multiply the work): the run itself stops taking requests at a few
+    // times the budget.
+    let fitted = Options {
+        visit_limit: Some((VISIT_LIMIT_PER_BUDGET * budget) as u64),
+        ..fitted
+    };
+    Ok((fitted, shortened))
+}
+
+/// Tells, after a run shortened to fit its budget, what was run and how
+/// long the full default run would take at the speed just seen.
+pub(super) fn note_shortened(options: &Options, full_visits: f64, budget: f64, took: Duration) {
+    let planned = full_visits * (options.duration + options.warmup)
+        / (simulate::DEFAULT_DURATION + simulate::DEFAULT_WARMUP);
+    let full = took.as_secs_f64() * full_visits / planned.max(1.0);
+    print_stderr(&format!(
+        "note: simulated {} after a {} warm-up instead of the default {} after {}: the default run is about {} component visits, more than the budget of {}. This run took {}; the full one would take about {} (`--duration {}` runs it, `--budget` moves the limit).\n",
+        format_duration(options.duration),
+        format_duration(options.warmup),
+        format_duration(simulate::DEFAULT_DURATION),
+        format_duration(simulate::DEFAULT_WARMUP),
+        format_count(full_visits),
+        format_count(budget),
+        format_duration(took.as_secs_f64()),
+        format_duration(full),
+        format_duration(simulate::DEFAULT_DURATION),
+    ));
 }
 
 fn positive_number(text: &str) -> Result<f64, String> {
@@ -158,8 +216,8 @@ pub fn run(args: SimulateArgs) -> u8 {
         }
     };
     let options = Options {
-        duration: args.duration,
-        warmup: args.warmup,
+        duration: args.duration.unwrap_or(simulate::DEFAULT_DURATION),
+        warmup: args.warmup.unwrap_or(simulate::DEFAULT_WARMUP),
         replications: args.replications,
         arrivals: match args.arrivals {
             ArrivalsArg::Constant => Arrivals::Constant,
@@ -170,14 +228,28 @@ pub fn run(args: SimulateArgs) -> u8 {
         blocking: args.blocking,
         failures: args.fail,
         seed: args.seed,
+        visit_limit: None,
     };
+    let budget = args.budget.unwrap_or(simulate::DEFAULT_VISIT_BUDGET);
+    let (options, shortened) = if args.duration.is_none() && args.warmup.is_none() {
+        match fit_default_run(&analysis, &estimate, options, budget) {
+            Ok(fitted) => fitted,
+            Err(code) => return code,
+        }
+    } else {
+        (options, None)
+    };
+    let started = std::time::Instant::now();
     let simulation = match run_with_progress(&analysis, &estimate, &options) {
         Ok(simulation) => simulation,
         Err(error) => return fail(error),
     };
+    if let Some(full_visits) = shortened {
+        note_shortened(&options, full_visits, budget, started.elapsed());
+    }
     let comparison = simulate::compare::compare(&estimate, &simulation);
     match args.format {
-        Format::Table => print_stdout(&render_text(&analysis, &simulation, &comparison)),
+        Format::Table => print_for_people(&render_text(&analysis, &simulation, &comparison)),
         Format::Json => print_stdout(&render_json(&analysis, &estimate, &simulation, &comparison)),
     }
     SUCCESS

@@ -67,6 +67,46 @@ pub const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ("sharding", &[Kind::Database, Kind::Cache, Kind::Search]),
 ];
 
+/// The largest whole number each count field takes: beyond any real
+/// deployment, and small enough that the work of every command (a model of
+/// each server, a zone of each replica, a draw of each copy) stays bounded
+/// whatever the file says. A field not listed takes up to `u32::MAX`.
+const COUNT_LIMITS: &[(&str, u32)] = &[
+    ("replicas", 1_000_000),
+    ("concurrency", 1_000_000),
+    ("partitions", 1_000_000),
+    ("shards", 1_000_000),
+    ("factor", 1_000),
+    ("read_quorum", 1_000),
+    ("write_quorum", 1_000),
+    ("retries", 100),
+];
+
+/// The largest value each plain-number field takes, as [`COUNT_LIMITS`].
+const NUMBER_LIMITS: &[(&str, f64)] = &[
+    ("per_request", 1e6),
+    ("requests_per_user_per_day", 1e6),
+    ("reads_per_write", 1e9),
+    ("peak_factor", 1e3),
+];
+
+/// Requests one replica may hold in service at once when `capacity` and
+/// `latency` imply it: the `concurrency` limit.
+const MAX_CONCURRENCY: f64 = 1_000_000.0;
+
+/// A limit for people: `1000000` as `1,000,000`.
+fn with_separators(value: f64) -> String {
+    let digits = format!("{value:.0}");
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 /// Whether a component of `kind` may carry the component field `field`
 /// (its YAML key): the fields every kind carries, and the kind-specific
 /// ones [`KIND_FIELDS`] gives it. Editors offer only these keys.
@@ -156,6 +196,31 @@ impl Lowering {
                 );
                 None
             }
+            Some(Err(QuantityError::TooLarge)) => {
+                self.invalid(
+                    span,
+                    format!(
+                        "`{field}` is `{text}`, above the largest {kind} blueprint takes, {}",
+                        kind.maximum_text()
+                    ),
+                    Some(format!(
+                        "no real system needs more; write {}",
+                        kind.accepted_forms()
+                    )),
+                );
+                None
+            }
+            Some(Err(QuantityError::TooSmall)) => {
+                self.invalid(
+                    span,
+                    format!(
+                        "`{field}` is `{text}`, below the smallest {kind} blueprint takes, {}",
+                        kind.minimum_text()
+                    ),
+                    Some(format!("write {}", kind.accepted_forms())),
+                );
+                None
+            }
             _ => {
                 self.invalid(
                     span,
@@ -179,10 +244,33 @@ impl Lowering {
     fn integer(&mut self, field: &str, value: &S<Scalar>, minimum: u32) -> Option<Located<u32>> {
         let raw = value.as_ref()?;
         let span = span_of(raw);
-        let count = raw
-            .value
-            .as_text()
-            .and_then(|t| quantity::parse_count(&t).ok());
+        let parsed = raw.value.as_text().map(|t| quantity::parse_count(&t));
+        let maximum = COUNT_LIMITS
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map_or(u32::MAX, |(_, limit)| *limit);
+        let beyond = match parsed {
+            Some(Ok(count)) => count > f64::from(maximum),
+            Some(Err(QuantityError::TooLarge)) => true,
+            _ => false,
+        };
+        if beyond {
+            let text = raw.value.as_text().unwrap_or_default();
+            self.invalid(
+                span,
+                format!(
+                    "`{field}` is `{text}`, more than the {} blueprint takes",
+                    with_separators(f64::from(maximum))
+                ),
+                Some(format!(
+                    "no real design needs more than {} `{field}`; write a whole number from {minimum} to {}",
+                    with_separators(f64::from(maximum)),
+                    with_separators(f64::from(maximum))
+                )),
+            );
+            return None;
+        }
+        let count = parsed.and_then(Result::ok);
         match count {
             Some(count)
                 if count.fract() == 0.0
@@ -209,8 +297,18 @@ impl Lowering {
     fn number(&mut self, field: &str, value: &S<Scalar>) -> Option<Located<f64>> {
         let raw = value.as_ref()?;
         let span = span_of(raw);
-        match raw.value.as_text().map(|t| quantity::parse_count(&t)) {
-            Some(Ok(number)) if number > 0.0 => Some(Located::new(number, span)),
+        let maximum = NUMBER_LIMITS
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map_or(QuantityKind::Count.maximum(), |(_, limit)| *limit);
+        let parsed = raw.value.as_text().map(|t| quantity::parse_count(&t));
+        match parsed {
+            Some(Ok(number)) if number > 0.0 && number <= maximum => {
+                Some(Located::new(number, span))
+            }
+            Some(Ok(number)) if number > maximum => self.number_above(field, raw, maximum),
+            Some(Err(QuantityError::TooLarge)) => self.number_above(field, raw, maximum),
+
             _ => {
                 let text = raw
                     .value
@@ -224,6 +322,28 @@ impl Lowering {
                 None
             }
         }
+    }
+
+    /// Refuses a plain number beyond its field's limit, naming the limit.
+    fn number_above(
+        &mut self,
+        field: &str,
+        raw: &Spanned<Scalar>,
+        maximum: f64,
+    ) -> Option<Located<f64>> {
+        let text = raw.value.as_text().unwrap_or_default();
+        self.invalid(
+            span_of(raw),
+            format!(
+                "`{field}` is `{text}`, more than the {} blueprint takes",
+                quantity::format_count(maximum)
+            ),
+            Some(format!(
+                "no real design needs more; write a number above zero and at most {}",
+                quantity::format_count(maximum)
+            )),
+        );
+        None
     }
 
     fn keyword<K: Copy>(
@@ -966,6 +1086,25 @@ impl Lowering {
                     concurrency: concurrency.value,
                 })
             }
+            (Some(capacity), Some(latency), None)
+                if capacity.value * latency.value > MAX_CONCURRENCY =>
+            {
+                self.invalid(
+                    capacity.span,
+                    format!(
+                        "`{name}` would serve {} requests at once per replica (capacity {} x latency {}), more than the {} blueprint takes",
+                        quantity::format_count(capacity.value * latency.value),
+                        quantity::format_rate(capacity.value),
+                        quantity::format_duration(latency.value),
+                        with_separators(MAX_CONCURRENCY)
+                    ),
+                    Some(format!(
+                        "`concurrency` is at most {}: check the units of `capacity` and `latency`, or run more replicas",
+                        with_separators(MAX_CONCURRENCY)
+                    )),
+                );
+                return (None, span, written_latency);
+            }
             (Some(capacity), Some(latency), None) => {
                 // Servers come in whole numbers: round the concurrency and
                 // keep the capacity exact, so the service time becomes
@@ -1281,7 +1420,7 @@ impl Lowering {
             };
             let until = entry.value.until.as_ref().and_then(|until| {
                 let text = until.value.as_text().unwrap_or_default();
-                if is_date(&text) {
+                if quantity::is_date(&text) {
                     Some(Located::new(text, span_of(until)))
                 } else {
                     self.invalid(
@@ -1308,32 +1447,14 @@ impl Lowering {
     }
 }
 
-/// `YYYY-MM-DD` with a month of 1-12 and a day of 1-31.
-fn is_date(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let [year, month, day] = parts[..] else {
-        return false;
-    };
-    let numeric = |part: &str, length: usize| {
-        part.len() == length && part.bytes().all(|b| b.is_ascii_digit())
-    };
-    if !(numeric(year, 4) && numeric(month, 2) && numeric(day, 2)) {
-        return false;
-    }
-    let month: u32 = month.parse().unwrap_or(0);
-    let day: u32 = day.parse().unwrap_or(0);
-    (1..=12).contains(&month) && (1..=31).contains(&day)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::is_date;
+    use super::with_separators;
 
     #[test]
-    fn dates() {
-        assert!(is_date("2027-03-31"));
-        assert!(!is_date("2027-13-01"));
-        assert!(!is_date("27-03-31"));
-        assert!(!is_date("tomorrow"));
+    fn limits_read_well() {
+        assert_eq!(with_separators(1_000_000.0), "1,000,000");
+        assert_eq!(with_separators(100.0), "100");
+        assert_eq!(with_separators(1_000.0), "1,000");
     }
 }

@@ -370,21 +370,28 @@ impl Component {
     }
 
     /// How many of the first `replicas` replicas run in each zone, spread
-    /// round-robin over `zones` (in the order first listed); empty when the
-    /// component names no zones. Work grows with the zones, not the replicas.
+    /// round-robin over `zones`, sorted by zone; empty when the component
+    /// names no zones. Work grows with the zones, not the replicas.
     pub fn replicas_per_zone(&self, replicas: u32) -> Vec<(ZoneId, u32)> {
         let zones = self.zone_ids();
-        let mut counts: Vec<(ZoneId, u32)> = Vec::with_capacity(zones.len());
         if zones.is_empty() {
-            return counts;
+            return Vec::new();
         }
         let whole = replicas / zones.len() as u32;
         let extra = replicas as usize % zones.len();
-        for (position, &zone) in zones.iter().enumerate() {
-            let count = whole + u32::from(position < extra);
-            match counts.iter_mut().find(|(z, _)| *z == zone) {
-                Some((_, total)) => *total += count,
-                None => counts.push((zone, count)),
+        let mut placed: Vec<(ZoneId, u32)> = zones
+            .iter()
+            .enumerate()
+            .map(|(position, &zone)| (zone, whole + u32::from(position < extra)))
+            .collect();
+        // A zone listed twice gets both shares: sorted, then merged, so
+        // that a list of thousands of zones costs no more than sorting it.
+        placed.sort_by_key(|(zone, _)| *zone);
+        let mut counts: Vec<(ZoneId, u32)> = Vec::with_capacity(placed.len());
+        for (zone, count) in placed {
+            match counts.last_mut() {
+                Some((last, total)) if *last == zone => *total += count,
+                _ => counts.push((zone, count)),
             }
         }
         counts
@@ -396,6 +403,21 @@ impl Component {
         (0..self.replica_count() as usize)
             .filter(move |_| !zones.is_empty())
             .map(move |replica| zones[replica % zones.len()])
+    }
+
+    /// How many replicas [`Component::replica_zones`] places in `zone`,
+    /// counted per place in the zone list rather than per replica (the
+    /// replica at place `p` and every `zones.len()`-th after it), so the
+    /// work does not grow with the number of replicas.
+    pub fn replicas_in_zone(&self, zone: ZoneId) -> u32 {
+        let zones = self.zone_ids();
+        let replicas = self.replica_count() as usize;
+        zones
+            .iter()
+            .enumerate()
+            .filter(|&(place, &z)| z == zone && place < replicas)
+            .map(|(place, _)| ((replicas - 1 - place) / zones.len() + 1) as u32)
+            .sum()
     }
 
     pub fn flag(&self, field: &Option<Located<bool>>) -> bool {

@@ -33,6 +33,53 @@ impl QuantityKind {
     }
 }
 
+impl QuantityKind {
+    /// The largest value accepted, in base units: beyond any real system, so
+    /// that a figure derived from it stays finite and printable.
+    pub fn maximum(self) -> f64 {
+        match self {
+            // A thousand million million: people, objects or requests a day.
+            QuantityKind::Count => 1e15,
+            // A million million requests a second, a thousand times the
+            // busiest services on the internet together.
+            QuantityKind::Rate => 1e12,
+            // A hundred years.
+            QuantityKind::Duration => 100.0 * SECONDS_PER_YEAR,
+            // An exabyte.
+            QuantityKind::Bytes => 1e18,
+            QuantityKind::Percent => 1.0,
+        }
+    }
+
+    /// The smallest positive value accepted (zero stays an error where it
+    /// was one): a nanosecond is below any network or disk.
+    pub fn minimum(self) -> f64 {
+        match self {
+            QuantityKind::Duration => 1e-9,
+            _ => 0.0,
+        }
+    }
+
+    /// [`QuantityKind::maximum`] for people: `1000T/s`, `100y`.
+    pub fn maximum_text(self) -> &'static str {
+        match self {
+            QuantityKind::Count => "1000T (10^15)",
+            QuantityKind::Rate => "1T/s (10^12 a second)",
+            QuantityKind::Duration => "100 years",
+            QuantityKind::Bytes => "1EB (10^18 bytes)",
+            QuantityKind::Percent => "100%",
+        }
+    }
+
+    /// [`QuantityKind::minimum`] for people.
+    pub fn minimum_text(self) -> &'static str {
+        match self {
+            QuantityKind::Duration => "1ns",
+            _ => "0",
+        }
+    }
+}
+
 impl fmt::Display for QuantityKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -54,6 +101,12 @@ pub enum QuantityError {
     NotPositive,
     /// A percentage above 100%.
     AboveOne,
+    /// Beyond the largest value of its kind that blueprint takes
+    /// ([`QuantityKind::maximum`]).
+    TooLarge,
+    /// Positive but below the smallest value of its kind
+    /// ([`QuantityKind::minimum`]).
+    TooSmall,
 }
 
 pub type QuantityResult = Result<f64, QuantityError>;
@@ -73,7 +126,7 @@ fn split_number(text: &str) -> Option<(f64, &str)> {
             !(c.is_ascii_digit()
                 || c == '.'
                 || c == '_'
-                || (i == 0 && (c == '-' || c == '+'))
+                || ((c == '-' || c == '+') && (i == 0 || after_exponent(text, i)))
                 || ((c == 'e' || c == 'E') && exponent_follows(&text[i..])))
         })
         .map_or(text.len(), |(i, _)| i);
@@ -83,6 +136,17 @@ fn split_number(text: &str) -> Option<(f64, &str)> {
     }
     let number = digits.parse::<f64>().ok()?;
     Some((number, text[end..].trim_start()))
+}
+
+/// Whether the sign at byte `i` follows the `e` of an exponent (`5e-3`).
+fn after_exponent(text: &str, i: usize) -> bool {
+    let before = &text[..i];
+    (before.ends_with('e') || before.ends_with('E'))
+        && before[..before.len() - 1]
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.')
+        && exponent_follows(&text[i - 1..])
 }
 
 /// `e5` in `1e5` is an exponent; the `e` of a unit is not.
@@ -123,12 +187,43 @@ fn non_negative(value: f64) -> QuantityResult {
     }
 }
 
+/// Refuses a value beyond the bounds of its kind.
+fn within(kind: QuantityKind, value: f64) -> QuantityResult {
+    if value > kind.maximum() {
+        Err(if kind == QuantityKind::Percent {
+            QuantityError::AboveOne
+        } else {
+            QuantityError::TooLarge
+        })
+    } else if value > 0.0 && value < kind.minimum() {
+        Err(QuantityError::TooSmall)
+    } else {
+        Ok(value)
+    }
+}
+
+/// `number * multiplier`, where a product past the largest float is too
+/// large rather than infinite (`1e300PB`).
+fn scaled(number: f64, multiplier: f64) -> QuantityResult {
+    let value = number * multiplier;
+    if value.is_infinite() && number.is_finite() {
+        Err(QuantityError::TooLarge)
+    } else {
+        Ok(value)
+    }
+}
+
 /// A count: `1200`, `2.5k`, `50M`, `1B`. Zero is allowed; callers that need
 /// more check the value themselves.
 pub fn parse_count(text: &str) -> QuantityResult {
+    within(QuantityKind::Count, count_value(text)?)
+}
+
+/// A count with no upper bound: the numerator of a rate (`2e15/year`).
+fn count_value(text: &str) -> QuantityResult {
     let (number, suffix) = split_number(text).ok_or(QuantityError::Malformed)?;
     let multiplier = count_multiplier(suffix).ok_or(QuantityError::Malformed)?;
-    non_negative(number * multiplier)
+    non_negative(scaled(number, multiplier)?)
 }
 
 /// A rate in requests per second: `2000/s`, `15k/s`, `90M/day`, or a bare
@@ -138,7 +233,7 @@ pub fn parse_rate(text: &str) -> QuantityResult {
         Some((count, per)) => (count, Some(per.trim())),
         None => (text, None),
     };
-    let count = parse_count(count_text)?;
+    let count = count_value(count_text)?;
     let seconds = match per {
         None => 1.0,
         Some(unit) => match unit {
@@ -151,7 +246,7 @@ pub fn parse_rate(text: &str) -> QuantityResult {
             _ => return Err(QuantityError::Malformed),
         },
     };
-    positive(count / seconds)
+    within(QuantityKind::Rate, positive(count / seconds)?)
 }
 
 /// A duration in seconds: `90us`, `250ms`, `2s`, `5min`, `1h`, `30d`, `5y`.
@@ -170,7 +265,7 @@ pub fn parse_duration(text: &str) -> QuantityResult {
         "y" | "year" | "years" => SECONDS_PER_YEAR,
         _ => return Err(QuantityError::Malformed),
     };
-    positive(number * seconds)
+    within(QuantityKind::Duration, positive(scaled(number, seconds)?)?)
 }
 
 /// A size in bytes: `500B`, `1KiB` (1024), `2MB` (10^6), or a bare number.
@@ -183,14 +278,16 @@ pub fn parse_bytes(text: &str) -> QuantityResult {
         "GB" => 1e9,
         "TB" => 1e12,
         "PB" => 1e15,
+        "EB" => 1e18,
         "KiB" => 1024.0,
         "MiB" => 1024.0 * 1024.0,
         "GiB" => 1024.0 * 1024.0 * 1024.0,
         "TiB" => 1024.0f64.powi(4),
         "PiB" => 1024.0f64.powi(5),
+        "EiB" => 1024.0f64.powi(6),
         _ => return Err(QuantityError::Malformed),
     };
-    positive(number * multiplier)
+    within(QuantityKind::Bytes, positive(scaled(number, multiplier)?)?)
 }
 
 /// A fraction in 0..=1 from `99.95%` or `0.9995`.
@@ -230,10 +327,38 @@ pub fn parse(kind: QuantityKind, text: &str) -> QuantityResult {
     }
 }
 
-/// Formats a number for people: `1.2k`, `15M`, `950`, `0.25`.
+/// Beyond this a count for people is only "more than": `> 10^15`.
+const COUNT_SATURATION: f64 = 1e15;
+/// Beyond this a rate for people is only "more than": `> 10^12/s`.
+const RATE_SATURATION: f64 = 1e12;
+/// Beyond this a size for people is only "more than": `> 10^21 B`.
+const BYTES_SATURATION: f64 = 1e21;
+
+/// What is printed for a value that is not a number at all.
+const NOT_A_NUMBER: &str = "n/a";
+
+/// `> 10^N` or `< -10^N` for a value at or beyond `10^exponent`.
+fn saturated(value: f64, exponent: u32, unit: &str) -> String {
+    if value > 0.0 {
+        format!("> 10^{exponent}{unit}")
+    } else {
+        format!("< -10^{exponent}{unit}")
+    }
+}
+
+/// Formats a number for people: `1.2k`, `15M`, `950`, `0.25`; beyond
+/// 10^15 only `> 10^15`.
 pub fn format_count(value: f64) -> String {
+    if value.is_nan() {
+        return NOT_A_NUMBER.to_string();
+    }
     let magnitude = value.abs();
-    let (scaled, suffix) = if magnitude >= 1e9 {
+    if magnitude >= COUNT_SATURATION {
+        return saturated(value, 15, "");
+    }
+    let (scaled, suffix) = if magnitude >= 1e12 {
+        (value / 1e12, "T")
+    } else if magnitude >= 1e9 {
         (value / 1e9, "B")
     } else if magnitude >= 1e6 {
         (value / 1e6, "M")
@@ -245,19 +370,31 @@ pub fn format_count(value: f64) -> String {
     format!("{}{suffix}", trim_number(scaled))
 }
 
-/// A rate for people: `1.2k/s`.
+/// A rate for people: `1.2k/s`; beyond 10^12 a second only `> 10^12/s`.
 pub fn format_rate(per_second: f64) -> String {
+    if per_second.abs() >= RATE_SATURATION {
+        return saturated(per_second, 12, "/s");
+    }
     format!("{}/s", format_count(per_second))
 }
 
-/// A duration for people, in the unit that reads best: `850us`, `4.2ms`, `1.5s`.
+/// A duration for people, in the unit that reads best: `850us`, `4.2ms`,
+/// `1.5s`, `3d`; `unbounded` when infinite, `> 100y` beyond a century,
+/// `< 1ns` below a nanosecond.
 pub fn format_duration(seconds: f64) -> String {
-    if !seconds.is_finite() {
-        return "∞".to_string();
+    if seconds.is_nan() {
+        return NOT_A_NUMBER.to_string();
+    }
+    if seconds.is_infinite() {
+        return "unbounded".to_string();
     }
     let magnitude = seconds.abs();
     if magnitude == 0.0 {
         "0ms".to_string()
+    } else if magnitude < 1e-9 {
+        if seconds > 0.0 { "< 1ns" } else { "> -1ns" }.to_string()
+    } else if magnitude < 1e-6 {
+        format!("{}ns", trim_number(seconds * 1e9))
     } else if magnitude < 1e-3 {
         format!("{}us", trim_number(seconds * 1e6))
     } else if magnitude < 1.0 {
@@ -268,14 +405,27 @@ pub fn format_duration(seconds: f64) -> String {
         format!("{}min", trim_number(seconds / SECONDS_PER_MINUTE))
     } else if magnitude < 2.0 * SECONDS_PER_DAY {
         format!("{}h", trim_number(seconds / SECONDS_PER_HOUR))
-    } else {
+    } else if magnitude < 2.0 * SECONDS_PER_YEAR {
         format!("{}d", trim_number(seconds / SECONDS_PER_DAY))
+    } else if magnitude <= 100.0 * SECONDS_PER_YEAR {
+        format!("{}y", trim_number(seconds / SECONDS_PER_YEAR))
+    } else if seconds > 0.0 {
+        "> 100y".to_string()
+    } else {
+        "< -100y".to_string()
     }
 }
 
-/// A size for people, in decimal units: `3.4 TB`.
+/// A size for people, in decimal units: `3.4 TB`; beyond 10^21 bytes only
+/// `> 10^21 B`.
 pub fn format_bytes(bytes: f64) -> String {
-    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
+    const UNITS: [&str; 7] = ["B", "KB", "MB", "GB", "TB", "PB", "EB"];
+    if bytes.is_nan() {
+        return NOT_A_NUMBER.to_string();
+    }
+    if bytes.abs() >= BYTES_SATURATION {
+        return saturated(bytes, 21, " B");
+    }
     let mut value = bytes;
     let mut unit = 0;
     while value.abs() >= 1000.0 && unit < UNITS.len() - 1 {
@@ -286,13 +436,25 @@ pub fn format_bytes(bytes: f64) -> String {
 }
 
 /// A fraction as a percentage with up to four decimals, so that nines stay
-/// apart: `99.95%`, `97%`, `99.9987%`.
+/// apart: `99.95%`, `97%`, `99.9987%`; beyond a million per cent only
+/// `> 10^6%`.
 pub fn format_percent(fraction: f64) -> String {
-    if !fraction.is_finite() {
-        return "∞".to_string();
+    if fraction.is_nan() {
+        return NOT_A_NUMBER.to_string();
     }
-    let text = format!("{:.4}", fraction * 100.0);
-    let text = text.trim_end_matches('0').trim_end_matches('.');
+    let percent = fraction * 100.0;
+    if percent.abs() >= 1e6 {
+        return saturated(percent, 6, "%");
+    }
+    // Four decimals tell nines apart; past a thousand per cent they are
+    // noise.
+    let decimals = if percent.abs() >= 1000.0 { 0 } else { 4 };
+    let text = format!("{percent:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
     // Four decimals round 99.99999% up to 100%: a figure below one must not
     // read as certainty (nor one above zero as none).
     match text {
@@ -302,12 +464,29 @@ pub fn format_percent(fraction: f64) -> String {
     }
 }
 
-/// Three significant figures at most, without trailing zeros.
+/// A relative change for people, signed, one decimal: `+12.5%`, `-3%`;
+/// beyond a million per cent only `> 10^6%`.
+pub fn format_change(fraction: f64) -> String {
+    if fraction.is_nan() {
+        return NOT_A_NUMBER.to_string();
+    }
+    let percent = fraction * 100.0;
+    if percent.abs() >= 1e6 {
+        return saturated(percent, 6, "%");
+    }
+    format!("{percent:+.1}%")
+}
+
+/// Three significant figures at most, without trailing zeros; beyond
+/// 10^15 only `> 10^15`, and `n/a` for what is not a number.
 pub fn trim_number(value: f64) -> String {
-    if !value.is_finite() {
-        return "∞".to_string();
+    if value.is_nan() {
+        return NOT_A_NUMBER.to_string();
     }
     let magnitude = value.abs();
+    if magnitude >= COUNT_SATURATION {
+        return saturated(value, 15, "");
+    }
     if magnitude >= 1e9 || (magnitude > 0.0 && magnitude < 1e-6) {
         return format!("{value:.2e}");
     }
@@ -326,6 +505,35 @@ pub fn trim_number(value: f64) -> String {
     } else {
         text
     }
+}
+
+/// A calendar date `YYYY-MM-DD` that exists (the Gregorian calendar, leap
+/// years included): `2028-02-29` is one, `2027-02-29` and `9999-99-99`
+/// are not.
+pub fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    year >= 1 && (1..=days).contains(&day)
 }
 
 #[cfg(test)]
@@ -411,7 +619,7 @@ mod tests {
         assert_eq!(format_duration(0.0042), "4.2ms");
         assert_eq!(format_duration(0.000_85), "850us");
         assert_eq!(format_bytes(3.4e12), "3.4 TB");
-        assert_eq!(trim_number(1.5e300), "1.50e300");
+        assert_eq!(trim_number(1.5e300), "> 10^15");
         assert_eq!(trim_number(2e-9), "2.00e-9");
         assert_eq!(trim_number(0.0), "0");
         assert_eq!(format_percent(0.9995), "99.95%");
@@ -419,12 +627,99 @@ mod tests {
         assert_eq!(format_percent(0.999_987), "99.9987%");
     }
 
+    /// Issue 14: `5e-3s` and `1e-3/s` were refused while `5e3us` was taken.
+    #[test]
+    fn signed_exponents_in_every_quantity() {
+        assert_eq!(parse_duration("5e-3s"), Ok(5e-3));
+        assert_eq!(parse_duration("5E+3us"), Ok(5e-3));
+        assert_eq!(parse_rate("1e-3/s"), Ok(1e-3));
+        assert_eq!(parse_rate("2.5e+3/min"), Ok(2500.0 / 60.0));
+        assert_eq!(parse_count("1.5e-1k"), Ok(150.0));
+        assert_eq!(parse_bytes("1e-3MB"), Ok(1000.0));
+        assert_eq!(parse_percent("9.995e1%"), Ok(0.9995));
+        assert_eq!(parse_percent("9.995e-1"), Ok(0.9995));
+        // A sign that does not follow an exponent is still not a number.
+        assert_eq!(parse_duration("5-3s"), Err(QuantityError::Malformed));
+        assert_eq!(parse_duration("e-3s"), Err(QuantityError::Malformed));
+    }
+
+    /// Issue 14: `object_size: 1e300PB` was "not more than zero".
+    #[test]
+    fn every_kind_has_a_stated_maximum() {
+        assert_eq!(parse_bytes("1e300PB"), Err(QuantityError::TooLarge));
+        assert_eq!(parse_bytes("2EB"), Err(QuantityError::TooLarge));
+        assert_eq!(parse_bytes("1000PB"), Ok(1e18));
+        assert_eq!(parse_rate("2T/s"), Err(QuantityError::TooLarge));
+        assert_eq!(parse_rate("1T/s"), Ok(1e12));
+        assert_eq!(parse_rate("1e300/s"), Err(QuantityError::TooLarge));
+        // A large count over a long period is a modest rate.
+        assert_eq!(parse_rate("31.536e15/year"), Ok(1e9));
+        assert_eq!(parse_duration("101y"), Err(QuantityError::TooLarge));
+        assert_eq!(parse_duration("1e6s"), Ok(1e6));
+        assert_eq!(parse_duration("0.1ns"), Err(QuantityError::TooSmall));
+        assert_eq!(parse_count("2e15"), Err(QuantityError::TooLarge));
+        assert_eq!(parse_percent("1e300%"), Err(QuantityError::AboveOne));
+    }
+
+    /// Issue 14: "about inf replicas", "∞B component visits", a
+    /// 300-digit percentage and `1.00e299B/s`.
+    #[test]
+    fn figures_for_people_saturate() {
+        assert_eq!(format_count(f64::INFINITY), "> 10^15");
+        assert_eq!(format_count(1e300), "> 10^15");
+        assert_eq!(format_count(-1e300), "< -10^15");
+        assert_eq!(format_count(2.5e12), "2.5T");
+        assert_eq!(format_count(f64::NAN), "n/a");
+        assert_eq!(format_rate(1e308), "> 10^12/s");
+        assert_eq!(format_rate(9.9e11), "990B/s");
+        assert_eq!(format_duration(f64::INFINITY), "unbounded");
+        assert_eq!(format_duration(1e300), "> 100y");
+        assert_eq!(format_duration(5.0 * 365.0 * 86_400.0), "5y");
+        assert_eq!(format_duration(5e-7), "500ns");
+        assert_eq!(format_duration(1e-12), "< 1ns");
+        assert_eq!(format_bytes(1e300), "> 10^21 B");
+        assert_eq!(format_bytes(2e18), "2 EB");
+        assert_eq!(format_percent(1e298), "> 10^6%");
+        assert_eq!(format_percent(f64::NAN), "n/a");
+        assert_eq!(format_change(1e298), "> 10^6%");
+        assert_eq!(format_change(-0.5), "-50.0%");
+        assert_eq!(format_change(0.125), "+12.5%");
+        assert_eq!(trim_number(f64::NEG_INFINITY), "< -10^15");
+    }
+
+    #[test]
+    fn dates_exist() {
+        assert!(is_date("2027-03-31"));
+        assert!(is_date("2028-02-29"));
+        assert!(is_date("2000-02-29"));
+        assert!(!is_date("1900-02-29"));
+        assert!(!is_date("2027-02-29"));
+        assert!(!is_date("2027-04-31"));
+        assert!(!is_date("9999-99-99"));
+        assert!(!is_date("2027-13-01"));
+        assert!(!is_date("2027-00-10"));
+        assert!(!is_date("27-03-31"));
+        assert!(!is_date("2027-3-31"));
+        assert!(!is_date("tomorrow"));
+        assert!(!is_date("0000-01-01"));
+    }
+
     proptest! {
+        /// Whatever the value, a figure for people is short and names no
+        /// infinity.
+        #[test]
+        fn figures_stay_short(value in prop::num::f64::ANY) {
+            for text in [format_count(value), format_rate(value), format_duration(value), format_bytes(value), format_percent(value), format_change(value), trim_number(value)] {
+                prop_assert!(text.chars().count() <= 12, "{text}");
+                prop_assert!(!text.contains("inf") && !text.contains("NaN") && !text.contains('∞'), "{text}");
+            }
+        }
+
         #[test]
         fn no_parser_panics(text in "\\PC{0,24}") {
             for kind in [QuantityKind::Count, QuantityKind::Rate, QuantityKind::Duration, QuantityKind::Bytes, QuantityKind::Percent] {
                 if let Ok(value) = parse(kind, &text) {
-                    prop_assert!(value.is_finite() && value >= 0.0);
+                    prop_assert!(value.is_finite() && value >= 0.0 && value <= kind.maximum());
                 }
             }
         }

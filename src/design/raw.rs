@@ -29,6 +29,8 @@ impl Scalar {
     /// The text a quantity parser reads: numbers print as written.
     pub fn as_text(&self) -> Option<String> {
         match self {
+            // `1e300` as written, not three hundred digits in a message.
+            Scalar::Number(number) if number.abs() >= 1e16 => Some(format!("{number:e}")),
             Scalar::Number(number) => Some(number.to_string()),
             Scalar::Text(text) => Some(text.clone()),
             Scalar::Bool(_) => None,

@@ -6,10 +6,15 @@
 
 use super::{FileReport, Severity};
 
+/// The runner's escaping, after which no other control or direction
+/// character is left to reach the log (which draws ANSI colours) or the
+/// annotation: each is shown visibly, as on a terminal.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let escaped = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::render::escape::terminal(&escaped)
 }
 
 fn escape_property(text: &str) -> String {

@@ -5,6 +5,7 @@
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod markup;
 pub mod sarif;
 pub mod text;
 

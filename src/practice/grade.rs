@@ -794,7 +794,12 @@ fn zone_loss_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targe
     }
     let used: BTreeSet<usize> = loaded
         .iter()
-        .flat_map(|&id| design.components[id].replica_zones())
+        .flat_map(|&id| {
+            let component = &design.components[id];
+            component.replicas_per_zone(component.replica_count())
+        })
+        .filter(|(_, count)| *count > 0)
+        .map(|(zone, _)| zone)
         .collect();
     let zone_name = |zone: usize| design.zones[zone].value.clone();
     if used.len() < 2 {

@@ -15,7 +15,8 @@ use crate::compare::{
     Diff, NINES_TOLERANCE, Named, OperationPair, P99_TOLERANCE, Regression, latency_tolerance,
 };
 use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, markup};
+use crate::render::escape;
 
 /// Said when one revision's load never settles.
 const PARTIAL: &str = "One revision's load never settles, so its rules did not run: the other revision's findings are left out.";
@@ -66,10 +67,16 @@ impl Verdict {
         } else {
             self.word.to_string()
         };
+        let reasons = self.reasons.join("; ");
+        let reasons = if markdown {
+            markup::markdown_inline(&reasons)
+        } else {
+            reasons
+        };
         if self.reasons.is_empty() {
             format!("{word}.")
         } else {
-            format!("{word}: {}.", self.reasons.join("; "))
+            format!("{word}: {reasons}.")
         }
     }
 }
@@ -207,7 +214,7 @@ struct Figure {
 fn relative_change(old: Option<f64>, new: Option<f64>) -> String {
     match (old, new) {
         (Some(old), Some(new)) if old > 0.0 => {
-            let change = format!("{:+.1}%", (new - old) / old * 100.0);
+            let change = crate::design::quantity::format_change((new - old) / old);
             if change == "+0.0%" || change == "-0.0%" {
                 String::new()
             } else {
@@ -576,26 +583,21 @@ pub fn render_text(diff: &Diff, labels: &Labels, threshold: Severity) -> String 
     out
 }
 
-/// Text safe in a Markdown table cell: pipes escaped, lines joined.
+/// Text safe in a Markdown table cell and inert: [`escape::markdown`].
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
+    escape::markdown(text)
 }
 
-/// Text in a code span, which needs no escaping but of backticks.
+/// Text as inline code that nothing inside can close:
+/// [`escape::markdown_code`].
 fn code(text: &str) -> String {
-    if text.contains('`') {
-        format!("`` {} ``", cell(text))
-    } else {
-        format!("`{}`", cell(text))
-    }
+    escape::markdown_code(text)
 }
 
 /// The diff as a pull-request comment: the verdict in bold, then tables.
 pub fn render_markdown(diff: &Diff, labels: &Labels, threshold: Severity) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", cell(&verdict(diff, threshold).line(true)));
+    let _ = writeln!(out, "{}", verdict(diff, threshold).line(true));
     let _ = writeln!(out, "\n{} → {}", code(labels.old), code(labels.new));
 
     let _ = writeln!(out, "\n| | old | new | change |\n|---|---:|---:|---:|");
@@ -696,7 +698,7 @@ pub fn render_markdown(diff: &Diff, labels: &Labels, threshold: Severity) -> Str
                     finding.code,
                     finding.name,
                     finding.component.as_deref().map_or(String::new(), code),
-                    cell(&finding.message)
+                    markup::markdown(&finding.message)
                 );
             }
         }

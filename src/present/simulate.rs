@@ -112,6 +112,13 @@ pub fn summary_lines(simulation: &Simulation) -> Vec<String> {
             format_count(crate::simulate::MAX_TASKS as f64)
         ));
     }
+    if simulation.over_budget > 0 {
+        lines.push(format!(
+            "{} of them refused on arrival once the run had simulated its budget of {} component visits: retries and timeouts took far more work than the model expects",
+            format_count(simulation.over_budget as f64),
+            format_count(simulation.options.visit_limit.unwrap_or(0) as f64)
+        ));
+    }
     lines
 }
 
@@ -414,6 +421,7 @@ struct Output<'a> {
     customers: u64,
     errors: u64,
     dropped: u64,
+    over_budget: u64,
     error_rate: f64,
     end_to_end_s: Option<EndToEndOutput>,
     end_to_end_ci95_s: Option<EndToEndOutput>,
@@ -591,6 +599,7 @@ pub fn render_json(
         customers: simulation.customers,
         errors: simulation.errors,
         dropped: simulation.dropped,
+        over_budget: simulation.over_budget,
         error_rate: if simulation.customers > 0 {
             simulation.errors as f64 / simulation.customers as f64
         } else {

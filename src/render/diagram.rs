@@ -12,6 +12,8 @@
 //! in one region). Drawing such a component across the boxes of its zones
 //! instead would take a row of its own for each one.
 
+use std::collections::HashMap;
+
 use super::highlight::Highlight;
 use crate::capacity::Estimate;
 use crate::design::quantity::{format_duration, format_rate, trim_number};
@@ -26,7 +28,7 @@ pub enum Direction {
 }
 
 /// How an edge is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EdgeStyle {
     /// A call the caller waits for.
     Sync,
@@ -145,12 +147,25 @@ fn per_request_text(value: f64) -> String {
     }
 }
 
-/// The label of a call: calls per request, retries, circuit breaker and
-/// fallback, in that order.
-fn call_label(call: &Call) -> Option<String> {
+/// What makes two calls from one component drawn alike: one edge stands
+/// for all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct CallKey {
+    target: usize,
+    style: EdgeStyle,
+    op: Op,
+    retries: u32,
+    circuit_breaker: bool,
+    fallback: bool,
+}
+
+/// The label of `call` made `per_request` times per request (its own
+/// figure, or that of all the calls its edge stands for): calls per
+/// request, retries, circuit breaker and fallback, in that order.
+fn call_label(per_request: f64, call: &Call) -> Option<String> {
     let mut parts = Vec::new();
-    if call.per_request != 1.0 {
-        parts.push(format!("x{}", per_request_text(call.per_request)));
+    if per_request != 1.0 {
+        parts.push(format!("x{}", per_request_text(per_request)));
     }
     if let Some(retries) = call.retries.as_ref().filter(|r| r.value > 0) {
         parts.push(format!("retry x{}", retries.value));
@@ -180,7 +195,12 @@ fn zoning(design: &Design) -> Zoning {
         .components
         .iter()
         .map(|component| {
-            let mut zones: Vec<usize> = component.replica_zones().collect();
+            // Replicas go round-robin over the listed zones, so the zones
+            // in use are the first `replicas` of the list: no list of
+            // every replica.
+            let listed = component.zone_ids();
+            let in_use = listed.len().min(component.replica_count() as usize);
+            let mut zones: Vec<usize> = listed[..in_use].to_vec();
             zones.sort_unstable();
             zones.dedup();
             zones
@@ -341,16 +361,38 @@ pub fn build(
 
     let mut edges = Vec::new();
     for (id, component) in design.components.iter().enumerate() {
+        // Calls that would be drawn alike (same target, style, operation,
+        // retries, breaker and fallback) are one edge with their calls per
+        // request added up: ten thousand reads of one store are one arrow,
+        // not ten thousand for the layout; a read and a write stay two.
+        let mut calls: HashMap<CallKey, (usize, usize, f64)> = HashMap::new();
         for (target, kind) in topology.edges_from(id) {
             let (style, write, label) = match kind {
                 EdgeKind::Call { index, mode } => {
-                    let call = &component.calls[index];
                     let style = if mode == CallMode::Sync {
                         EdgeStyle::Sync
                     } else {
                         EdgeStyle::Async
                     };
-                    (style, call.op == Op::Write, call_label(call))
+                    let call = &component.calls[index];
+                    let key = CallKey {
+                        target,
+                        style,
+                        op: call.op,
+                        retries: call.retries.as_ref().map_or(0, |r| r.value),
+                        circuit_breaker: call.circuit_breaker,
+                        fallback: call.fallback,
+                    };
+                    if let Some((_, _, total)) = calls.get_mut(&key) {
+                        *total += call.per_request;
+                        continue;
+                    }
+                    calls.insert(key, (edges.len(), index, call.per_request));
+                    (
+                        style,
+                        call.op == Op::Write,
+                        call_label(call.per_request, call),
+                    )
                 }
                 EdgeKind::Backing => (EdgeStyle::Backing, false, Some("miss".to_string())),
                 EdgeKind::Consumer => (EdgeStyle::Consumer, false, None),
@@ -367,6 +409,9 @@ pub fn build(
                 write,
                 label,
             });
+        }
+        for (edge, index, per_request) in calls.into_values() {
+            edges[edge].label = call_label(per_request, &component.calls[index]);
         }
     }
     Diagram {

@@ -3,10 +3,13 @@
 //! that forbids fetching anything. askama escapes every value for HTML; the
 //! two SVG drawings are written by our own escaping SVG writers.
 
+use std::fmt;
+
 use askama::Template;
 
 use super::Document;
-use crate::render;
+use crate::diagnostic::markup;
+use crate::render::{self, escape};
 
 #[derive(Template)]
 #[template(path = "report.html")]
@@ -16,6 +19,24 @@ struct Page<'a> {
     diagram_svg: String,
     /// Each operation's way, as inline SVG, in the order of its section.
     way_svgs: Vec<String>,
+}
+
+impl Page<'_> {
+    /// A message with its inline code as `<code>` (for the template, which
+    /// must not escape it again).
+    fn markup(&self, text: &str) -> String {
+        markup::html(text)
+    }
+}
+
+/// askama's escaper for HTML templates: [`escape::xml`].
+#[derive(Clone, Copy)]
+pub struct Escape;
+
+impl askama::filters::Escaper for Escape {
+    fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, string: &str) -> fmt::Result {
+        dest.write_str(&escape::xml(string))
+    }
 }
 
 pub fn render(document: &Document) -> String {

@@ -8,6 +8,7 @@ use std::fmt;
 use askama::Template;
 
 use super::Document;
+use crate::diagnostic::markup;
 use crate::render::{self, escape};
 
 #[derive(Template)]
@@ -24,6 +25,12 @@ impl Page<'_> {
     /// `text` in a fenced code block (for the template).
     fn fenced(&self, text: &str, language: &str) -> String {
         code_block(text, language)
+    }
+
+    /// A message with its inline code as code spans (for the template,
+    /// which must not escape it again).
+    fn markup(&self, text: &str) -> String {
+        markup::markdown(text)
     }
 
     /// `blueprint explain CODE` as inline code: codes are ours, `BP` and digits.

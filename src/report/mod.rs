@@ -16,7 +16,7 @@ use crate::capacity::availability::Availability;
 use crate::capacity::failure::Failure;
 use crate::capacity::{self, Broken, Estimate};
 use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
-use crate::diagnostic::{Diagnostic, Severity, Span, Summary};
+use crate::diagnostic::{Diagnostic, Severity, Span, Summary, text};
 use crate::present::estimate as figures;
 use crate::render::diagram;
 use crate::simulate::Simulation;
@@ -149,6 +149,7 @@ pub struct ZoneLoss {
     pub summary: String,
 }
 
+#[derive(Clone)]
 pub struct ZoneWhatIf {
     pub zone: String,
     /// How many components lose replicas, and which lose all of them.
@@ -180,6 +181,14 @@ pub struct Input<'a> {
     /// A simulation of the design under the same estimate, and its
     /// comparison with it.
     pub simulation: Option<(&'a Simulation, &'a Comparison)>,
+}
+
+/// The largest report written for a design of `design_bytes`: the fixed
+/// parts (styles, charts, the drawing of a small design) and a bounded
+/// amount per byte of the design. A report past it is refused rather than
+/// written: no document a person reads is that large.
+pub fn max_bytes(design_bytes: usize) -> usize {
+    (1 << 20) + 64 * design_bytes
 }
 
 pub fn build(input: &Input) -> Document {
@@ -286,7 +295,6 @@ fn place(span: Span) -> String {
 }
 
 fn finding_groups(findings: &[Diagnostic], source: &str) -> Vec<FindingGroup> {
-    let lines: Vec<&str> = source.lines().collect();
     [
         (Severity::Error, "Errors"),
         (Severity::Warning, "Warnings"),
@@ -305,8 +313,8 @@ fn finding_groups(findings: &[Diagnostic], source: &str) -> Vec<FindingGroup> {
                 place: d.span.map(place),
                 source_line: d
                     .span
-                    .and_then(|span| lines.get(span.line.checked_sub(1)? as usize))
-                    .map(|line| line.trim_end().to_string()),
+                    .filter(|span| span.line >= 1)
+                    .map(|span| text::source_excerpt(source, span)),
                 help: d.help.clone(),
                 caused: d
                     .caused
@@ -391,8 +399,8 @@ fn numbers(
     }
 }
 
-/// An availability as the report shows it, against a target if there is one.
-/// An availability as the report shows it: "saturated" when requests wait
+/// An availability as the report shows it, against a target if there is
+/// one: "saturated" when requests wait
 /// on a component that cannot keep up, since 0% would say it is down.
 fn availability_figures(
     availability: Availability,
@@ -413,6 +421,10 @@ fn availability_figures(
     }
 }
 
+/// Distinct placements of replicas in a zone the report estimates the loss
+/// of; zones beyond them are counted, not assessed.
+const MAX_ZONE_WHAT_IFS: usize = 100;
+
 /// The what-if of losing each declared zone, one at a time, at the
 /// current load.
 fn zone_loss(analysis: &Analysis, estimate: &Estimate) -> ZoneLoss {
@@ -423,34 +435,63 @@ fn zone_loss(analysis: &Analysis, estimate: &Estimate) -> ZoneLoss {
             summary: "The design declares no zones, so it cannot say what survives the loss of one: every component shares one failure domain.".to_string(),
         };
     }
-    let zones: Vec<ZoneWhatIf> = design
-        .zones
-        .iter()
-        .map(|zone| {
-            let options = capacity::Options {
-                entry_rps: Some(estimate.entry_rps),
-                failures: vec![Failure::Zone(zone.value.clone())],
-                quantiles: false,
-                ..capacity::Options::default()
-            };
-            match capacity::estimate(design, &analysis.ways, &options) {
-                Ok(failed) => zone_what_if(analysis, &zone.value, &failed),
-                Err(_) => ZoneWhatIf {
-                    zone: zone.value.clone(),
-                    hit: "-".to_string(),
-                    breaks: "the load never settles".to_string(),
-                    path_up: false,
-                    capacity: "-".to_string(),
-                },
+    // Zones that hold the same replicas give the same what-if: each
+    // placement is estimated once, and at most MAX_ZONE_WHAT_IFS of them,
+    // so a design with thousands of zones costs a few estimates.
+    let mut placements: Vec<(Vec<(usize, u32)>, ZoneWhatIf)> = Vec::new();
+    let mut zones: Vec<ZoneWhatIf> = Vec::new();
+    let mut unassessed = 0usize;
+    // The replicas each zone holds, by component: one pass over every
+    // component's zone list.
+    let mut held: Vec<Vec<(usize, u32)>> = vec![Vec::new(); design.zones.len()];
+    for (id, component) in design.components.iter().enumerate() {
+        let listed = component.zone_ids();
+        let replicas = component.replica_count() as usize;
+        for (place, &zone) in listed.iter().enumerate().take(replicas) {
+            let count = ((replicas - 1 - place) / listed.len() + 1) as u32;
+            match held[zone].last_mut() {
+                Some((last, total)) if *last == id => *total += count,
+                _ => held[zone].push((id, count)),
             }
-        })
-        .collect();
+        }
+    }
+    for (zone, placement) in design.zones.iter().zip(held) {
+        if let Some((_, known)) = placements.iter().find(|(known, _)| *known == placement) {
+            zones.push(ZoneWhatIf {
+                zone: zone.value.clone(),
+                ..known.clone()
+            });
+            continue;
+        }
+        if placements.len() == MAX_ZONE_WHAT_IFS {
+            unassessed += 1;
+            continue;
+        }
+        let options = capacity::Options {
+            entry_rps: Some(estimate.entry_rps),
+            failures: vec![Failure::Zone(zone.value.clone())],
+            quantiles: false,
+            ..capacity::Options::default()
+        };
+        let what_if = match capacity::estimate(design, &analysis.ways, &options) {
+            Ok(failed) => zone_what_if(analysis, &zone.value, &failed),
+            Err(_) => ZoneWhatIf {
+                zone: zone.value.clone(),
+                hit: "-".to_string(),
+                breaks: "the load never settles".to_string(),
+                path_up: false,
+                capacity: "-".to_string(),
+            },
+        };
+        placements.push((placement, what_if.clone()));
+        zones.push(what_if);
+    }
     let fatal: Vec<&str> = zones
         .iter()
         .filter(|z| !z.path_up)
         .map(|z| z.zone.as_str())
         .collect();
-    let summary = if fatal.is_empty() {
+    let mut summary = if fatal.is_empty() {
         format!(
             "The request path survives the loss of any one of its {} zone{}.",
             zones.len(),
@@ -462,6 +503,11 @@ fn zone_loss(analysis: &Analysis, estimate: &Estimate) -> ZoneLoss {
             fatal.join(" or zone ")
         )
     };
+    if unassessed > 0 {
+        summary.push_str(&format!(
+            " {unassessed} more zones, beyond the first {MAX_ZONE_WHAT_IFS} distinct placements of replicas, were not assessed (`blueprint estimate --fail zone:Z` assesses one)."
+        ));
+    }
     ZoneLoss { zones, summary }
 }
 

@@ -172,6 +172,9 @@ pub struct Engine<'a> {
     reported_ms: u64,
     /// When to report progress next.
     next_report: f64,
+    /// Component visits this replication may still simulate (its share of
+    /// `Options::visit_limit`).
+    visits_left: u64,
 }
 
 impl<'a> Engine<'a> {
@@ -240,6 +243,9 @@ impl<'a> Engine<'a> {
             progress,
             reported_ms: 0,
             next_report: REPORT_EVERY,
+            visits_left: options.visit_limit.map_or(u64::MAX, |limit| {
+                limit.div_ceil(u64::from(options.replications.max(1)))
+            }),
         }
     }
 
@@ -419,6 +425,18 @@ impl<'a> Engine<'a> {
             let tally = self.tally();
             tally.customers += 1;
             tally.operations[operation as usize].customers += 1;
+        }
+        if self.visits_left == 0 {
+            // The budget is spent: what is already in the system finishes,
+            // nothing new starts, so the run ends in bounded time.
+            if self.measuring {
+                let component = self.plan.ways[way as usize].component;
+                let tally = self.tally();
+                tally.over_budget += 1;
+                tally.components[component as usize].errors += 1;
+            }
+            self.record_request(operation, self.now, false);
+            return;
         }
         match self.alloc_task(way, NONE, Op::Read, 0) {
             Some(task) => {
@@ -606,6 +624,7 @@ impl<'a> Engine<'a> {
     /// A visit (task or copy) arrives at a node: served at once by a free
     /// server, or queued.
     fn enter(&mut self, node: u32, entry: u32) {
+        self.visits_left = self.visits_left.saturating_sub(1);
         self.touch(node);
         let component = self.nodes[node as usize].component;
         if self.measuring {

@@ -179,6 +179,12 @@ pub struct Options {
     pub blocking: bool,
     pub failures: Vec<TimedFailure>,
     pub seed: u64,
+    /// The most component visits the run may simulate, over every
+    /// replication and the warm-up: past it new requests are refused
+    /// (counted in `Simulation::over_budget`) while those in the system
+    /// finish, so a design whose retries multiply its work far beyond the
+    /// model's expectation still ends in bounded time. None for no limit.
+    pub visit_limit: Option<u64>,
 }
 
 impl Default for Options {
@@ -192,6 +198,7 @@ impl Default for Options {
             blocking: false,
             failures: Vec::new(),
             seed: DEFAULT_SEED,
+            visit_limit: None,
         }
     }
 }
@@ -367,6 +374,9 @@ pub struct Simulation {
     /// Of the failed, those refused on arrival because the run already held
     /// `MAX_TASKS` component visits: the design is overwhelmed.
     pub dropped: u64,
+    /// Of the failed, those refused on arrival because the run had used up
+    /// its `visit_limit`.
+    pub over_budget: u64,
     /// None when no request completed.
     pub end_to_end: Option<EndToEndFigures>,
     /// The operations that entered, in the order of the ways.
@@ -399,15 +409,10 @@ pub fn run(
     if replicas > MAX_REPLICAS {
         return Err(SimulateError::TooManyReplicas { replicas });
     }
-    let rates: Vec<(usize, f64)> = estimate
-        .operations
-        .iter()
-        .map(|o| (o.operation, o.rps))
-        .collect();
     let plan = plan::build(
         design,
         &analysis.ways,
-        &rates,
+        &operation_rates(estimate),
         &options.failures,
         options.warmup,
     )?;
@@ -431,6 +436,66 @@ pub fn run(
         }
     }
     Ok(totals.finish(&plan, options, estimate.entry_rps))
+}
+
+/// Component visits a run with the default duration simulates at most: a
+/// few seconds of wall time (the engine simulates five to fifteen million
+/// visits a second on two cores). A design that would need more runs for
+/// a shorter simulated time ([`Options::within_budget`]).
+pub const DEFAULT_VISIT_BUDGET: f64 = 2e7;
+
+/// The component visits a run with `options` expects, from the analytic
+/// loads (a store's counted once per copy it waits for or writes).
+pub fn planned_visits(
+    analysis: &Analysis,
+    estimate: &Estimate,
+    options: &Options,
+) -> Result<f64, SimulateError> {
+    let plan = plan::build(
+        &analysis.design,
+        &analysis.ways,
+        &operation_rates(estimate),
+        &options.failures,
+        options.warmup,
+    )?;
+    Ok(expected_visits(&plan, estimate, options))
+}
+
+/// Requests per second entering each operation, as the plan takes them.
+fn operation_rates(estimate: &Estimate) -> Vec<(usize, f64)> {
+    estimate
+        .operations
+        .iter()
+        .map(|o| (o.operation, o.rps))
+        .collect()
+}
+
+impl Options {
+    /// These options with the measured time and the warm-up shortened in
+    /// proportion, so that a run expecting `visits` simulates about
+    /// `budget`; unchanged when it fits. The measured time stays at least
+    /// a millisecond, and long enough to play every `--fail` window with a
+    /// quarter of its time after it.
+    pub fn within_budget(&self, visits: f64, budget: f64) -> Options {
+        if visits.is_nan() || visits <= budget {
+            return self.clone();
+        }
+        let share = budget / visits;
+        let last_failure = self
+            .failures
+            .iter()
+            .map(|failure| failure.until.unwrap_or(failure.from))
+            .fold(0.0, f64::max);
+        let duration = (self.duration * share)
+            .max(1e-3)
+            .max(last_failure * 1.25)
+            .min(self.duration);
+        Options {
+            duration,
+            warmup: self.warmup * duration / self.duration,
+            ..self.clone()
+        }
+    }
 }
 
 /// Replications run (and held in memory) at once.
@@ -674,6 +739,7 @@ impl Totals {
             customers: merged.customers,
             errors: merged.errors,
             dropped: merged.dropped,
+            over_budget: merged.over_budget,
             end_to_end,
             operations,
             components,

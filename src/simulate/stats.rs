@@ -181,6 +181,9 @@ pub struct Tally {
     /// Of the failed, those refused on arrival because the run already held
     /// as many visits as it may.
     pub dropped: u64,
+    /// Of the failed, those refused on arrival because the run had used up
+    /// its budget of visits ([`super::Options::visit_limit`]).
+    pub over_budget: u64,
     pub end_to_end: FineHistogram,
     pub end_to_end_sum: Sum,
     /// Indexed like the simulation's operations.
@@ -207,6 +210,7 @@ impl Tally {
         self.customers += other.customers;
         self.errors += other.errors;
         self.dropped += other.dropped;
+        self.over_budget += other.over_budget;
         self.end_to_end.merge(&other.end_to_end);
         self.end_to_end_sum.merge(other.end_to_end_sum);
         for (mine, theirs) in self.operations.iter_mut().zip(&other.operations) {
@@ -228,6 +232,7 @@ impl Tally {
             customers: 0,
             errors: 0,
             dropped: 0,
+            over_budget: 0,
             end_to_end: FineHistogram::default(),
             end_to_end_sum: Sum::default(),
             operations: vec![OperationTally::default(); operations],

@@ -64,7 +64,12 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
         if !is_owned(component) || component.replica_count() < 2 {
             continue;
         }
-        let used: BTreeSet<usize> = component.replica_zones().collect();
+        let used: BTreeSet<usize> = component
+            .replicas_per_zone(component.replica_count())
+            .into_iter()
+            .filter(|(_, count)| *count > 0)
+            .map(|(zone, _)| zone)
+            .collect();
         if let [only] = used.into_iter().collect::<Vec<_>>()[..] {
             let zone = &design.zones[only].value;
             findings.push(

@@ -3,7 +3,7 @@
 use super::capacity_span;
 use crate::capacity::load::UnboundedLoop;
 use crate::design::Design;
-use crate::design::quantity::{format_rate, trim_number};
+use crate::design::quantity::{format_count, format_rate, trim_number};
 use crate::diagnostic::{Cause, Code, Diagnostic, Severity};
 use crate::rules::{Context, Rule};
 
@@ -77,7 +77,10 @@ fn check(context: &Context, findings: &mut Vec<Diagnostic>) {
             )
         } else {
             let needed = (f64::from(replica.serving) * utilization / 0.7).ceil();
-            format!("add replicas or capacity: about {needed} replicas keep it at 70%")
+            format!(
+                "add replicas or capacity: about {} replicas keep it at 70%",
+                format_count(needed)
+            )
         };
         let mut finding = RULE
             .code
