@@ -419,3 +419,30 @@ fn fail_needs_simulate() {
         .code(2)
         .stderr(predicates::str::contains("--simulate"));
 }
+
+/// A report draws the ways of the first 20 operations only (each drawing
+/// lays the whole design out again) and says how to draw the others.
+#[test]
+fn the_ways_of_many_operations_are_not_all_drawn() {
+    let mut yaml = String::from("version: 1\nname: many\noperations:\n");
+    for i in 0..25 {
+        yaml.push_str(&format!("  op{i}: {{ share: 0.04 }}\n"));
+    }
+    yaml.push_str("components:\n  users: { kind: client, calls: [{ to: gw }] }\n");
+    yaml.push_str("  gw:\n    kind: gateway\n    calls:\n");
+    for i in 0..25 {
+        yaml.push_str(&format!("      - {{ to: svc{i}, for: op{i} }}\n"));
+    }
+    for i in 0..25 {
+        yaml.push_str(&format!("  svc{i}: {{ kind: service }}\n"));
+    }
+    let output = blueprint()
+        .args(["report", "-", "--fail-on", "error"])
+        .write_stdin(yaml)
+        .output()
+        .unwrap();
+    let html = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(html.matches("<figcaption>The way of op").count(), 20);
+    assert_eq!(html.matches("Its way is not drawn").count(), 5);
+    assert!(html.contains("<code>blueprint render --operation op24</code>"));
+}

@@ -57,6 +57,11 @@ fn way_svgs(document: &Document) -> Vec<String> {
         .iter()
         .flat_map(|numbers| &numbers.operations)
         .flat_map(|operations| &operations.sections)
-        .map(|section| render::render(&section.way, render::Format::Svg))
+        .map(|section| {
+            section
+                .way
+                .as_ref()
+                .map_or_else(String::new, |way| render::render(way, render::Format::Svg))
+        })
         .collect()
 }

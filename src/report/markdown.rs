@@ -48,7 +48,11 @@ pub fn render(document: &Document) -> String {
             .iter()
             .flat_map(|numbers| &numbers.operations)
             .flat_map(|operations| &operations.sections)
-            .map(|section| render::render(&section.way, render::Format::Mermaid))
+            .map(|section| {
+                section.way.as_ref().map_or_else(String::new, |way| {
+                    render::render(way, render::Format::Mermaid)
+                })
+            })
             .collect(),
     };
     let mut text = page.render().expect("the template only formats strings");

@@ -33,6 +33,8 @@ pub struct Operations {
     /// One row per operation, matching `summary_header`.
     pub summary: Vec<SummaryRow>,
     pub sections: Vec<OperationSection>,
+    /// How many of the sections draw their way (the first ones).
+    pub drawn_ways: usize,
     /// The internal operations, a sentence each.
     pub internal: Vec<String>,
 }
@@ -70,9 +72,20 @@ pub struct OperationSection {
     pub end_to_end_missing: Option<String>,
     pub availability: AvailabilityFigures,
     pub budget: Budget,
-    /// The design's diagram with this operation's way highlighted.
-    pub way: Diagram,
+    /// The design's diagram with this operation's way highlighted; none
+    /// past the first [`MAX_DRAWN_WAYS`] operations.
+    pub way: Option<Diagram>,
 }
+
+/// Operations whose way a report draws at most: each drawing lays the
+/// whole design out again, so a design of thousands of operations would
+/// take minutes and megabytes; `render --operation NAME` draws any of the
+/// rest.
+pub const MAX_DRAWN_WAYS: usize = 20;
+/// Components drawn in all the ways of one report: a large design gets
+/// fewer drawings (at least one), so the report stays within a bounded
+/// multiple of the design's size.
+const DRAWN_COMPONENTS: usize = 1_000;
 
 /// What an operation's availability is spent on.
 pub struct Budget {
@@ -118,10 +131,15 @@ pub fn build(
         diagram::Direction::TopToBottom,
         hot_utilization,
     );
+    let drawn_ways = (DRAWN_COMPONENTS / design.components.len().max(1)).clamp(1, MAX_DRAWN_WAYS);
     let sections: Vec<OperationSection> = estimate
         .operations
         .iter()
-        .map(|operation| section(analysis, estimate, operation, &plain))
+        .enumerate()
+        .map(|(index, operation)| {
+            let drawn = (index < drawn_ways).then_some(&plain);
+            section(analysis, estimate, operation, drawn)
+        })
         .collect();
     let summary = estimate
         .operations
@@ -144,6 +162,7 @@ pub fn build(
         ],
         summary,
         sections,
+        drawn_ways,
         internal: internal(analysis),
     })
 }
@@ -176,7 +195,7 @@ fn section(
     analysis: &Analysis,
     estimate: &Estimate,
     operation: &OperationEstimate,
-    plain: &Diagram,
+    plain: Option<&Diagram>,
 ) -> OperationSection {
     let design = &analysis.design;
     let ways = &analysis.ways;
@@ -216,8 +235,11 @@ fn section(
         [one] => format!("misses its {one} target"),
         [rest @ .., last] => format!("misses its {} and {last} targets", rest.join(", ")),
     };
-    let mut way = plain.clone();
-    way.highlight(ways, id);
+    let way = plain.map(|plain| {
+        let mut way = plain.clone();
+        way.highlight(ways, id);
+        way
+    });
     OperationSection {
         name: named.name.clone(),
         anchor: anchor(&named.name),
