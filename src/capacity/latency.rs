@@ -766,7 +766,7 @@ pub fn mixture_of(operations: &[(f64, &Computed)]) -> EndToEnd {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::capacity::station::Station;
 
@@ -777,7 +777,7 @@ mod tests {
 
     /// The time t with `cdf(t) = q`, by bisection: the exact quantile of a
     /// closed-form distribution function.
-    fn exact_quantile(cdf: impl Fn(f64) -> f64, q: f64) -> f64 {
+    pub(in crate::capacity) fn exact_quantile(cdf: impl Fn(f64) -> f64, q: f64) -> f64 {
         let (mut low, mut high) = (0.0, 1.0);
         while cdf(high) < q {
             high *= 2.0;

@@ -582,6 +582,7 @@ fn single_failure(
 
 #[cfg(test)]
 mod tests {
+    use super::latency::tests::exact_quantile;
     use super::*;
 
     fn run(yaml: &str, options: &Options) -> (Design, Estimate) {
@@ -597,23 +598,6 @@ components:
   users: { kind: client, calls: [{ to: api }] }
   api: { kind: service, replicas: 1, capacity: 400/s, concurrency: 4 }
 ";
-
-    /// The time t with `cdf(t) = q`, by bisection.
-    fn exact_quantile(cdf: impl Fn(f64) -> f64, q: f64) -> f64 {
-        let (mut low, mut high) = (0.0, 1.0);
-        while cdf(high) < q {
-            high *= 2.0;
-        }
-        for _ in 0..200 {
-            let middle = 0.5 * (low + high);
-            if cdf(middle) < q {
-                low = middle;
-            } else {
-                high = middle;
-            }
-        }
-        0.5 * (low + high)
-    }
 
     /// Every computed quantile of the design's traffic within 0.5% of the
     /// exact one.
