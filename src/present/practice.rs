@@ -4,7 +4,6 @@
 
 use std::fmt::Write;
 
-use comfy_table::{Table, presets};
 use serde::Serialize;
 
 use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
@@ -13,8 +12,7 @@ use crate::practice::{Grade, Scenario};
 
 /// The scenarios as a table: name, difficulty, title.
 pub fn render_list_text(scenarios: &[Scenario]) -> String {
-    let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED);
+    let mut table = super::table();
     table.set_header(["name", "difficulty", "title"]);
     for scenario in scenarios {
         table.add_row([
