@@ -4,7 +4,7 @@
 //! numbers. `report` lists them in its Assumptions section and `estimate
 //! --assumptions` prints them.
 
-use crate::design::quantity::{format_duration, format_rate};
+use crate::design::quantity::{format_duration, format_percent, format_rate};
 use crate::design::{Component, Design, Kind};
 
 /// One assumption and the components it applies to (none: the whole
@@ -26,18 +26,18 @@ pub fn assumptions(design: &Design) -> Vec<Assumption> {
     if design.zones.is_empty() {
         list.push(whole(&format!(
             "no zones declared: the whole design runs in one zone, up {} of the time",
-            percent(design.zone_availability)
+            format_percent(design.zone_availability)
         )));
     } else if assumed("zone_availability") {
         list.push(whole(&format!(
             "each zone is up {} of the time (zone_availability not given)",
-            percent(design.zone_availability)
+            format_percent(design.zone_availability)
         )));
     }
     if !design.regions.is_empty() && assumed("region_availability") {
         list.push(whole(&format!(
             "each region is up {} of the time (region_availability not given)",
-            percent(design.region_availability)
+            format_percent(design.region_availability)
         )));
     }
     let modelled = || {
@@ -146,10 +146,6 @@ fn push<'a>(
             components,
         });
     }
-}
-
-fn percent(fraction: f64) -> String {
-    crate::design::quantity::format_percent(fraction)
 }
 
 #[cfg(test)]
