@@ -6,6 +6,7 @@
 pub mod assumptions;
 pub mod availability;
 pub mod connections;
+pub mod cost;
 pub mod domains;
 pub mod envelope;
 pub mod failure;
@@ -178,6 +179,8 @@ pub struct Estimate {
     pub domains: Domains,
     /// The components holding clients' long-lived connections.
     pub connections: Vec<connections::Held>,
+    /// What the design costs a month, when it prices any component.
+    pub cost: Option<cost::Costs>,
 }
 
 /// How a component fails to serve, under the estimate's load and failures.
@@ -502,6 +505,7 @@ pub fn estimate(
         failures: options.failures.clone(),
         domains,
         connections: connections::held(design, &live),
+        cost: cost::monthly(design),
     })
 }
 

@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde::ser::Serializer;
 
 use crate::design::quantity::{
-    format_bytes, format_count, format_duration, format_percent, format_rate, trim_number,
+    format_bytes, format_cost, format_count, format_duration, format_percent, format_rate,
+    trim_number,
 };
 use crate::design::{
     CachePattern, Call, Component, DeadLetter, Design, Kind, OperationRate, Traffic,
@@ -32,6 +33,8 @@ pub enum FieldValue {
     Bytes(f64),
     /// A fraction in 0..=1, shown as a percentage.
     Fraction(f64),
+    /// A price a month.
+    Cost(f64),
     Flag(bool),
     Text(String),
     List(Vec<String>),
@@ -57,7 +60,8 @@ impl FieldValue {
             | FieldValue::Rate(value)
             | FieldValue::Duration(value)
             | FieldValue::Bytes(value)
-            | FieldValue::Fraction(value) => Some(*value),
+            | FieldValue::Fraction(value)
+            | FieldValue::Cost(value) => Some(*value),
             _ => None,
         }
     }
@@ -71,6 +75,7 @@ impl FieldValue {
             FieldValue::Duration(value) => format!("{value}s"),
             FieldValue::Bytes(value) => format!("{value} B"),
             FieldValue::Fraction(value) => format!("{}%", value * 100.0),
+            FieldValue::Cost(value) => format!("{value}/month"),
             other => other.to_string(),
         }
     }
@@ -85,6 +90,7 @@ impl fmt::Display for FieldValue {
             FieldValue::Duration(value) => f.write_str(&format_duration(*value)),
             FieldValue::Bytes(value) => f.write_str(&format_bytes(*value)),
             FieldValue::Fraction(value) => f.write_str(&format_percent(*value)),
+            FieldValue::Cost(value) => f.write_str(&format_cost(*value)),
             FieldValue::Flag(value) => write!(f, "{value}"),
             FieldValue::Text(text) => f.write_str(text),
             FieldValue::List(items) => write!(f, "[{}]", items.join(", ")),
@@ -225,6 +231,11 @@ fn component_fields(design: &Design, component: &Component) -> Fields {
     if !component.tags.is_empty() {
         push(f, "tags", Some(FieldValue::List(component.tags.clone())));
     }
+    push(
+        f,
+        "cost",
+        component.cost.as_ref().map(|c| FieldValue::Cost(c.value)),
+    );
     push(
         f,
         "rps",

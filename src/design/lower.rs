@@ -65,6 +65,24 @@ pub const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ),
     ("replication", &[Kind::Database]),
     ("sharding", &[Kind::Database, Kind::Cache, Kind::Search]),
+    // A client is the users' own devices: nothing the design pays for.
+    (
+        "cost",
+        &[
+            Kind::Cdn,
+            Kind::Dns,
+            Kind::LoadBalancer,
+            Kind::Gateway,
+            Kind::Service,
+            Kind::Worker,
+            Kind::Cache,
+            Kind::Queue,
+            Kind::Database,
+            Kind::ObjectStore,
+            Kind::Search,
+            Kind::External,
+        ],
+    ),
 ];
 
 /// The largest whole number each count field takes: beyond any real
@@ -181,9 +199,14 @@ impl Lowering {
         match value.value.as_text().map(|t| quantity::parse(kind, &t)) {
             Some(Ok(number)) => Some(Located::new(number, span)),
             Some(Err(QuantityError::NotPositive)) => {
+                let least = if kind == QuantityKind::Cost {
+                    "cannot be negative"
+                } else {
+                    "must be more than zero"
+                };
                 self.invalid(
                     span,
-                    format!("`{field}` must be more than zero, not `{text}`"),
+                    format!("`{field}` {least}, not `{text}`"),
                     Some(format!("write {}", kind.accepted_forms())),
                 );
                 None
@@ -998,7 +1021,7 @@ impl Lowering {
 
     /// Refuses kind-specific fields the component's kind does not have.
     fn check_kind_fields(&mut self, raw: &RawComponent, kind: Kind, name: &str) {
-        let given: [(&str, Option<Span>); 22] = [
+        let given: [(&str, Option<Span>); 23] = [
             ("rps", raw.rps.as_deref().map(span_of)),
             ("connections", raw.connections.as_deref().map(span_of)),
             (
@@ -1024,6 +1047,7 @@ impl Lowering {
             ("partition_mode", raw.partition_mode.as_deref().map(span_of)),
             ("replication", raw.replication.as_deref().map(span_of)),
             ("sharding", raw.sharding.as_deref().map(span_of)),
+            ("cost", raw.cost.as_deref().map(span_of)),
         ];
         for (field, span) in given {
             let Some(span) = span else { continue };
@@ -1221,6 +1245,7 @@ impl Lowering {
             calls,
             allow: self.suppressions(&raw.allow),
             tags: raw.tags.iter().flatten().map(|t| t.value.clone()).collect(),
+            cost: self.quantity("cost", &raw.cost, QuantityKind::Cost),
             rps: self.quantity("rps", &raw.rps, QuantityKind::Rate),
             connections: self.quantity("connections", &raw.connections, QuantityKind::Count),
             max_connections: self.quantity(

@@ -316,6 +316,9 @@ pub struct Component {
     pub calls: Vec<Call>,
     pub allow: Vec<Suppression>,
     pub tags: Vec<String>,
+    /// What one replica costs a month (of `quantity::HOURS_PER_MONTH`
+    /// hours).
+    pub cost: Option<Located<f64>>,
     pub rps: Option<Located<f64>>,
     /// Long-lived connections a client holds open at peak.
     pub connections: Option<Located<f64>>,

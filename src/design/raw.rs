@@ -325,6 +325,9 @@ pub struct RawComponent {
     /// Free labels (`payments`, `public`); some rules read them.
     #[schemars(with = "Option<Vec<String>>")]
     pub tags: Option<Vec<Spanned<String>>>,
+    /// Every kind but a client: what one replica costs to run, per hour, day, month or year (`0.12/h`, `90/month`; a month is 730 hours; no currency sign). `estimate`, `report`, `diff` and `size` then show the monthly cost.
+    #[schemars(with = "Option<schema::Cost>")]
+    pub cost: S<Scalar>,
     // client
     /// Client only: the load this client sends at peak (`40k/s`).
     #[schemars(with = "Option<schema::Rate>")]

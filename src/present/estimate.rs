@@ -14,9 +14,9 @@ use crate::capacity::availability::describe_costs;
 use crate::capacity::latency::{EndToEnd, NoLatency};
 use crate::capacity::{ComponentEstimate, EntrySource, Estimate, Latency, OperationEstimate};
 use crate::design::quantity::{
-    format_count, format_duration, format_percent, format_rate, trim_number,
+    format_cost, format_count, format_duration, format_percent, format_rate, trim_number,
 };
-use crate::design::{Component, Design, LatencyTarget};
+use crate::design::{Component, Design, Kind, LatencyTarget};
 use crate::ways::Ways;
 
 pub fn percent(fraction: f64) -> String {
@@ -195,8 +195,30 @@ pub fn costs_line(design: &Design, estimate: &Estimate, operation: &OperationEst
     describe_costs(design, &estimate.domains, &operation.costs, 3)
 }
 
+/// The optional columns of the capacity table.
+#[derive(Clone, Copy, Debug)]
+pub struct Columns {
+    /// `needed`: the estimate was asked to size the design
+    /// (`--target-utilization`).
+    pub needed: bool,
+    /// `cost/month`: the design prices a component.
+    pub cost: bool,
+}
+
+/// Which optional columns the capacity table of `estimate` has.
+pub fn columns(estimate: &Estimate) -> Columns {
+    Columns {
+        needed: estimate
+            .components
+            .iter()
+            .any(|c| c.needed_replicas.is_some()),
+        cost: estimate.cost.is_some(),
+    }
+}
+
 /// The columns of the capacity table; `needed` only when the estimate was
-/// asked to size the design (`--target-utilization`).
+/// asked to size the design (`--target-utilization`), `cost/month` only
+/// when the design prices a component.
 pub fn capacity_header(estimate: &Estimate) -> Vec<&'static str> {
     let mut header = vec![
         "component",
@@ -208,37 +230,39 @@ pub fn capacity_header(estimate: &Estimate) -> Vec<&'static str> {
         "p99",
         "headroom",
     ];
-    if sizes(estimate) {
+    let columns = columns(estimate);
+    if columns.needed {
         header.push("needed");
     }
+    if columns.cost {
+        header.push("cost/month");
+    }
     header
-}
-
-fn sizes(estimate: &Estimate) -> bool {
-    estimate
-        .components
-        .iter()
-        .any(|c| c.needed_replicas.is_some())
 }
 
 /// One row of the capacity table per component, in file order, matching
 /// [`capacity_header`].
 pub fn capacity_rows(design: &Design, estimate: &Estimate) -> Vec<Vec<String>> {
-    let sizing = sizes(estimate);
+    let columns = columns(estimate);
     design
         .components
         .iter()
+        .enumerate()
         .zip(&estimate.components)
-        .map(|(component, figures)| capacity_row(component, figures, sizing))
+        .map(|((id, component), figures)| {
+            let cost = estimate.cost.as_ref().and_then(|c| c.components[id]);
+            capacity_row(component, figures, cost, columns)
+        })
         .collect()
 }
 
-/// The capacity table's row of one component; `sizing` adds the `needed`
-/// column.
+/// The capacity table's row of one component (`cost` a month, when
+/// priced), with the optional `columns`.
 pub fn capacity_row(
     component: &Component,
     figures: &ComponentEstimate,
-    sizing: bool,
+    cost: Option<f64>,
+    columns: Columns,
 ) -> Vec<String> {
     let replica = &figures.replica;
     let total = component.replica_count();
@@ -281,12 +305,15 @@ pub fn capacity_row(
         p99,
         headroom,
     ];
-    if sizing {
+    if columns.needed {
         row.push(
             figures
                 .needed_replicas
                 .map_or("-".to_string(), |n| n.to_string()),
         );
+    }
+    if columns.cost {
+        row.push(cost.map_or("-".to_string(), format_cost));
     }
     row
 }
@@ -412,6 +439,7 @@ fn quantiles(end_to_end: &EndToEnd) -> [(&'static str, f64, f64); 5] {
 fn summary_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     let mut lines: Vec<String> = bottleneck_line(design, estimate).into_iter().collect();
     lines.push(availability_line(design, ways, estimate));
+    lines.extend(cost_line(design, estimate));
     lines.extend(queue_lines(design, estimate));
     lines.extend(connection_lines(design, estimate));
     if !estimate.failures.is_empty() {
@@ -426,6 +454,35 @@ fn summary_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
         ));
     }
     lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
+/// What the design costs a month, when it prices any component: `Cost:
+/// 1.2k/month for 14 replicas (3 components unpriced).`
+pub fn cost_line(design: &Design, estimate: &Estimate) -> Option<String> {
+    let costs = estimate.cost.as_ref()?;
+    let priced: u32 = design
+        .components
+        .iter()
+        .zip(&costs.components)
+        .filter(|(_, cost)| cost.is_some())
+        .map(|(component, _)| component.replica_count())
+        .sum();
+    let unpriced = design
+        .components
+        .iter()
+        .zip(&costs.components)
+        .filter(|(component, cost)| cost.is_none() && component.kind() != Kind::Client)
+        .count();
+    let replicas = if priced == 1 { "replica" } else { "replicas" };
+    let rest = match unpriced {
+        0 => String::new(),
+        1 => " (1 component unpriced)".to_string(),
+        n => format!(" ({n} components unpriced)"),
+    };
+    Some(format!(
+        "Cost: {} for {priced} {replicas}{rest}.",
+        format_cost(costs.total)
+    ))
 }
 
 /// The bottleneck and the largest load the design carries, in a sentence.
@@ -595,6 +652,9 @@ struct Output<'a> {
     queues: Vec<QueueOutput<'a>>,
     operations: Vec<OperationOutput<'a>>,
     connections: Vec<ConnectionOutput<'a>>,
+    /// Left out when no component has a `cost`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost_per_month: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -654,6 +714,9 @@ struct ComponentOutput<'a> {
     availability: f64,
     broken: Option<&'static str>,
     needed_replicas: Option<u32>,
+    /// Replicas times the price of one; left out when it has no `cost`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost_per_month: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -699,8 +762,9 @@ pub fn render_json(analysis: &Analysis, estimate: &Estimate) -> String {
         components: design
             .components
             .iter()
+            .enumerate()
             .zip(&estimate.components)
-            .map(|(component, figures)| ComponentOutput {
+            .map(|((id, component), figures)| ComponentOutput {
                 name: component.name(),
                 kind: component.kind().as_str(),
                 load_rps: figures.load.total(),
@@ -719,6 +783,7 @@ pub fn render_json(analysis: &Analysis, estimate: &Estimate) -> String {
                 availability: figures.availability,
                 broken: figures.broken().map(|b| b.as_str()),
                 needed_replicas: figures.needed_replicas,
+                cost_per_month: estimate.cost.as_ref().and_then(|c| c.components[id]),
             })
             .collect(),
         end_to_end_s: estimate.end_to_end.as_ref().ok().copied(),
@@ -802,6 +867,7 @@ pub fn render_json(analysis: &Analysis, estimate: &Estimate) -> String {
                     .map(|m| m.value),
             })
             .collect(),
+        cost_per_month: estimate.cost.as_ref().map(|c| c.total),
     };
     let mut text = serde_json::to_string_pretty(&output).expect("plain data serialises");
     text.push('\n');

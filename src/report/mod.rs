@@ -117,6 +117,8 @@ pub struct Numbers {
     pub end_to_end: Vec<[String; 4]>,
     pub end_to_end_missing: Option<String>,
     pub bottleneck: Option<String>,
+    /// What the design costs a month, when it prices a component.
+    pub cost: Option<String>,
     pub chart: Option<chart::Chart>,
     pub availability: AvailabilityFigures,
     /// With one operation: what its availability is spent on.
@@ -386,6 +388,7 @@ fn numbers(
             .unwrap_or_default(),
         end_to_end_missing: figures::end_to_end_missing(design, estimate),
         bottleneck: figures::bottleneck_line(design, estimate),
+        cost: figures::cost_line(design, estimate),
         chart: chart::bottleneck(analysis, estimate),
         availability: availability_figures(
             estimate.availability,
