@@ -14,6 +14,7 @@ pub mod latency;
 pub mod lattice;
 pub mod load;
 pub mod replicas;
+pub mod sizing;
 pub mod station;
 
 use rayon::prelude::*;
