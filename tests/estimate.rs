@@ -382,3 +382,54 @@ fn assumptions_name_the_defaults_and_their_components() {
         "{list}"
     );
 }
+
+/// Issue 18: with `cost:` on components the JSON has the monthly cost of
+/// each priced component and of the design, and the table a column and a
+/// line; without, neither.
+#[test]
+fn cost_per_month_when_priced() {
+    let value = estimate_json(&["tests/fixtures/size/hand-sized.yaml"]);
+    // api: 5 x 0.10/h x 730 h; auth: 2 x 300.
+    assert!((component(&value, "api")["cost_per_month"].as_f64().unwrap() - 365.0).abs() < 1e-9);
+    assert_eq!(component(&value, "auth")["cost_per_month"], 600.0);
+    assert!(component(&value, "users").get("cost_per_month").is_none());
+    assert!((value["cost_per_month"].as_f64().unwrap() - 965.0).abs() < 1e-9);
+    blueprint()
+        .args(["estimate", "tests/fixtures/size/hand-sized.yaml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cost/month"))
+        .stdout(predicate::str::contains("Cost: 965/month for 7 replicas."));
+    let unpriced = estimate_json(&["designs/chat.yaml"]);
+    assert!(unpriced.get("cost_per_month").is_none());
+}
+
+#[test]
+fn a_bad_cost_names_its_place_and_the_forms() {
+    for (cost, message) in [
+        ("90", "`cost` is not"),
+        ("$0.12/h", "`cost` is not"),
+        ("-1/h", "`cost` cannot be negative"),
+        ("5B/month", "above the largest cost"),
+    ] {
+        let design = format!(
+            "version: 1\nname: t\ncomponents:\n  users: {{ kind: client, calls: [{{ to: api }}] }}\n  api: {{ kind: service, cost: \"{cost}\" }}\n"
+        );
+        blueprint()
+            .args(["estimate", "-"])
+            .write_stdin(design)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains(":5:"))
+            .stderr(predicate::str::contains("`0.12/h`, `2.9/day`, `90/month`"));
+    }
+    blueprint()
+        .args(["estimate", "-"])
+        .write_stdin("version: 1\nname: t\ncomponents:\n  users: { kind: client, cost: 1/h }\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`cost` does not apply to `users`, a client",
+        ));
+}

@@ -246,8 +246,15 @@ impl Search<'_> {
                 // the target would creep for ever: given up.
                 let goal = self.goal(&violation);
                 let gap = if value.is_finite() { value - goal } else { 1.0 };
-                if still_failing && now.is_some_and(|now| !(now < value - 0.01 * gap)) {
-                    let why = self.no_help(component);
+                if still_failing && now.is_some_and(|now| now >= value - 0.01 * gap || now.is_nan())
+                {
+                    let why = match violation {
+                        Violation::Latency { .. } => format!(
+                            "more replicas of `{}`, the longest queue on its way, shorten it by less than a hundredth of what it misses by: the rest is service time (a latency floor)",
+                            self.design.components[component].name()
+                        ),
+                        _ => self.no_help(component),
+                    };
                     unmet.push(self.unmet(state, &violation, why));
                     self.given_up.push((state, violation));
                     continue;
@@ -276,9 +283,14 @@ impl Search<'_> {
                     if let Some(&(_, previous)) = before
                         && worst.0 >= previous
                     {
+                        // Given up in every state it fails in, named once.
                         let violation = Violation::Overloaded { component };
                         unmet.push(self.unmet(worst.1, &violation, self.no_help(component)));
-                        self.given_up.push((worst.1, violation));
+                        for j in &judged {
+                            if j.violations.contains(&violation) {
+                                self.given_up.push((j.state, violation.clone()));
+                            }
+                        }
                         continue;
                     }
                     raised_for_load.retain(|(c, _)| *c != component);
