@@ -51,6 +51,7 @@ const ALL: &[&[&str]] = &[
     &["report", "DESIGN", "--format", "md"],
     &["simulate", "DESIGN", "--duration", "2s", "--warmup", "0s"],
     &["diff", "DESIGN", "DESIGN"],
+    &["size", "DESIGN"],
 ];
 
 fn service(fields: &str) -> String {

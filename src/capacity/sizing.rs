@@ -229,9 +229,9 @@ impl Search<'_> {
         // The value each raised violation had before its raise, to see
         // whether the raise helped.
         let mut last_raise: Option<(usize, Violation, ComponentId, f64)> = None;
-        // The worst utilisation of each component raised for its load, when
-        // it was raised.
-        let mut raised_for_load: Vec<(ComponentId, f64)> = Vec::new();
+        // The utilisation of each component raised for its load, per state,
+        // when it was raised.
+        let mut raised_for_load: Vec<(ComponentId, usize, f64)> = Vec::new();
         for _ in 0..MAX_ROUNDS {
             let judged = self.judge(&counts)?;
             if let Some((state, violation, component, value)) = last_raise.take() {
@@ -278,25 +278,43 @@ impl Search<'_> {
             overloaded.dedup();
             if !overloaded.is_empty() {
                 for &component in &overloaded {
-                    let worst = self.worst_utilization(component, &judged);
-                    let before = raised_for_load.iter().find(|(c, _)| *c == component);
-                    if let Some(&(_, previous)) = before
-                        && worst.0 >= previous
-                    {
-                        // Given up in every state it fails in, named once.
-                        let violation = Violation::Overloaded { component };
-                        unmet.push(self.unmet(worst.1, &violation, self.no_help(component)));
-                        for j in &judged {
-                            if j.violations.contains(&violation) {
-                                self.given_up.push((j.state, violation.clone()));
+                    let violation = Violation::Overloaded { component };
+                    // Per state: its utilisation now, and at the last raise.
+                    // A raise that closed less than a hundredth of the gap
+                    // to the target in a state (every replica in the zone
+                    // lost, every write on the newest range shard) would
+                    // creep for ever: given up there, named once.
+                    let mut raise = false;
+                    for j in judged.iter().filter(|j| j.violations.contains(&violation)) {
+                        let now = self.utilization_in(component, &j.estimate);
+                        let previous = raised_for_load
+                            .iter()
+                            .find(|(c, state, _)| *c == component && *state == j.state)
+                            .map(|(_, _, value)| *value);
+                        let stuck = previous.is_some_and(|previous| {
+                            now >= previous || now > previous - 0.01 * (previous - self.target)
+                        });
+                        if stuck {
+                            let named = self.unmet(j.state, &violation, String::new()).target;
+                            if !unmet.iter().any(|u| u.target == named) {
+                                unmet.push(self.unmet(
+                                    j.state,
+                                    &violation,
+                                    self.no_help(component),
+                                ));
                             }
+                            self.given_up.push((j.state, violation.clone()));
+                        } else {
+                            raised_for_load
+                                .retain(|(c, state, _)| !(*c == component && *state == j.state));
+                            raised_for_load.push((component, j.state, now));
+                            raise = true;
                         }
-                        continue;
                     }
-                    raised_for_load.retain(|(c, _)| *c != component);
-                    raised_for_load.push((component, worst.0));
-                    counts[component] = self.grow(component, counts[component], 1);
-                    reasons[component] = Reason::Utilisation;
+                    if raise {
+                        counts[component] = self.grow(component, counts[component], 1);
+                        reasons[component] = Reason::Utilisation;
+                    }
                 }
                 continue;
             }
@@ -558,6 +576,14 @@ impl Search<'_> {
             format!(
                 "every replica of `{name}` is in one zone, so losing it leaves none whatever the count: spread it over more zones"
             )
+        } else if component
+            .sharding
+            .as_ref()
+            .is_some_and(|s| s.value.writes_to_newest_shard())
+        {
+            format!(
+                "every write to `{name}` lands on its newest range shard (BP208), which more nodes do not split"
+            )
         } else if self
             .design
             .components
@@ -574,23 +600,15 @@ impl Search<'_> {
         }
     }
 
-    /// A component's highest utilisation over the states (infinite when
-    /// down or without quorum), and the state it is in.
-    fn worst_utilization(&self, id: ComponentId, judged: &[Judged]) -> (f64, usize) {
-        judged
-            .iter()
-            .map(|j| {
-                let figures = &j.estimate.components[id];
-                let utilization = if figures.broken().is_some_and(|b| b != Broken::Saturated) {
-                    f64::INFINITY
-                } else {
-                    figures.utilization().unwrap_or(0.0)
-                };
-                (utilization, j.state)
-            })
-            .fold((f64::NEG_INFINITY, 0), |best, next| {
-                if next.0 > best.0 { next } else { best }
-            })
+    /// A component's utilisation in one state, infinite when down or
+    /// without quorum.
+    fn utilization_in(&self, id: ComponentId, estimate: &Estimate) -> f64 {
+        let figures = &estimate.components[id];
+        if figures.broken().is_some_and(|b| b != Broken::Saturated) {
+            f64::INFINITY
+        } else {
+            figures.utilization().unwrap_or(0.0)
+        }
     }
 
     /// The figure a violation is judged on, lower is better: the late

@@ -6,6 +6,7 @@ use blueprint::capacity::sizing::{self, DEFAULT_TARGET_UTILIZATION, SizingError}
 use blueprint::design::edit::set_replicas;
 use blueprint::design::quantity::parse_percent;
 use blueprint::present::size::{render_json, render_text};
+use blueprint::render::escape;
 use clap::{Args, ValueEnum};
 
 use super::{
@@ -88,11 +89,11 @@ pub fn run(args: SizeArgs) -> u8 {
                     )
                 })
                 .collect();
-            super::print_stderr(&format!(
+            super::print_stderr(&escape::terminal_text(&format!(
                 "wrote {}:\n{}",
                 args.path.display(),
                 lines.concat()
-            ));
+            )));
         }
     }
     if sizing.unmet.is_empty() && !sizing.exhausted {
