@@ -795,3 +795,78 @@ impl Search<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sized(yaml: &str) -> (Design, Sizing) {
+        let analysis = crate::analyse(yaml.as_bytes()).unwrap();
+        let sizing = size(&analysis.design, &analysis.ways, 0.7).unwrap();
+        (analysis.design, sizing)
+    }
+
+    fn after(design: &Design, sizing: &Sizing, name: &str) -> u32 {
+        let id = design.component_named(name).unwrap();
+        sizing
+            .components
+            .iter()
+            .find(|c| c.component == id)
+            .unwrap()
+            .after
+    }
+
+    /// Without zones the worst loss is one replica: 1,000/s on 500/s
+    /// replicas at 70% needs 3 survivors, so 4 (N+1).
+    #[test]
+    fn without_zones_one_replica_is_the_worst_loss() {
+        let (design, sizing) = sized(
+            "version: 1\nname: t\nrequirements: { peak_rps: 1000/s }\ncomponents:\n  users: { kind: client, calls: [{ to: api }] }\n  api: { kind: service, replicas: 9, capacity: 500/s, latency: 4ms }\n",
+        );
+        assert_eq!(sizing.states, ["all up", "one replica of each lost"]);
+        assert_eq!(after(&design, &sizing, "api"), 4);
+        assert!(sizing.unmet.is_empty() && !sizing.exhausted);
+    }
+
+    /// Every replica in one zone: no count survives that zone, and `size`
+    /// says so instead of raising it for ever.
+    #[test]
+    fn one_zone_is_reported_not_chased() {
+        let (design, sizing) = sized(
+            "version: 1\nname: t\nrequirements: { peak_rps: 1000/s }\nzones: [a, b]\ncomponents:\n  users: { kind: client, calls: [{ to: api }] }\n  api: { kind: service, replicas: 2, zones: [a], capacity: 500/s, latency: 4ms }\n",
+        );
+        assert_eq!(after(&design, &sizing, "api"), 3);
+        assert!(!sizing.exhausted);
+        assert_eq!(sizing.unmet.len(), 1, "{:?}", sizing.unmet);
+        assert_eq!(sizing.unmet[0].target, "utilisation of `api`");
+        assert_eq!(sizing.unmet[0].state, "zone:a lost");
+        assert!(sizing.unmet[0].why.contains("in one zone"));
+    }
+
+    /// A p99 target above the service's own (4.6 x 4ms = 18.4ms for an
+    /// exponential service): the closed form's count leaves the p99 too
+    /// long, and the search raises the replicas until it holds, then no
+    /// further: sizing the result again changes nothing, and one fewer is
+    /// raised back.
+    #[test]
+    fn a_latency_target_raises_past_the_utilisation_count() {
+        let yaml = |replicas: u32| {
+            format!(
+                "version: 1\nname: t\nrequirements: {{ peak_rps: 1000/s, latency_slo: {{ p99: 30ms }} }}\ncomponents:\n  users: {{ kind: client, calls: [{{ to: api }}] }}\n  api: {{ kind: service, replicas: {replicas}, capacity: 250/s, latency: 4ms, concurrency: 1 }}\n"
+            )
+        };
+        let (design, sizing) = sized(&yaml(1));
+        let count = after(&design, &sizing, "api");
+        // 1,000 / (250 x 0.7) = 5.7: 6 survivors, 7 with one lost.
+        assert!(count > 7, "{count}");
+        assert!(matches!(
+            sizing.components[0].reason,
+            Reason::Latency { .. }
+        ));
+        assert!(sizing.unmet.is_empty());
+        let (_, again) = sized(&yaml(count));
+        assert!(again.changes().next().is_none(), "{:?}", again.components);
+        let (design, fewer) = sized(&yaml(count - 1));
+        assert_eq!(after(&design, &fewer, "api"), count);
+    }
+}
