@@ -12,7 +12,9 @@ pub mod failure;
 pub mod latency;
 pub mod lattice;
 pub mod load;
+pub mod outage;
 pub mod replicas;
+pub mod retries;
 pub mod station;
 
 use rayon::prelude::*;
@@ -22,7 +24,9 @@ use domains::Domains;
 use failure::Failure;
 use latency::{Calculator, CallTree, EndToEnd, NoLatency};
 use load::{Load, UnboundedLoop};
+use outage::Outage;
 use replicas::ReplicaModel;
+use retries::RetryLoad;
 
 use crate::design::{Design, Kind};
 use crate::ways::{WayOperationId, Ways};
@@ -39,6 +43,9 @@ pub struct Options {
     pub quantiles: bool,
     /// `--target-utilization U`: also size every component for it.
     pub target_utilization: Option<f64>,
+    /// `--fail NAME@DURATION`: the failures last this many seconds; the
+    /// estimate then gives the backlog they leave and its drain.
+    pub outage: Option<f64>,
 }
 
 impl Default for Options {
@@ -49,6 +56,7 @@ impl Default for Options {
             failures: Vec::new(),
             quantiles: true,
             target_utilization: None,
+            outage: None,
         }
     }
 }
@@ -178,6 +186,15 @@ pub struct Estimate {
     pub domains: Domains,
     /// The components holding clients' long-lived connections.
     pub connections: Vec<connections::Held>,
+    /// Under `--fail`, the load the calls' retries add (none without
+    /// failures, or when no call retries).
+    pub retries: Option<RetryLoad>,
+    /// The same for the loss of each zone in turn (on top of `--fail`), in
+    /// the design's zone order: what BP410 reads. Empty without zones or
+    /// retries.
+    pub zone_retries: Vec<(usize, RetryLoad)>,
+    /// Under `--fail NAME@DURATION`, the backlog the outage leaves.
+    pub outage: Option<Outage>,
 }
 
 /// How a component fails to serve, under the estimate's load and failures.
@@ -487,6 +504,34 @@ pub fn estimate(
             / operations.len().max(1) as f64
     });
 
+    let retries = (!options.failures.is_empty() && retries::any(design))
+        .then(|| retries::solve(design, ways, &operation_rps, &loads, &live, &caps));
+    let zone_retries: Vec<(usize, RetryLoad)> = if retries::any(design) {
+        (0..design.zones.len())
+            .into_par_iter()
+            .filter_map(|zone| {
+                let mut failures = options.failures.clone();
+                failures.push(Failure::Zone(design.zones[zone].value.clone()));
+                let live = failure::live_replicas(design, &failures).ok()?;
+                Some((
+                    zone,
+                    retries::solve(design, ways, &operation_rps, &loads, &live, &caps),
+                ))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let outage = options.outage.map(|duration| {
+        let up: Vec<ReplicaModel> = design
+            .components
+            .iter()
+            .enumerate()
+            .map(|(id, c)| replicas::model(c, loads.components[id], c.replica_count(), caps[id]))
+            .collect();
+        outage::outage(design, duration, &loads.components, &up, &replica_models)
+    });
+
     Ok(Estimate {
         entry_rps,
         entry_source,
@@ -502,6 +547,9 @@ pub fn estimate(
         failures: options.failures.clone(),
         domains,
         connections: connections::held(design, &live),
+        retries,
+        zone_retries,
+        outage,
     })
 }
 
