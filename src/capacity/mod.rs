@@ -46,6 +46,9 @@ pub struct Options {
     /// `--fail NAME@DURATION`: the failures last this many seconds; the
     /// estimate then gives the backlog they leave and its drain.
     pub outage: Option<f64>,
+    /// Solve the load retries add (under `failures`, and per zone for
+    /// BP410); what-ifs that only ask what breaks leave it out.
+    pub retries: bool,
 }
 
 impl Default for Options {
@@ -57,6 +60,7 @@ impl Default for Options {
             quantiles: true,
             target_utilization: None,
             outage: None,
+            retries: true,
         }
     }
 }
@@ -504,9 +508,10 @@ pub fn estimate(
             / operations.len().max(1) as f64
     });
 
-    let retries = (!options.failures.is_empty() && retries::any(design))
+    let retrying = options.retries && retries::any(design);
+    let retries = (!options.failures.is_empty() && retrying)
         .then(|| retries::solve(design, ways, &operation_rps, &loads, &live, &caps));
-    let zone_retries: Vec<(usize, RetryLoad)> = if retries::any(design) {
+    let zone_retries: Vec<(usize, RetryLoad)> = if retrying {
         (0..design.zones.len())
             .into_par_iter()
             .filter_map(|zone| {

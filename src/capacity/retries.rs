@@ -42,7 +42,7 @@ pub fn attempts(failure: f64, retries: u32) -> f64 {
     if q >= 1.0 {
         f64::from(retries) + 1.0
     } else {
-        (1.0 - q.powi(retries as i32 + 1)) / (1.0 - q)
+        (1.0 - q.powf(f64::from(retries) + 1.0)) / (1.0 - q)
     }
 }
 
@@ -190,7 +190,7 @@ pub fn solve(
                 let (tries, call_fails) = if open {
                     (1.0, q)
                 } else {
-                    (attempts(q, retries), q.powi(retries as i32 + 1))
+                    (attempts(q, retries), q.powf(f64::from(retries) + 1.0))
                 };
                 next_scale[first + index] = tries;
                 failure[first + index] = q;

@@ -73,6 +73,7 @@ pub fn run(args: EstimateArgs) -> u8 {
         quantiles: true,
         target_utilization: args.target_utilization,
         outage,
+        retries: true,
     };
     let estimate = match capacity::estimate(&analysis.design, &analysis.ways, &options) {
         Ok(estimate) => estimate,
