@@ -511,19 +511,8 @@ pub fn estimate(
     let retrying = options.retries && retries::any(design);
     let retries = (!options.failures.is_empty() && retrying)
         .then(|| retries::solve(design, ways, &operation_rps, &loads, &live, &caps));
-    let zone_retries: Vec<(usize, RetryLoad)> = if retrying {
-        (0..design.zones.len())
-            .into_par_iter()
-            .filter_map(|zone| {
-                let mut failures = options.failures.clone();
-                failures.push(Failure::Zone(design.zones[zone].value.clone()));
-                let live = failure::live_replicas(design, &failures).ok()?;
-                Some((
-                    zone,
-                    retries::solve(design, ways, &operation_rps, &loads, &live, &caps),
-                ))
-            })
-            .collect()
+    let zone_retries = if retrying {
+        retries::per_zone(design, ways, &operation_rps, &loads, &live, &caps)
     } else {
         Vec::new()
     };

@@ -19,6 +19,8 @@
 //! the same with and without it. A `circuit_breaker` is taken to be open
 //! while half or more of the attempts fail: its call then makes one attempt.
 
+use rayon::prelude::*;
+
 use super::load::{self, Load, Loads};
 use super::replicas::{self, ReplicaModel};
 use crate::design::{Design, Op};
@@ -258,6 +260,53 @@ pub fn solve(
         rounds,
         calls,
     }
+}
+
+/// Distinct placements of replicas in a zone [`per_zone`] solves at most.
+pub const MAX_ZONES: usize = 100;
+
+/// The retry load of losing each zone in turn, on top of `live`: one
+/// solution per distinct placement (a zone holding the same replicas as an
+/// earlier one, or none, adds nothing), the first [`MAX_ZONES`] of them, in
+/// the design's zone order.
+pub fn per_zone(
+    design: &Design,
+    ways: &Ways,
+    entry_rps: &[f64],
+    base: &Loads,
+    live: &[u32],
+    caps: &[Option<u32>],
+) -> Vec<(usize, RetryLoad)> {
+    // The replicas each zone holds, by component: one pass over every
+    // component's zone list, never per replica.
+    let mut held: Vec<Vec<(usize, u32)>> = vec![Vec::new(); design.zones.len()];
+    for (id, component) in design.components.iter().enumerate() {
+        for (zone, count) in component.replicas_per_zone(component.replica_count()) {
+            if count > 0 {
+                held[zone].push((id, count));
+            }
+        }
+    }
+    let mut placements: Vec<&Vec<(usize, u32)>> = Vec::new();
+    let mut zones: Vec<(usize, Vec<u32>)> = Vec::new();
+    for (zone, placement) in held.iter().enumerate() {
+        if placement.is_empty() || placements.contains(&placement) {
+            continue;
+        }
+        if placements.len() == MAX_ZONES {
+            break;
+        }
+        placements.push(placement);
+        let mut after = live.to_vec();
+        for &(id, count) in placement {
+            after[id] = after[id].saturating_sub(count);
+        }
+        zones.push((zone, after));
+    }
+    zones
+        .into_par_iter()
+        .map(|(zone, after)| (zone, solve(design, ways, entry_rps, base, &after, caps)))
+        .collect()
 }
 
 #[cfg(test)]

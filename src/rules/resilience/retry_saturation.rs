@@ -39,7 +39,8 @@ grows, and the retrying calls that feed it (most attempts first).
 which prevents synchronised bursts but not the extra load. A call with
 `circuit_breaker: true` is taken to make one attempt while half or more of
 its attempts fail (its breaker is open). Designs without zones are not
-checked.
+checked; a zone holding the same replicas as an earlier one is not solved
+again, and at most 100 distinct zones are.
 
 ## How to fix it
 Bound the retries: retry at one layer only, retry fewer times, or give the
