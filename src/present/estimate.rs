@@ -631,7 +631,7 @@ pub fn outage_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
     let length = format_duration(outage.duration);
     if outage.backlogs.is_empty() {
         return vec![format!(
-            "Outage of {length}: no backlog; every component keeps up."
+            "Outage of {length}: no backlog; no queue's consumer and no survivor falls behind (what is down fails the work sent to it rather than keeping it waiting)."
         )];
     }
     outage

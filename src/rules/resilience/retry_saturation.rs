@@ -156,9 +156,12 @@ fn feeding_calls(
         .filter(|c| upstream[c.callee])
         .cloned()
         .collect();
+    // Most attempts first; of equals, the call to the saturated component
+    // itself, where a fix acts first.
     feeding.sort_by(|a, b| {
         b.attempts
             .total_cmp(&a.attempts)
+            .then((a.callee != saturated).cmp(&(b.callee != saturated)))
             .then((a.caller, a.call).cmp(&(b.caller, b.call)))
     });
     feeding
