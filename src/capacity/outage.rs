@@ -147,6 +147,55 @@ mod tests {
         assert!((drain - 2400.0).abs() < 1e-9, "{drain}");
     }
 
+    fn outage_of(yaml: &str, failure: &str, duration: f64) -> Outage {
+        let analysis = crate::analyse(yaml.as_bytes()).unwrap();
+        let options = crate::capacity::Options {
+            failures: vec![crate::capacity::failure::Failure::parse(failure).unwrap()],
+            outage: Some(duration),
+            quantiles: false,
+            ..crate::capacity::Options::default()
+        };
+        crate::capacity::estimate(&analysis.design, &analysis.ways, &options)
+            .unwrap()
+            .outage
+            .unwrap()
+    }
+
+    /// Pushed requests wait at the survivors, and only they drain them:
+    /// 4/3 of the pooled 40 minutes. A pushed component with nothing up
+    /// keeps nothing waiting; a queue in front of it does, and every
+    /// consumer drains it: 10 min x 380/s at 20/s spare, 190 minutes.
+    #[test]
+    fn who_drains_depends_on_where_the_backlog_waits() {
+        let pushed = "version: 1
+name: t
+requirements: { peak_rps: 380/s }
+components:
+  users: { kind: client, calls: [{ to: api }] }
+  api: { kind: service, replicas: 4, capacity: 100/s, concurrency: 1 }
+";
+        let outage = outage_of(pushed, "api:1", 600.0);
+        let api = &outage.backlogs[0];
+        assert!(!api.pooled && api.held_in.is_none());
+        assert!((api.backlog - 48_000.0).abs() < 1e-6);
+        assert!((api.drain_s.unwrap() - 3200.0).abs() < 1e-6);
+        assert!(outage_of(pushed, "api", 600.0).backlogs.is_empty());
+
+        let queued = "version: 1
+name: t
+requirements: { peak_rps: 380/s }
+components:
+  users: { kind: client, calls: [{ to: events }] }
+  events: { kind: queue, consumer: worker }
+  worker: { kind: worker, replicas: 4, capacity: 100/s, concurrency: 1 }
+";
+        let outage = outage_of(queued, "worker", 600.0);
+        let worker = &outage.backlogs[0];
+        assert!(worker.pooled && worker.held_in == Some(1));
+        assert!((worker.backlog - 228_000.0).abs() < 1e-6);
+        assert!((worker.drain_s.unwrap() - 11_400.0).abs() < 1e-6);
+    }
+
     #[test]
     fn no_backlog_while_the_survivors_keep_up_and_never_a_drain_at_full_load() {
         assert_eq!(backlog_after(600.0, 100.0, 150.0), 0.0);
