@@ -18,9 +18,10 @@ slow down enough that calls pass their `timeout`, every layer that retries
 sends its calls again, and a layer retrying a layer that retries multiplies
 them. The extra load makes the survivors slower, so more calls time out and
 are retried: a feedback loop that can hold a component at saturation even
-though it would carry the peak without the retries. Such a state outlives
-its trigger: the retries keep it saturated after the zone comes back (a
-metastable failure).
+though it would carry the peak without the retries. Such a state can
+outlive its trigger: once the component is saturated every call to it times
+out and is retried, so the retries can hold it there after the zone comes
+back (a metastable failure).
 
 ## What fires it
 For each zone in turn (as BP103 does), with the zone's replicas down and
