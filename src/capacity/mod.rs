@@ -1,6 +1,7 @@
 //! The capacity model (shared/spec/capacity-model.md): from a checked design
 //! and its graph to load, utilisation, latency, availability, queue backlog
-//! and what a failure breaks. Computed once as an [`Estimate`] and shared by
+//! and what a failure breaks, with the retries it sets off and the backlog
+//! it leaves. Computed once as an [`Estimate`] and shared by
 //! `check`, `estimate` and every renderer.
 
 pub mod assumptions;
@@ -194,7 +195,8 @@ pub struct Estimate {
     /// failures, or when no call retries).
     pub retries: Option<RetryLoad>,
     /// The same for the loss of each zone in turn (on top of `--fail`), in
-    /// the design's zone order: what BP410 reads. Empty without zones or
+    /// the design's zone order, once per distinct placement of replicas
+    /// (`retries::per_zone`): what BP410 reads. Empty without zones or
     /// retries.
     pub zone_retries: Vec<(usize, RetryLoad)>,
     /// Under `--fail NAME@DURATION`, the backlog the outage leaves.
