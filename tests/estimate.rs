@@ -455,6 +455,8 @@ fn a_failure_reports_the_load_its_retries_add() {
         estimate_json(&["designs/chat.yaml"])["retries"],
         Value::Null
     );
+}
+
 /// Issue 18: with `cost:` on components the JSON has the monthly cost of
 /// each priced component and of the design, and the table a column and a
 /// line; without, neither.
