@@ -29,7 +29,7 @@ pub fn entry_source(source: EntrySource) -> &'static str {
         EntrySource::PeakRps => "requirements.peak_rps",
         EntrySource::Workload => "derived from requirements.workload",
         EntrySource::Clients => "the clients' rps",
-        EntrySource::Population => "the clients' own load (users and think_time, or rps)",
+        EntrySource::Population => "the clients' users and think_time, or rps",
         EntrySource::CommandLine => "--rps",
         EntrySource::None => "no load given",
     }
@@ -68,6 +68,36 @@ pub fn render_text(analysis: &Analysis, estimate: &Estimate) -> String {
         out.push_str(&summary_text(design, ways, estimate));
     }
     super::wrap_to_terminal(&out)
+}
+
+/// One sentence per closed client for the report: staff: 100 users
+/// thinking 5min send 0.332/s, each request answered in 794ms (exact MVA).
+pub fn closed_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
+    estimate
+        .closed
+        .iter()
+        .map(|client| {
+            let [name, users, think_time, throughput, response_time, method] =
+                closed_row(design, client);
+            let (people, send) = if client.users == 1 {
+                ("user", "sends")
+            } else {
+                ("users", "send")
+            };
+            match &client.solution {
+                Some(solution) if solution.response_time.is_finite() => format!(
+                    "{name}: {users} {people} thinking {think_time} {send} {throughput}, \
+                     each request answered in {response_time} on average ({method})."
+                ),
+                Some(_) => format!(
+                    "{name}: {users} {people} {send} nothing: open traffic saturates a component they wait on."
+                ),
+                None => format!(
+                    "{name}: {users} {people}, but nothing they call is modelled and they do not think: no rate follows."
+                ),
+            }
+        })
+        .collect()
 }
 
 /// The closed clients (`users`): their population, think time, and the
