@@ -20,10 +20,11 @@
 //! load-dependent MVA would be exact in between but has no Schweitzer form
 //! and costs O(N^2) per station.
 //!
-//! Open traffic from other clients (and other closed clients, taken at
-//! their current rates) shares the centres: the mixed-network solution of
-//! Lazowska et al., *Quantitative System Performance* (1984), ch. 7, §7.4,
-//! inflates a closed chain's demand at a centre by 1 / (1 - U_open).
+//! Open traffic from other clients shares the centres: the mixed-network
+//! solution of Lazowska et al., *Quantitative System Performance* (1984),
+//! ch. 7, §7.4, inflates a closed chain's demand at a centre by
+//! 1 / (1 - U_open). Several closed clients are solved together by the
+//! multi-class form of Schweitzer's approximation ([`solve_together`]).
 
 use crate::design::{Design, Kind};
 use crate::ways::{Load, Ways};
@@ -41,9 +42,17 @@ use super::replicas;
 pub const EXACT_WORK: u64 = 10_000_000;
 
 /// Schweitzer's fixed point stops when no queue length moves by more than
-/// this share, or after [`MAX_ITERATIONS`].
+/// this share, or the throughput by less than [`THROUGHPUT_TOLERANCE`]
+/// (near-equal bottlenecks trade queue between them for thousands of
+/// rounds after the throughput has settled), or when its work reaches
+/// [`SCHWEITZER_WORK`] centre updates (at least 100 rounds).
 const TOLERANCE: f64 = 1e-10;
-const MAX_ITERATIONS: usize = 100_000;
+const THROUGHPUT_TOLERANCE: f64 = 1e-13;
+/// The throughput can stand still for a round while the queues move (from
+/// queues spread evenly, it does at first): it is trusted only after this
+/// many rounds.
+const SETTLED_AFTER: usize = 1_000;
+const SCHWEITZER_WORK: usize = 100_000_000;
 
 /// A queueing centre of a chain: `copies` identical servers, each taking
 /// `demand` seconds of its time per request of the chain (visits x service
@@ -51,6 +60,9 @@ const MAX_ITERATIONS: usize = 100_000;
 /// traffic.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Centre {
+    /// Where it is (a component): chains solved together share a centre
+    /// at the same place.
+    pub place: usize,
     pub demand: f64,
     pub copies: u32,
     pub open_utilization: f64,
@@ -108,20 +120,10 @@ pub struct Solution {
 /// think time), so no rate follows. A centre that open traffic already
 /// saturates holds every user: throughput 0, response time infinite.
 pub fn solve(chain: &Chain) -> Option<Solution> {
-    if chain.centres.iter().any(|c| c.open_utilization >= 1.0) {
-        return Some(Solution {
-            throughput: 0.0,
-            response_time: f64::INFINITY,
-            method: Method::Exact,
-        });
+    if stuck(chain) {
+        return Some(Solution::stuck(Method::Exact));
     }
-    let total: f64 = chain.think_time
-        + chain.delay
-        + chain
-            .centres
-            .iter()
-            .map(|c| f64::from(c.copies) * c.effective_demand())
-            .sum::<f64>();
+    let total = total_time(chain);
     if total <= 0.0 || !total.is_finite() {
         return None;
     }
@@ -159,11 +161,15 @@ pub fn schweitzer(chain: &Chain) -> Solution {
     let mut queues = vec![users / copies.max(1.0); chain.centres.len()];
     let mut seen = vec![0.0; chain.centres.len()];
     let mut solution = step(chain, users, &seen, Method::Schweitzer);
-    for _ in 0..MAX_ITERATIONS {
+    let rounds = (SCHWEITZER_WORK / chain.centres.len().max(1)).max(100);
+    for round in 0..rounds {
         for (seen, queue) in seen.iter_mut().zip(&queues) {
             *seen = queue * (users - 1.0) / users;
         }
+        let before = solution.throughput;
         solution = step(chain, users, &seen, Method::Schweitzer);
+        let settled = round >= SETTLED_AFTER
+            && (solution.throughput - before).abs() <= THROUGHPUT_TOLERANCE * before;
         let previous = queues.clone();
         update_queues(chain, solution.throughput, &seen, &mut queues);
         let moved = queues
@@ -171,7 +177,7 @@ pub fn schweitzer(chain: &Chain) -> Solution {
             .zip(&previous)
             .map(|(now, before)| (now - before).abs() / now.max(1e-300))
             .fold(0.0, f64::max);
-        if moved < TOLERANCE {
+        if moved < TOLERANCE || settled {
             break;
         }
     }
@@ -220,15 +226,11 @@ impl ClosedClient {
     }
 }
 
-/// Multiple closed clients are solved one at a time, each seeing the others
-/// at their latest rates as open traffic, until no rate moves by more than
-/// this share (or after `MAX_ROUNDS`).
-const ROUND_TOLERANCE: f64 = 1e-9;
-const MAX_ROUNDS: usize = 100;
-
 /// Solves the design's closed clients. `entry` holds the open clients'
 /// rates (closed clients at 0); `live` and `caps` are the replicas up and
-/// serving, as the rest of the estimate sees them.
+/// serving, as the rest of the estimate sees them. One closed client is
+/// solved by [`solve`]; several share their centres and are solved
+/// together by [`solve_together`].
 pub fn solve_design(
     design: &Design,
     ways: &Ways,
@@ -250,40 +252,166 @@ pub fn solve_design(
             })
         })
         .collect();
-    let rounds = if clients.len() > 1 { MAX_ROUNDS } else { 1 };
-    let mut rates = entry.to_vec();
-    for _ in 0..rounds {
-        let mut moved: f64 = 0.0;
-        for client in &mut clients {
-            let id = client.client;
-            let before = rates[id];
-            rates[id] = 0.0;
-            let chain = chain_of(design, ways, client, &rates, live, caps)?;
-            client.solution = solve(&chain);
-            let rate = client.throughput();
-            rates[id] = rate;
-            moved = moved.max((rate - before).abs() / rate.max(1e-300));
+    if clients.is_empty() {
+        return Ok(clients);
+    }
+    let operation_rps: Vec<f64> = ways
+        .operations
+        .iter()
+        .map(|o| o.entry.map_or(0.0, |e| entry[e] * o.share))
+        .collect();
+    let open = load::propagate(design, ways, &operation_rps)?;
+    let chains: Vec<Chain> = clients
+        .iter()
+        .map(|client| chain_of(design, ways, client, &open.components, live, caps))
+        .collect();
+    let solutions = if let [chain] = &chains[..] {
+        vec![solve(chain)]
+    } else {
+        solve_together(&chains)
+    };
+    for (client, solution) in clients.iter_mut().zip(solutions) {
+        client.solution = solution;
+    }
+    Ok(clients)
+}
+
+/// Several closed chains sharing centres (a centre is shared where the
+/// `place` is the same), solved together by the multi-class form of
+/// Schweitzer's approximation (Bard 1979, Schweitzer 1979; Lazowska et al.
+/// 7.4.3): an arrival of chain c at centre k sees every chain's queue there
+/// with one of its own fewer, `sum_j Q_jk - Q_ck / N_c`. Exact multi-class
+/// MVA needs work in the product of the populations, beyond any budget.
+pub fn solve_together(chains: &[Chain]) -> Vec<Option<Solution>> {
+    let mut places: Vec<usize> = chains
+        .iter()
+        .flat_map(|c| c.centres.iter().map(|k| k.place))
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    let index = |place: usize| places.binary_search(&place).expect("listed");
+    let mut solutions: Vec<Option<Solution>> = chains.iter().map(|_| None).collect();
+    // The chains that circulate: with time in their loop and no centre
+    // that open traffic alone saturates.
+    let mut active: Vec<usize> = Vec::new();
+    for (c, chain) in chains.iter().enumerate() {
+        let total = total_time(chain);
+        if stuck(chain) {
+            solutions[c] = Some(Solution::stuck(Method::Schweitzer));
+        } else if total > 0.0 && total.is_finite() {
+            active.push(c);
         }
-        if moved <= ROUND_TOLERANCE {
+    }
+    // Per active chain, (place index, copies, effective demand).
+    let demands: Vec<Vec<(usize, f64, f64)>> = active
+        .iter()
+        .map(|&c| {
+            chains[c]
+                .centres
+                .iter()
+                .map(|k| (index(k.place), f64::from(k.copies), k.effective_demand()))
+                .collect()
+        })
+        .collect();
+    let users: Vec<f64> = active.iter().map(|&c| f64::from(chains[c].users)).collect();
+    let mut queues: Vec<Vec<f64>> = demands
+        .iter()
+        .zip(&users)
+        .map(|(centres, n)| {
+            let copies: f64 = centres.iter().map(|k| k.1).sum();
+            vec![n / copies.max(1.0); centres.len()]
+        })
+        .collect();
+    let mut throughputs = vec![0.0; active.len()];
+    let mut responses = vec![0.0; active.len()];
+    let size: usize = demands.iter().map(Vec::len).sum::<usize>() + places.len();
+    let rounds = (SCHWEITZER_WORK / size.max(1)).max(100);
+    for round in 0..rounds {
+        let mut total = vec![0.0; places.len()];
+        for (centres, queue) in demands.iter().zip(&queues) {
+            for (k, q) in centres.iter().zip(queue) {
+                total[k.0] += q;
+            }
+        }
+        let mut moved: f64 = 0.0;
+        let mut settled = round >= SETTLED_AFTER;
+        for (a, centres) in demands.iter().enumerate() {
+            let chain = &chains[active[a]];
+            let residences: Vec<f64> = centres
+                .iter()
+                .zip(&queues[a])
+                .map(|(k, own)| k.2 * (1.0 + total[k.0] - own / users[a]))
+                .collect();
+            let response = chain.delay
+                + centres
+                    .iter()
+                    .zip(&residences)
+                    .map(|(k, r)| k.1 * r)
+                    .sum::<f64>();
+            let throughput = users[a] / (chain.think_time + response);
+            settled &= (throughput - throughputs[a]).abs() <= THROUGHPUT_TOLERANCE * throughput;
+            for (queue, r) in queues[a].iter_mut().zip(&residences) {
+                let next = throughput * r;
+                moved = moved.max((next - *queue).abs() / next.max(1e-300));
+                *queue = next;
+            }
+            throughputs[a] = throughput;
+            responses[a] = response;
+        }
+        if moved < TOLERANCE || settled {
             break;
         }
     }
-    Ok(clients)
+    for (a, &c) in active.iter().enumerate() {
+        solutions[c] = Some(Solution {
+            throughput: throughputs[a],
+            response_time: responses[a],
+            method: Method::Schweitzer,
+        });
+    }
+    solutions
+}
+
+/// The time a request and its pause take with nobody else about.
+fn total_time(chain: &Chain) -> f64 {
+    chain.think_time
+        + chain.delay
+        + chain
+            .centres
+            .iter()
+            .map(|c| f64::from(c.copies) * c.effective_demand())
+            .sum::<f64>()
+}
+
+/// A chain held still by a centre that open traffic already saturates.
+fn stuck(chain: &Chain) -> bool {
+    chain.centres.iter().any(|c| c.open_utilization >= 1.0)
+}
+
+impl Solution {
+    /// Every user waits at a saturated centre: nothing comes back.
+    fn stuck(method: Method) -> Solution {
+        Solution {
+            throughput: 0.0,
+            response_time: f64::INFINITY,
+            method,
+        }
+    }
 }
 
 /// The chain of one closed client: the components its operations need,
 /// visits per request from the ways' reach (weighted by the operations'
 /// shares), each component's busiest replica as the copy every replica is
-/// taken to be (conservative under hot keys), with the other traffic
-/// (`rates` at every entry) as open load.
+/// taken to be (conservative under hot keys), with the open clients' load
+/// (`open`, per component) beside it.
 fn chain_of(
     design: &Design,
     ways: &Ways,
     client: &ClosedClient,
-    rates: &[f64],
+    open: &[Load],
     live: &[u32],
     caps: &[Option<u32>],
-) -> Result<Chain, UnboundedLoop> {
+) -> Chain {
     let mut visits = vec![Load::default(); design.components.len()];
     for (operation, way) in ways.entering() {
         if way.entry == Some(client.client) {
@@ -292,12 +420,6 @@ fn chain_of(
             }
         }
     }
-    let operation_rps: Vec<f64> = ways
-        .operations
-        .iter()
-        .map(|o| o.entry.map_or(0.0, |e| rates[e] * o.share))
-        .collect();
-    let open = load::propagate(design, ways, &operation_rps)?;
     let mut chain = Chain {
         users: client.users,
         think_time: client.think_time,
@@ -318,25 +440,27 @@ fn chain_of(
             continue;
         }
         let servers = f64::from(station.servers);
-        let open_utilization = replicas::model(component, open.components[id], live[id], caps[id])
+        let open_utilization = replicas::model(component, open[id], live[id], caps[id])
             .utilization
             .unwrap_or(0.0);
         chain.delay += f64::from(unit.serving) * demand * (servers - 1.0);
         chain.centres.push(Centre {
+            place: id,
             demand,
             copies: unit.serving,
             open_utilization,
         });
     }
-    Ok(chain)
+    chain
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn single(demand: f64) -> Centre {
+    fn single(place: usize, demand: f64) -> Centre {
         Centre {
+            place,
             demand,
             copies: 1,
             open_utilization: 0.0,
@@ -348,7 +472,11 @@ mod tests {
             users,
             think_time,
             delay: 0.0,
-            centres: demands.iter().map(|&d| single(d)).collect(),
+            centres: demands
+                .iter()
+                .enumerate()
+                .map(|(place, &d)| single(place, d))
+                .collect(),
         }
     }
 
@@ -440,6 +568,7 @@ mod tests {
             think_time: 1.0,
             delay: 0.3,
             centres: vec![Centre {
+                place: 0,
                 demand: 0.1,
                 copies: 4,
                 open_utilization: 0.0,
@@ -461,9 +590,96 @@ mod tests {
         assert_eq!(solve(&chain).unwrap().throughput, 0.0);
     }
 
+    /// Two near-equal bottlenecks trade queue for tens of thousands of
+    /// rounds after the throughput has settled: the iteration stops on the
+    /// throughput, at the asymptote 1/Dmax.
+    #[test]
+    fn near_equal_bottlenecks_settle_on_the_throughput() {
+        let solution = schweitzer(&chain(1_000_000_000, 4.0, &[1.0, 0.999]));
+        close(solution.throughput, 1.0, 1e-9);
+    }
+
     #[test]
     fn a_chain_without_time_has_no_rate() {
         assert_eq!(solve(&chain(5, 0.0, &[])), None);
+    }
+
+    fn closed_of(yaml: &str) -> Vec<ClosedClient> {
+        let analysis = crate::analyse(yaml.as_bytes()).unwrap();
+        crate::capacity::estimate(
+            &analysis.design,
+            &analysis.ways,
+            &crate::capacity::Options::default(),
+        )
+        .unwrap()
+        .closed
+    }
+
+    /// A design's chain: visits from the ways (a 0.5 share of requests
+    /// reaches the store), Seidmann's delay for a replica of 4 servers, the
+    /// demand spread over the replicas. One user: R = the sum of demands.
+    #[test]
+    fn a_designs_chain_takes_visits_servers_and_replicas() {
+        let closed = closed_of(
+            "version: 1
+name: t
+components:
+  pool: { kind: client, users: 1, think_time: 1s, calls: [{ to: api }] }
+  api: { kind: service, replicas: 2, latency: 100ms, concurrency: 4, calls: [{ to: db, per_request: 0.5 }] }
+  db: { kind: database, latency: 10ms }
+",
+        );
+        let solution = closed[0].solution.unwrap();
+        close(solution.response_time, 0.100 + 0.5 * 0.010, 1e-12);
+        close(solution.throughput, 1.0 / 1.105, 1e-12);
+    }
+
+    /// With one chain, the multi-class iteration is Schweitzer's; two
+    /// identical chains of N users are one chain of 2N (the arrival sees
+    /// Q - Q_c / N_c = (2N - 1) / 2N of the queue either way).
+    #[test]
+    fn chains_solved_together_reduce_to_schweitzer() {
+        let demands = [2.0, 3.0, 1.0];
+        let alone = schweitzer(&chain(20, 4.0, &demands));
+        let together = solve_together(&[chain(20, 4.0, &demands)]);
+        close(together[0].unwrap().throughput, alone.throughput, 1e-9);
+        let double = schweitzer(&chain(40, 4.0, &demands));
+        let pair = solve_together(&[chain(20, 4.0, &demands), chain(20, 4.0, &demands)]);
+        let (a, b) = (pair[0].unwrap(), pair[1].unwrap());
+        close(a.throughput, b.throughput, 1e-9);
+        close(a.throughput + b.throughput, double.throughput, 1e-9);
+        close(a.response_time, double.response_time, 1e-9);
+    }
+
+    /// Chains that share only some centres: the one alone on its own
+    /// centre is not slowed by the other's.
+    #[test]
+    fn chains_meet_only_where_they_share_a_centre() {
+        let mut other = chain(50, 1.0, &[0.0, 0.5]);
+        other.centres.remove(0);
+        let alone = chain(1, 1.0, &[0.2]);
+        let solved = solve_together(&[alone, other]);
+        let first = solved[0].unwrap();
+        close(first.response_time, 0.2, 1e-9);
+        assert!(solved[1].unwrap().throughput <= 2.0);
+    }
+
+    /// Two closed clients on one server, solved together, settle at the
+    /// same rate, and together stay under the server's capacity.
+    #[test]
+    fn several_closed_clients_settle_together() {
+        let closed = closed_of(
+            "version: 1
+name: t
+components:
+  a: { kind: client, users: 20, think_time: 1s, calls: [{ to: api }] }
+  b: { kind: client, users: 20, think_time: 1s, calls: [{ to: api }] }
+  api: { kind: service, latency: 100ms }
+",
+        );
+        let (a, b) = (closed[0].throughput(), closed[1].throughput());
+        close(a, b, 1e-6);
+        assert!(a + b < 10.0 && a + b > 9.0, "{a} + {b}");
     }
 
     mod properties {
