@@ -85,7 +85,35 @@ pub struct Chain {
     pub think_time: f64,
     pub delay: f64,
     pub centres: Vec<Centre>,
+    /// Work the chain sets off without waiting for it (async calls, a
+    /// queue's consumer): (place, utilisation of its busiest server per
+    /// request/s of the chain). It is open traffic that grows with the
+    /// chain's own rate, so it slows the centres it shares a place with.
+    pub side: Vec<(usize, f64)>,
 }
+
+impl Chain {
+    /// The chain with the side work of chains running at `rates` added to
+    /// its open traffic (`side` lists each chain's side work).
+    fn loaded_by(&self, sides: &[&[(usize, f64)]], rates: &[f64]) -> Chain {
+        let mut chain = self.clone();
+        for centre in &mut chain.centres {
+            for (side, rate) in sides.iter().zip(rates) {
+                for &(place, utilization) in side.iter() {
+                    if place == centre.place {
+                        centre.open_utilization += rate * utilization;
+                    }
+                }
+            }
+        }
+        chain
+    }
+}
+
+/// The side work of a chain is found by bisection on its rate (and of
+/// several chains by a damped iteration): each step solves the chain once,
+/// within this share of the work limits.
+const SIDE_STEPS: usize = 64;
 
 /// How a chain was solved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -119,7 +147,41 @@ pub struct Solution {
 /// `None` when a request takes no time at all (nothing modelled and no
 /// think time), so no rate follows. A centre that open traffic already
 /// saturates holds every user: throughput 0, response time infinite.
+///
+/// With side work, the chain's rate X is the fixed point of X = F(X), F
+/// the throughput with the side work of rate X added to the open traffic:
+/// F falls as X grows, so bisection finds it.
 pub fn solve(chain: &Chain) -> Option<Solution> {
+    if chain.side.is_empty() {
+        return solve_within(chain, 1);
+    }
+    let at = |rate: f64| solve_within(&chain.loaded_by(&[&chain.side], &[rate]), SIDE_STEPS);
+    let (mut low, mut high) = (0.0, at(0.0)?.throughput);
+    for _ in 0..SIDE_STEPS {
+        let middle = 0.5 * (low + high);
+        if at(middle).is_some_and(|s| s.throughput > middle) {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    // At `low` the chain would send a little more than `low` (F(low) >=
+    // low): sending `low`, it keeps every centre below saturation, and its
+    // response time follows by Little's law over the loop.
+    let solution = at(low)?;
+    Some(if low > 0.0 {
+        Solution {
+            throughput: low,
+            response_time: f64::from(chain.users) / low - chain.think_time,
+            method: solution.method,
+        }
+    } else {
+        solution
+    })
+}
+
+/// [`solve`] without side work, within 1/`shares` of the work limits.
+fn solve_within(chain: &Chain, shares: usize) -> Option<Solution> {
     if stuck(chain) {
         return Some(Solution::stuck(Method::Exact));
     }
@@ -128,10 +190,10 @@ pub fn solve(chain: &Chain) -> Option<Solution> {
         return None;
     }
     let work = u64::from(chain.users) * chain.centres.len().max(1) as u64;
-    Some(if work <= EXACT_WORK {
+    Some(if work <= EXACT_WORK / shares as u64 {
         exact(chain)
     } else {
-        schweitzer(chain)
+        schweitzer_within(chain, SCHWEITZER_WORK / shares)
     })
 }
 
@@ -156,12 +218,18 @@ pub fn exact(chain: &Chain) -> Solution {
 /// sees with one user fewer is taken as (N-1)/N of the queue at N, and the
 /// equations are iterated to their fixed point from queues spread evenly.
 pub fn schweitzer(chain: &Chain) -> Solution {
+    schweitzer_within(chain, SCHWEITZER_WORK)
+}
+
+/// Schweitzer's iteration within `work` centre updates (at least 100
+/// rounds).
+fn schweitzer_within(chain: &Chain, work: usize) -> Solution {
     let users = f64::from(chain.users);
     let copies: f64 = chain.centres.iter().map(|c| f64::from(c.copies)).sum();
     let mut queues = vec![users / copies.max(1.0); chain.centres.len()];
     let mut seen = vec![0.0; chain.centres.len()];
     let mut solution = step(chain, users, &seen, Method::Schweitzer);
-    let rounds = (SCHWEITZER_WORK / chain.centres.len().max(1)).max(100);
+    let rounds = (work / chain.centres.len().max(1)).max(100);
     for round in 0..rounds {
         for (seen, queue) in seen.iter_mut().zip(&queues) {
             *seen = queue * (users - 1.0) / users;
@@ -261,10 +329,10 @@ pub fn solve_design(
         .map(|o| o.entry.map_or(0.0, |e| entry[e] * o.share))
         .collect();
     let open = load::propagate(design, ways, &operation_rps)?;
-    let chains: Vec<Chain> = clients
+    let chains = clients
         .iter()
         .map(|client| chain_of(design, ways, client, &open.components, live, caps))
-        .collect();
+        .collect::<Result<Vec<Chain>, UnboundedLoop>>()?;
     let solutions = if let [chain] = &chains[..] {
         vec![solve(chain)]
     } else {
@@ -283,6 +351,33 @@ pub fn solve_design(
 /// with one of its own fewer, `sum_j Q_jk - Q_ck / N_c`. Exact multi-class
 /// MVA needs work in the product of the populations, beyond any budget.
 pub fn solve_together(chains: &[Chain]) -> Vec<Option<Solution>> {
+    if chains.iter().all(|c| c.side.is_empty()) {
+        return solve_together_within(chains, 1);
+    }
+    // Side work: a damped iteration on the rates, each chain loaded by the
+    // side work of all at the last rates.
+    let sides: Vec<&[(usize, f64)]> = chains.iter().map(|c| &c.side[..]).collect();
+    let mut rates = vec![0.0; chains.len()];
+    let mut solutions = Vec::new();
+    for _ in 0..SIDE_STEPS {
+        let loaded: Vec<Chain> = chains.iter().map(|c| c.loaded_by(&sides, &rates)).collect();
+        solutions = solve_together_within(&loaded, SIDE_STEPS);
+        let mut moved: f64 = 0.0;
+        for (rate, solution) in rates.iter_mut().zip(&solutions) {
+            let next = 0.5 * (*rate + solution.map_or(0.0, |s| s.throughput));
+            moved = moved.max((next - *rate).abs() / next.max(1e-300));
+            *rate = next;
+        }
+        if moved < 1e-9 {
+            break;
+        }
+    }
+    solutions
+}
+
+/// [`solve_together`] without side work, within 1/`shares` of the work
+/// limit.
+fn solve_together_within(chains: &[Chain], shares: usize) -> Vec<Option<Solution>> {
     let mut places: Vec<usize> = chains
         .iter()
         .flat_map(|c| c.centres.iter().map(|k| k.place))
@@ -325,7 +420,7 @@ pub fn solve_together(chains: &[Chain]) -> Vec<Option<Solution>> {
     let mut throughputs = vec![0.0; active.len()];
     let mut responses = vec![0.0; active.len()];
     let size: usize = demands.iter().map(Vec::len).sum::<usize>() + places.len();
-    let rounds = (SCHWEITZER_WORK / size.max(1)).max(100);
+    let rounds = (SCHWEITZER_WORK / shares / size.max(1)).max(100);
     for round in 0..rounds {
         let mut total = vec![0.0; places.len()];
         for (centres, queue) in demands.iter().zip(&queues) {
@@ -411,7 +506,7 @@ fn chain_of(
     open: &[Load],
     live: &[u32],
     caps: &[Option<u32>],
-) -> Chain {
+) -> Result<Chain, UnboundedLoop> {
     let mut visits = vec![Load::default(); design.components.len()];
     for (operation, way) in ways.entering() {
         if way.entry == Some(client.client) {
@@ -420,13 +515,37 @@ fn chain_of(
             }
         }
     }
+    // Everything one request/s of the client sets off, waited for or not.
+    let unit_rps: Vec<f64> = ways
+        .operations
+        .iter()
+        .map(|o| {
+            if o.entry == Some(client.client) {
+                o.share
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let everything = load::propagate(design, ways, &unit_rps)?.components;
     let mut chain = Chain {
         users: client.users,
         think_time: client.think_time,
         delay: 0.0,
         centres: Vec::new(),
+        side: Vec::new(),
     };
     for (id, component) in design.components.iter().enumerate() {
+        let utilization = |load: Load| {
+            replicas::model(component, load, live[id], caps[id])
+                .utilization
+                .filter(|u| u.is_finite())
+                .unwrap_or(0.0)
+        };
+        let side = utilization(everything[id]) - utilization(visits[id]);
+        if side > 1e-12 * utilization(everything[id]) {
+            chain.side.push((id, side));
+        }
         if visits[id].total() <= 0.0 {
             continue;
         }
@@ -451,7 +570,7 @@ fn chain_of(
             open_utilization,
         });
     }
-    chain
+    Ok(chain)
 }
 
 #[cfg(test)]
@@ -477,6 +596,7 @@ mod tests {
                 .enumerate()
                 .map(|(place, &d)| single(place, d))
                 .collect(),
+            side: Vec::new(),
         }
     }
 
@@ -573,6 +693,7 @@ mod tests {
                 copies: 4,
                 open_utilization: 0.0,
             }],
+            side: Vec::new(),
         };
         let solution = solve(&chain).unwrap();
         close(solution.response_time, 0.3 + 0.4, 1e-12);
@@ -597,6 +718,22 @@ mod tests {
     fn near_equal_bottlenecks_settle_on_the_throughput() {
         let solution = schweitzer(&chain(1_000_000_000, 4.0, &[1.0, 0.999]));
         close(solution.throughput, 1.0, 1e-9);
+    }
+
+    /// Work the chain sets off without waiting (here: as much again on its
+    /// own centre) is open traffic at the chain's own rate: the rate is the
+    /// fixed point X = 1 / (Z + D / (1 - a X)) for one user.
+    #[test]
+    fn side_work_slows_the_chain_at_its_own_rate() {
+        let mut chain = chain(1, 0.9, &[0.1]);
+        chain.side = vec![(0, 0.1)];
+        let solution = solve(&chain).unwrap();
+        let x = solution.throughput;
+        close(x, 1.0 / (0.9 + 0.1 / (1.0 - 0.1 * x)), 1e-9);
+        assert!(x < 1.0);
+        // Together, the same fixed point.
+        let together = solve_together(&[chain.clone()])[0].unwrap();
+        close(together.throughput, x, 1e-6);
     }
 
     #[test]
@@ -662,6 +799,34 @@ components:
         let first = solved[0].unwrap();
         close(first.response_time, 0.2, 1e-9);
         assert!(solved[1].unwrap().throughput <= 2.0);
+    }
+
+    /// Found by the property test: a queue's consumer puts as much again
+    /// on the store the chain waits on; counted as side work, the store
+    /// stays under saturation (it was driven to 200% before).
+    #[test]
+    fn side_work_through_a_queue_never_saturates_what_the_chain_waits_on() {
+        let yaml = "version: 1
+name: t
+components:
+  users: { kind: client, users: 67, calls: [{ to: c0 }] }
+  c0: { kind: worker, calls: [{ to: c1, per_request: 0.05 }, { to: c2, per_request: 0.05 }] }
+  c1: { kind: queue, partitions: 4, consumer: c2 }
+  c2: { kind: worker, calls: [{ to: c3, per_request: 1.2 }] }
+  c3: { kind: service, capacity: 1/s, latency: 1ms }
+";
+        let analysis = crate::analyse(yaml.as_bytes()).unwrap();
+        let estimate = crate::capacity::estimate(
+            &analysis.design,
+            &analysis.ways,
+            &crate::capacity::Options::default(),
+        )
+        .unwrap();
+        let utilization = estimate.components[4].utilization().unwrap();
+        assert!(utilization < 1.0, "{utilization}");
+        // The chain waits on half of the store's work: 0.06 of a request.
+        let x = estimate.closed[0].throughput();
+        close(utilization, x * 0.12, 1e-9);
     }
 
     /// Two closed clients on one server, solved together, settle at the
