@@ -26,6 +26,8 @@
 //! 1 / (1 - U_open). Several closed clients are solved together by the
 //! multi-class form of Schweitzer's approximation ([`solve_together`]).
 
+use std::collections::BTreeMap;
+
 use crate::design::{Design, Kind};
 use crate::ways::{Load, Ways};
 
@@ -114,6 +116,11 @@ impl Chain {
 /// several chains by a damped iteration): each step solves the chain once,
 /// within this share of the work limits.
 const SIDE_STEPS: usize = 64;
+
+/// Finding a design's side work costs a propagation per closed client:
+/// past this many node visits in all (a thousand closed clients on ten
+/// thousand nodes), side work is left out.
+const SIDE_WORK: usize = 10_000_000;
 
 /// How a chain was solved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -329,9 +336,25 @@ pub fn solve_design(
         .map(|o| o.entry.map_or(0.0, |e| entry[e] * o.share))
         .collect();
     let open = load::propagate(design, ways, &operation_rps)?;
+    // The side work of each client takes a propagation over the whole
+    // ways: left out when that would cost more than the budget.
+    let with_side = clients
+        .len()
+        .saturating_mul(ways.nodes.len() + design.components.len())
+        <= SIDE_WORK;
     let chains = clients
         .iter()
-        .map(|client| chain_of(design, ways, client, &open.components, live, caps))
+        .map(|client| {
+            chain_of(
+                design,
+                ways,
+                client,
+                &open.components,
+                live,
+                caps,
+                with_side,
+            )
+        })
         .collect::<Result<Vec<Chain>, UnboundedLoop>>()?;
     let solutions = if let [chain] = &chains[..] {
         vec![solve(chain)]
@@ -420,7 +443,9 @@ fn solve_together_within(chains: &[Chain], shares: usize) -> Vec<Option<Solution
     let mut throughputs = vec![0.0; active.len()];
     let mut responses = vec![0.0; active.len()];
     let size: usize = demands.iter().map(Vec::len).sum::<usize>() + places.len();
-    let rounds = (SCHWEITZER_WORK / shares / size.max(1)).max(100);
+    // At least 10 rounds, so that a design of many closed clients stays
+    // bounded (`size` grows with them).
+    let rounds = (SCHWEITZER_WORK / shares / size.max(1)).max(10);
     for round in 0..rounds {
         let mut total = vec![0.0; places.len()];
         for (centres, queue) in demands.iter().zip(&queues) {
@@ -506,28 +531,27 @@ fn chain_of(
     open: &[Load],
     live: &[u32],
     caps: &[Option<u32>],
+    with_side: bool,
 ) -> Result<Chain, UnboundedLoop> {
-    let mut visits = vec![Load::default(); design.components.len()];
+    // Only the components the client's requests need: the work stays in
+    // proportion to its reach, not to the design.
+    let mut visits: BTreeMap<usize, Load> = BTreeMap::new();
     for (operation, way) in ways.entering() {
         if way.entry == Some(client.client) {
             for reach in ways.reach_of(operation) {
-                visits[reach.component].add(reach.visits.scaled(way.share));
+                visits
+                    .entry(reach.component)
+                    .or_default()
+                    .add(reach.visits.scaled(way.share));
             }
         }
     }
-    // Everything one request/s of the client sets off, waited for or not.
-    let unit_rps: Vec<f64> = ways
-        .operations
-        .iter()
-        .map(|o| {
-            if o.entry == Some(client.client) {
-                o.share
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let everything = load::propagate(design, ways, &unit_rps)?.components;
+    let utilization = |id: usize, load: Load| {
+        replicas::model(&design.components[id], load, live[id], caps[id])
+            .utilization
+            .filter(|u| u.is_finite())
+            .unwrap_or(0.0)
+    };
     let mut chain = Chain {
         users: client.users,
         think_time: client.think_time,
@@ -535,39 +559,49 @@ fn chain_of(
         centres: Vec::new(),
         side: Vec::new(),
     };
-    for (id, component) in design.components.iter().enumerate() {
-        let utilization = |load: Load| {
-            replicas::model(component, load, live[id], caps[id])
-                .utilization
-                .filter(|u| u.is_finite())
-                .unwrap_or(0.0)
-        };
-        let side = utilization(everything[id]) - utilization(visits[id]);
-        if side > 1e-12 * utilization(everything[id]) {
-            chain.side.push((id, side));
+    if with_side {
+        // Everything one request/s of the client sets off, waited for or
+        // not, beyond what it waits for.
+        let unit_rps: Vec<f64> = ways
+            .operations
+            .iter()
+            .map(|o| {
+                if o.entry == Some(client.client) {
+                    o.share
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let everything = load::propagate(design, ways, &unit_rps)?.components;
+        for (id, load) in everything.into_iter().enumerate() {
+            if load.total() <= 0.0 {
+                continue;
+            }
+            let total = utilization(id, load);
+            let side = total - visits.get(&id).map_or(0.0, |v| utilization(id, *v));
+            if side > 1e-12 * total {
+                chain.side.push((id, side));
+            }
         }
-        if visits[id].total() <= 0.0 {
-            continue;
-        }
+    }
+    for (&id, &load) in &visits {
         // At one request/s of the chain, the busiest replica's utilisation
         // is the demand on one of its servers.
-        let unit = replicas::model(component, visits[id], live[id], caps[id]);
+        let unit = replicas::model(&design.components[id], load, live[id], caps[id]);
         let (Some(station), Some(demand)) = (unit.station, unit.utilization) else {
             continue;
         };
-        if !demand.is_finite() {
+        if !demand.is_finite() || demand <= 0.0 {
             continue;
         }
         let servers = f64::from(station.servers);
-        let open_utilization = replicas::model(component, open[id], live[id], caps[id])
-            .utilization
-            .unwrap_or(0.0);
         chain.delay += f64::from(unit.serving) * demand * (servers - 1.0);
         chain.centres.push(Centre {
             place: id,
             demand,
             copies: unit.serving,
-            open_utilization,
+            open_utilization: utilization(id, open[id]),
         });
     }
     Ok(chain)
