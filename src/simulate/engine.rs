@@ -434,6 +434,11 @@ impl<'a> Engine<'a> {
     /// One user of a closed population starts thinking; its next request
     /// comes after an exponential time of the population's mean.
     fn think(&mut self, population: u32) {
+        // With the run's budget spent the user leaves, so that users whose
+        // requests are refused at once cannot loop without end.
+        if self.visits_left == 0 {
+            return;
+        }
         let mean = self.plan.populations[population as usize].think_time;
         let next = self.now + self.exp1() * mean;
         self.schedule(next, pack(THOUGHT, 0, population));
@@ -442,6 +447,9 @@ impl<'a> Engine<'a> {
     /// A user of a closed population sends a request: of one of its
     /// operations, drawn by their shares.
     fn thought(&mut self, population: u32) {
+        // Each request counts against the budget, even one that fails
+        // before it visits anything.
+        self.visits_left = self.visits_left.saturating_sub(1);
         let draw = self.rng.random::<f64>();
         let entries = &self.plan.populations[population as usize].entries;
         let entry = entries
@@ -1035,7 +1043,12 @@ impl<'a> Engine<'a> {
     fn record_request(&mut self, operation: u32, arrival: f64, ok: bool) {
         // The user of a closed population whose request this was thinks
         // before its next.
-        if let Some(population) = self.plan.population_of[operation as usize] {
+        // A user that does not think and whose request ended the instant
+        // it began (refused, or failed at a component that is down) would
+        // send again at the same instant for ever: it leaves.
+        if let Some(population) = self.plan.population_of[operation as usize]
+            && (self.now > arrival || self.plan.populations[population as usize].think_time > 0.0)
+        {
             self.think(population);
         }
         if !self.measuring {
