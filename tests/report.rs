@@ -466,3 +466,21 @@ fn the_cost_of_a_priced_design() {
     ]);
     assert!(!unpriced.contains("cost/month") && !unpriced.contains("Cost:"));
 }
+
+/// A closed client's population, rate and response time are one sentence
+/// of the capacity section, in both formats.
+#[test]
+fn the_capacity_section_shows_a_closed_clients_loop() {
+    let sentence = "staff: 100 users thinking 5min send 0.332/s, each request answered in 794ms on average (exact MVA).";
+    let markdown = report(&["tests/fixtures/closed/pdq-closed1.yaml", "--format", "md"]);
+    let capacity =
+        &markdown[markdown.find("## Capacity").unwrap()..markdown.find("## Latency").unwrap()];
+    assert!(capacity.contains(sentence), "{capacity}");
+    let html = report(&["tests/fixtures/closed/pdq-closed1.yaml"]);
+    let start = html.find("<section id=\"capacity\">").unwrap();
+    let capacity = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(
+        capacity.contains(&format!("<p>{sentence}</p>")),
+        "{capacity}"
+    );
+}

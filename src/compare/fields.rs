@@ -243,6 +243,22 @@ fn component_fields(design: &Design, component: &Component) -> Fields {
     );
     push(
         f,
+        "users",
+        component
+            .users
+            .as_ref()
+            .map(|u| FieldValue::Count(f64::from(u.value))),
+    );
+    // A closed client that does not say thinks for no time.
+    push(
+        f,
+        "think_time",
+        component
+            .is_closed()
+            .then(|| FieldValue::Duration(component.think_time.as_ref().map_or(0.0, |t| t.value))),
+    );
+    push(
+        f,
         "algorithm",
         keyword(component.algorithm.as_ref().map(|a| a.value)),
     );
@@ -757,6 +773,31 @@ mod tests {
             .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
             .collect();
         assert_eq!(summary, expected);
+    }
+
+    #[test]
+    fn a_closed_clients_population_and_think_time_are_fields() {
+        let old = design(
+            "version: 1\nname: t\ncomponents:\n  staff: { kind: client, users: 100, calls: [{ to: api }] }\n  api: { kind: service, latency: 1ms }\n",
+        );
+        let new = design(
+            "version: 1\nname: t\ncomponents:\n  staff: { kind: client, users: 200, think_time: 5s, calls: [{ to: api }] }\n  api: { kind: service, latency: 1ms }\n",
+        );
+        let changed = component_changes(&old, &old.components[0], &new, &new.components[0]);
+        let summary: Vec<(String, (String, String))> = changed
+            .iter()
+            .map(|c| (c.field.clone(), c.texts()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("users".to_string(), ("100".to_string(), "200".to_string())),
+                (
+                    "think_time".to_string(),
+                    ("0ms".to_string(), "5s".to_string())
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -36,6 +36,8 @@ fn span_of<T>(spanned: &Spanned<T>) -> Span {
 pub const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ("rps", &[Kind::Client]),
     ("connections", &[Kind::Client]),
+    ("users", &[Kind::Client]),
+    ("think_time", &[Kind::Client]),
     (
         "max_connections",
         &[Kind::LoadBalancer, Kind::Gateway, Kind::Service],
@@ -98,6 +100,7 @@ const COUNT_LIMITS: &[(&str, u32)] = &[
     ("read_quorum", 1_000),
     ("write_quorum", 1_000),
     ("retries", 100),
+    ("users", 1_000_000_000),
 ];
 
 /// The largest value each plain-number field takes, as [`COUNT_LIMITS`].
@@ -815,7 +818,17 @@ impl Lowering {
             })
             .collect();
         let at = first.rate.as_ref().map_or(first.name.span, |r| r.span);
-        if !shares.is_empty() && !rates.is_empty() {
+        if let (Some(users), false) = (&component.users, rates.is_empty()) {
+            self.error(
+                UNKNOWN_OPERATION
+                    .diagnostic(format!(
+                        "`{name}` is a closed client (`users`), but its operations give `rps`"
+                    ))
+                    .at(at)
+                    .related(users.span, "its users")
+                    .help("a closed client's rate follows from the design: give its operations a `share` each"),
+            );
+        } else if !shares.is_empty() && !rates.is_empty() {
             self.error(
                 UNKNOWN_OPERATION
                     .diagnostic(format!("`{name}`'s operations mix `share` and `rps`"))
@@ -1021,9 +1034,11 @@ impl Lowering {
 
     /// Refuses kind-specific fields the component's kind does not have.
     fn check_kind_fields(&mut self, raw: &RawComponent, kind: Kind, name: &str) {
-        let given: [(&str, Option<Span>); 23] = [
+        let given: [(&str, Option<Span>); 25] = [
             ("rps", raw.rps.as_deref().map(span_of)),
             ("connections", raw.connections.as_deref().map(span_of)),
+            ("users", raw.users.as_deref().map(span_of)),
+            ("think_time", raw.think_time.as_deref().map(span_of)),
             (
                 "max_connections",
                 raw.max_connections.as_deref().map(span_of),
@@ -1066,6 +1081,27 @@ impl Lowering {
                         .help(format!("`{field}` is a field of {}", one_of(&names))),
                 );
             }
+        }
+    }
+
+    /// A closed client (`users`) has no `rps` of its own, since its rate
+    /// follows from the design, and `think_time` means nothing without
+    /// `users`.
+    fn check_closed_client(&mut self, raw: &RawComponent, name: &str) {
+        match (&raw.users, &raw.rps, &raw.think_time) {
+            (Some(users), Some(rps), _) => self.error(
+                INVALID_VALUE
+                    .diagnostic(format!("client `{name}` gives both `users` and `rps`"))
+                    .at(span_of(rps))
+                    .related(span_of(users), "its users")
+                    .help("keep one: `rps` is an open stream of requests, `users` a closed population whose rate follows from the design"),
+            ),
+            (None, _, Some(think_time)) => self.invalid(
+                span_of(think_time),
+                format!("client `{name}` gives `think_time` without `users`"),
+                Some("`think_time` is the pause of each of a closed client's `users`; add `users`, or leave it out".to_string()),
+            ),
+            _ => {}
         }
     }
 
@@ -1184,6 +1220,9 @@ impl Lowering {
         };
         let kind = kind.unwrap_or(Located::new(Kind::Service, name_span));
         self.check_kind_fields(raw, kind.value, component_name);
+        if kind.value == Kind::Client {
+            self.check_closed_client(raw, component_name);
+        }
 
         let zones = raw.zones.as_ref().map(|zones| {
             let ids: Vec<ZoneId> = zones.value.iter().filter_map(|z| self.zone(z)).collect();
@@ -1248,6 +1287,8 @@ impl Lowering {
             cost: self.quantity("cost", &raw.cost, QuantityKind::Cost),
             rps: self.quantity("rps", &raw.rps, QuantityKind::Rate),
             connections: self.quantity("connections", &raw.connections, QuantityKind::Count),
+            users: self.integer("users", &raw.users, 1),
+            think_time: self.quantity("think_time", &raw.think_time, QuantityKind::Duration),
             max_connections: self.quantity(
                 "max_connections",
                 &raw.max_connections,

@@ -126,6 +126,8 @@ pub struct Numbers {
     /// With several operations: each judged on its own.
     pub operations: Option<operations::Operations>,
     pub queues: Vec<String>,
+    /// One sentence per closed client: population, rate, response time.
+    pub closed: Vec<String>,
     pub zones: ZoneLoss,
 }
 
@@ -398,6 +400,7 @@ fn numbers(
         budget: only.map(|o| operations::budget(analysis, estimate, o, availability_target)),
         operations: operations::build(analysis, estimate, findings, hot_utilization),
         queues: figures::queue_lines(design, estimate),
+        closed: figures::closed_lines(design, estimate),
         zones: zone_loss(analysis, estimate),
     }
 }
