@@ -376,42 +376,70 @@ fn a_closed_client_is_simulated_as_a_closed_loop_and_agrees_with_mva() {
 }
 
 /// The backlog over time agrees with the fluid model of `estimate --fail
-/// NAME@DURATION`: a quarter of `api` (95% busy) lost for 60 s leaves
-/// 48,000 requests in the survivors' queues, which they drain in 320 s.
-/// The simulated drain (until 95% of the peak backlog is gone, over 0.95)
-/// is within 10% of it, seeded. Why 10% is generous: each survivor's queue
-/// is a random walk with variance (arrival + service rate) x time, about
-/// 2% of its backlog over the drain, averaged over 3 survivors and 3
-/// replications; the fluid model leaves out only the steady-state queue
-/// (18 per replica at 95%), far below the 2,400 the crossing is taken at.
+/// NAME@DURATION`, for requests pushed to replicas and for messages a
+/// queue's consumers pull. The simulated drain (until 95% of the peak
+/// backlog is gone, over 0.95) is within 10% of the fluid one, seeded. Why
+/// 10% is generous: a backlog is a random walk with variance (arrival +
+/// service rate) x time, about 2% of it over the drain, averaged over 3
+/// replications; the fluid model leaves out only the steady-state queue (18
+/// per replica at 95%), far below the 2,400 the crossing is taken at.
+///
+/// Pushed: a quarter of `api` (95% busy) lost for 60 s leaves 48,000
+/// requests in the survivors' queues, which only they drain: 320 s.
 #[test]
 fn the_backlog_drains_as_the_fluid_model_says() {
-    let design = "tests/fixtures/dynamics/pushed-drain.yaml";
+    drains_as_the_fluid_model_says(
+        "tests/fixtures/dynamics/pushed-drain.yaml",
+        "api:1",
+        60.0,
+        (false, 48_000.0, 320.0),
+    );
+}
+
+/// Pulled (the figure): a quarter of the workers behind a queue
+/// (95% busy) lost for 10 minutes leave 48,000 messages in the queue, which
+/// every worker drains once the lost one is back: 40 minutes.
+#[test]
+fn a_queue_drains_as_the_fluid_model_says() {
+    drains_as_the_fluid_model_says(
+        "tests/fixtures/dynamics/queue-drain.yaml",
+        "worker:1",
+        600.0,
+        (true, 48_000.0, 2_400.0),
+    );
+}
+
+fn drains_as_the_fluid_model_says(
+    design: &str,
+    target: &str,
+    outage_s: f64,
+    (pooled, backlog, drain): (bool, f64, f64),
+) {
     let output = blueprint()
         .args([
             "estimate",
             design,
             "--fail",
-            "api:1@60s",
+            &format!("{target}@{outage_s}s"),
             "--format",
             "json",
         ])
         .output()
         .unwrap();
     let estimate: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let backlog = &estimate["outage"]["backlogs"][0];
-    assert_eq!(backlog["pooled"], false);
-    let fluid_backlog = backlog["backlog"].as_f64().unwrap();
-    let fluid_drain = backlog["drain_s"].as_f64().unwrap();
-    assert!((fluid_backlog - 48_000.0).abs() < 1e-6, "{backlog}");
-    assert!((fluid_drain - 320.0).abs() < 1e-6, "{backlog}");
+    let figures = &estimate["outage"]["backlogs"][0];
+    assert_eq!(figures["pooled"], pooled);
+    let fluid_backlog = figures["backlog"].as_f64().unwrap();
+    let fluid_drain = figures["drain_s"].as_f64().unwrap();
+    assert!((fluid_backlog - backlog).abs() < 1e-6, "{figures}");
+    assert!((fluid_drain - drain).abs() < 1e-6, "{figures}");
 
     let value = simulate_json(&[
         design,
         "--fail",
-        "api:1@0s..60s",
+        &format!("{target}@0s..{outage_s}s"),
         "--duration",
-        "420s",
+        &format!("{}s", (outage_s + 1.3 * drain).ceil()),
         "--warmup",
         "5s",
         "--replications",
@@ -438,9 +466,9 @@ fn the_backlog_drains_as_the_fluid_model_says() {
     // The series samples the backlog at the end of each second.
     let (crossed, _) = series
         .iter()
-        .find(|(start, b)| *start >= 60.0 && *b < 0.05 * peak)
+        .find(|(start, b)| *start >= outage_s && *b < 0.05 * peak)
         .expect("the backlog drains within the run");
-    let drained = (crossed + 1.0 - 60.0) / 0.95;
+    let drained = (crossed + 1.0 - outage_s) / 0.95;
     assert!(
         (drained - fluid_drain).abs() <= 0.1 * fluid_drain,
         "simulated drain {drained} s against {fluid_drain} s"

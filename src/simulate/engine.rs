@@ -112,6 +112,8 @@ struct Node {
     /// Failures holding it down: it is up at zero.
     down: u32,
     queue: VecDeque<u32>,
+    /// Whether it is in its component's pool of replicas with a free server.
+    pooled: bool,
     /// When the integrals below were last brought up to date.
     last: f64,
     busy_area: f64,
@@ -150,6 +152,11 @@ pub struct Engine<'a> {
     nodes: Vec<Node>,
     /// Live nodes of each component, in order.
     live: Vec<Vec<u32>>,
+    /// Of each component that pulls from its queue (`ComponentPlan::pulls`):
+    /// the messages waiting for a server, and its replicas that had a free
+    /// server when last seen (checked again when taken).
+    lines: Vec<VecDeque<u32>>,
+    free: Vec<Vec<u32>>,
     actions: Vec<Action>,
     /// Each timed call's pending timeouts: deadline, task and its epoch.
     timers: Vec<VecDeque<(f64, u32, u32)>>,
@@ -190,6 +197,7 @@ impl<'a> Engine<'a> {
                 busy: 0,
                 down: 0,
                 queue: VecDeque::new(),
+                pooled: false,
                 last: 0.0,
                 busy_area: 0.0,
                 present_area: 0.0,
@@ -219,6 +227,12 @@ impl<'a> Engine<'a> {
             copies: Vec::new(),
             free_copies: Vec::new(),
             live,
+            lines: vec![VecDeque::new(); plan.components.len()],
+            free: plan
+                .components
+                .iter()
+                .map(|c| Vec::with_capacity(if c.pulls { c.nodes as usize } else { 0 }))
+                .collect(),
             actions: Vec::with_capacity(64),
             scratch: Vec::new(),
             timers: vec![VecDeque::new(); plan.timers],
@@ -256,6 +270,14 @@ impl<'a> Engine<'a> {
     }
 
     pub fn run(mut self) -> Replication {
+        for component in 0..self.plan.components.len() {
+            let plan = &self.plan.components[component];
+            if plan.pulls {
+                for node in (plan.first_node..plan.first_node + plan.nodes).rev() {
+                    self.offer(node);
+                }
+            }
+        }
         for index in 0..self.plan.entries.len() {
             let entry = self.plan.entries[index];
             if self.plan.population_of[entry.operation as usize].is_some() {
@@ -524,6 +546,9 @@ impl<'a> Engine<'a> {
     fn dispatch(&mut self, task: u32) {
         let component = self.component_of(task);
         let plan = &self.plan.components[component];
+        if plan.pulls {
+            return self.pull_or_wait(component, task);
+        }
         let live = self.live[component].len();
         if live == 0 {
             return self.finish(task, false);
@@ -554,6 +579,62 @@ impl<'a> Engine<'a> {
         };
         self.tasks[task as usize].node = node;
         self.enter(node, task);
+    }
+
+    /// A message for a consumer that pulls: the last replica seen with a
+    /// free server takes it, or it waits in the queue's line (also while
+    /// every replica is down).
+    fn pull_or_wait(&mut self, component: usize, task: u32) {
+        self.visits_left = self.visits_left.saturating_sub(1);
+        if self.measuring {
+            self.tallies[self.current].components[component].visits += 1;
+        }
+        while let Some(node) = self.free[component].pop() {
+            let state = &mut self.nodes[node as usize];
+            state.pooled = false;
+            if state.down == 0 && state.busy < state.servers {
+                self.tasks[task as usize].node = node;
+                self.serve(node, task);
+                self.offer(node);
+                return;
+            }
+        }
+        self.lines[component].push_back(task);
+        self.waiting += 1;
+    }
+
+    /// A replica of a consumer that pulls has a free server: it takes the
+    /// messages waiting in the line, and joins the pool while it still has
+    /// a free server.
+    fn offer(&mut self, node: u32) {
+        let component = self.nodes[node as usize].component as usize;
+        loop {
+            let state = &self.nodes[node as usize];
+            if state.down != 0 || state.busy >= state.servers {
+                return;
+            }
+            let Some(task) = self.lines[component].pop_front() else {
+                break;
+            };
+            self.waiting -= 1;
+            self.tasks[task as usize].node = node;
+            self.serve(node, task);
+        }
+        let state = &mut self.nodes[node as usize];
+        if !state.pooled {
+            state.pooled = true;
+            self.free[component].push(node);
+        }
+    }
+
+    /// A server of `node` starts on `entry`.
+    fn serve(&mut self, node: u32, entry: u32) {
+        self.touch(node);
+        let state = &mut self.nodes[node as usize];
+        state.busy += 1;
+        let component = state.component;
+        let done = self.now + self.service_time(component);
+        self.schedule(done, pack(COMPLETE, 0, entry));
     }
 
     /// A shard: the hot one (0) with probability `hot_key_share`, else any.
@@ -676,9 +757,7 @@ impl<'a> Engine<'a> {
         }
         let state = &mut self.nodes[node as usize];
         if state.busy < state.servers {
-            state.busy += 1;
-            let done = self.now + self.service_time(component);
-            self.schedule(done, pack(COMPLETE, 0, entry));
+            self.serve(node, entry);
         } else {
             state.queue.push_back(entry);
             self.waiting += 1;
@@ -697,6 +776,9 @@ impl<'a> Engine<'a> {
         }
         let state = &mut self.nodes[node as usize];
         state.busy -= 1;
+        if self.plan.components[state.component as usize].pulls {
+            return self.offer(node);
+        }
         if state.down == 0
             && let Some(next) = state.queue.pop_front()
         {
@@ -1108,6 +1190,9 @@ impl<'a> Engine<'a> {
             state.down = state.down.saturating_sub(1);
             if state.down == 0 {
                 self.rebuild_live(component);
+                if self.plan.components[component].pulls {
+                    self.offer(node);
+                }
             }
         }
     }

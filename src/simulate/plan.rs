@@ -95,6 +95,11 @@ pub(super) struct ComponentPlan {
     /// partitions).
     pub partition_cap: Option<u32>,
     pub placement: Placement,
+    /// A queue's consumer whose every replica may take any message: its
+    /// replicas pull from one line kept by the queue, so a free server
+    /// anywhere takes the next message, and messages wait there while
+    /// every replica is down.
+    pub pulls: bool,
 }
 
 /// A component serving requests of one operation (a node of the ways).
@@ -233,6 +238,12 @@ pub(super) fn build(
     warmup: f64,
 ) -> Result<Plan, SimulateError> {
     let caps = replicas::partition_caps(design);
+    let mut consumes = vec![false; design.components.len()];
+    for queue in &design.components {
+        if let Some(consumer) = &queue.consumer {
+            consumes[consumer.value] = true;
+        }
+    }
     let mut components = Vec::with_capacity(design.components.len());
     let mut node_component = Vec::new();
     let mut timers = 0;
@@ -256,6 +267,12 @@ pub(super) fn build(
             mean_service: service.map_or(0.0, |s| s.latency),
             partition_cap: caps[id],
             placement: placement(component),
+            // Partitions fewer than the replicas tie each message to the
+            // replica holding its partition: those stay pushed.
+            pulls: consumes[id]
+                && service.is_some()
+                && caps[id].is_none_or(|cap| cap >= nodes)
+                && placement(component) == Placement::Spread,
         });
     }
     let entries: Vec<Entry> = rates

@@ -504,6 +504,37 @@ fn a_zone_failure_in_a_design_that_is_not_n_plus_one_fails_requests_until_it_rec
     assert!((series[65].throughput_rps - 120.0).abs() < 30.0);
 }
 
+/// A queue's consumers pull: while every one of them is down the messages
+/// wait in the queue instead of failing, and once they are back every
+/// replica takes from the one line, so the backlog drains at the whole
+/// consumer's spare capacity (400/s - 380/s here), not a share of it.
+#[test]
+fn messages_wait_in_the_queue_while_its_consumers_are_down() {
+    let run = simulate(
+        include_str!("../../tests/fixtures/dynamics/queue-drain.yaml"),
+        &Options {
+            failures: vec![TimedFailure::parse("worker@10s..20s").unwrap()],
+            ..options(120.0, 2)
+        },
+    );
+    assert_eq!(run.simulation.errors, 0);
+    let series = &run.simulation.series;
+    // 10 s x 380/s held by the queue when the workers come back.
+    assert!(
+        (series[19].backlog - 3_800.0).abs() < 200.0,
+        "{:?}",
+        series[19]
+    );
+    // Drained at 20/s: half of it 95 s after the workers are back (pushed
+    // to the replicas, the messages of the outage would have failed, and
+    // the rest drained by 5/s per replica).
+    assert!(
+        (series[114].backlog - 1_900.0).abs() < 400.0,
+        "{:?}",
+        series[114]
+    );
+}
+
 /// A replica that does not come back keeps its component short for the
 /// rest of the run; one that names nothing is refused.
 #[test]
