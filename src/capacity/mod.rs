@@ -14,6 +14,7 @@ pub mod lattice;
 pub mod load;
 pub mod replicas;
 pub mod station;
+pub mod variability;
 
 use rayon::prelude::*;
 
@@ -370,6 +371,20 @@ pub fn estimate(
         .enumerate()
         .map(|(id, component)| replicas::model(component, loads.components[id], live[id], caps[id]))
         .collect();
+    let replica_models = if variability::is_markovian(design) {
+        replica_models
+    } else {
+        let scvs = variability::arrival_scvs(design, ways, &loads, &replica_models, &operation_rps);
+        replica_models
+            .into_iter()
+            .enumerate()
+            .map(|(id, replica)| {
+                let scv =
+                    variability::replica_scv(&replica, loads.components[id].total(), scvs[id]);
+                replica.with_arrival_scv(scv)
+            })
+            .collect()
+    };
     let serving =
         availability::serving(design, &loads.components, &replica_models, &caps, &domains);
     // The response-time integrals and quantiles, and each component's

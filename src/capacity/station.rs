@@ -1,10 +1,15 @@
-//! One replica as an M/M/c station, and the response-time distributions
-//! built on it: the exact M/M/c response time, the k-th fastest of f copies
-//! (quorum waits), and mixtures of reads and writes. Each distribution gives
-//! its CDF, mean and quantiles (by bisection on the CDF).
+//! One replica as an M/M/c station (G/G/c when the design gives shapes),
+//! and the response-time distributions built on it: the station's response
+//! time, the k-th fastest of f copies (quorum waits), and mixtures of reads
+//! and writes. Each distribution gives its CDF, mean and quantiles (by
+//! bisection on the CDF).
 
-/// An M/M/c queue: `servers` servers, each serving at `service_rate`
-/// (requests/s), with Poisson arrivals at `arrival_rate`.
+use crate::design::ServiceShape;
+
+/// A queue of `servers` servers, each serving at `service_rate`
+/// (requests/s), with arrivals at `arrival_rate`: M/M/c, or G/G/c by
+/// Allen–Cunneen when [`Variability`] says arrivals or service are not
+/// exponential.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Station {
     pub servers: u32,
@@ -12,6 +17,36 @@ pub struct Station {
     pub arrival_rate: f64,
     /// Erlang C, computed once: every CDF evaluation and draw needs it.
     wait_probability: f64,
+    pub variability: Variability,
+}
+
+/// How variable a station's arrivals and service are (capacity-model.md,
+/// "Latency shapes").
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Variability {
+    /// The squared coefficient of variation of the gaps between arrivals.
+    pub arrival_scv: f64,
+    pub service: ServiceShape,
+}
+
+impl Variability {
+    /// Poisson arrivals, exponential service: M/M/c.
+    pub const MARKOVIAN: Variability = Variability {
+        arrival_scv: 1.0,
+        service: ServiceShape::Exponential,
+    };
+
+    pub fn is_markovian(&self) -> bool {
+        *self == Variability::MARKOVIAN
+    }
+
+    /// Allen–Cunneen: the G/G/c mean wait is the M/M/c one times `(ca2 +
+    /// cs2) / 2` (Allen, Probability, Statistics and Queueing Theory, 2nd
+    /// ed., 1990, 6.4; Whitt's QNA, Bell System Technical Journal 62(9),
+    /// 1983, eq. 46, takes the same form for m > 1 servers).
+    pub fn wait_factor(&self) -> f64 {
+        0.5 * (self.arrival_scv + self.service.scv())
+    }
 }
 
 impl Station {
@@ -22,6 +57,16 @@ impl Station {
             service_rate,
             arrival_rate,
             wait_probability: erlang_c(servers, offered_load),
+            variability: Variability::MARKOVIAN,
+        }
+    }
+
+    /// The same station with arrivals and service as variable as
+    /// `variability` says.
+    pub fn with_variability(self, variability: Variability) -> Station {
+        Station {
+            variability,
+            ..self
         }
     }
 
@@ -44,12 +89,36 @@ impl Station {
         self.wait_probability
     }
 
-    /// The rate of the exponential wait, given that there is one: `c mu - lambda`.
-    fn wait_rate(&self) -> f64 {
-        f64::from(self.servers) * self.service_rate - self.arrival_rate
+    /// The rate of the exponential wait, given that there is one: `c mu -
+    /// lambda` for M/M/c. For G/G/c the wait keeps M/M/c's shape (an
+    /// arrival waits with chance C, and then an exponential time) with
+    /// its rate divided by the Allen–Cunneen factor, so that its mean is
+    /// the G/G/c mean wait.
+    pub fn wait_rate(&self) -> f64 {
+        let markovian = f64::from(self.servers) * self.service_rate - self.arrival_rate;
+        if self.variability.is_markovian() {
+            markovian
+        } else {
+            markovian / self.variability.wait_factor()
+        }
     }
 
-    /// Mean time in queue `Wq = C / (c mu - lambda)`.
+    /// The shortest time scale of the response: what numeric integrals
+    /// must resolve.
+    pub fn fastest_rate(&self) -> f64 {
+        let service = match self.variability.service {
+            ServiceShape::Exponential => self.service_rate,
+            // The density of a lognormal changes over about sigma times
+            // its median.
+            ServiceShape::Lognormal { sigma } => {
+                self.service_rate * (0.5 * sigma * sigma).exp() / sigma.min(1.0)
+            }
+        };
+        service.max(self.wait_rate())
+    }
+
+    /// Mean time in queue `Wq = C / (c mu - lambda)` (times the
+    /// Allen–Cunneen factor for G/G/c).
     pub fn mean_wait(&self) -> f64 {
         if !self.is_stable() {
             return f64::INFINITY;
@@ -71,6 +140,9 @@ impl Station {
         if !self.is_stable() {
             return 0.0;
         }
+        if let ServiceShape::Lognormal { .. } = self.variability.service {
+            return self.lognormal_response_cdf(t);
+        }
         let mu = self.service_rate;
         let theta = self.wait_rate();
         let wait = self.wait_probability();
@@ -81,6 +153,33 @@ impl Station {
         } else {
             1.0 - (mu * (-theta * t).exp() - theta * (-mu * t).exp()) / (mu - theta)
         };
+        ((1.0 - wait) * service_only + wait * with_wait).clamp(0.0, 1.0)
+    }
+
+    /// P(S + W <= t) for a lognormal service S and the wait W (none with
+    /// chance 1 - C, else exponential at `wait_rate`): `(1 - C) F_S(t) +
+    /// C integral_0^t theta e^{-theta w} F_S(t - w) dw`, the integral by
+    /// Simpson's rule in `u = 1 - e^{-theta w}`, where it is smooth.
+    fn lognormal_response_cdf(&self, t: f64) -> f64 {
+        const PANELS: u32 = 256;
+        let mean = 1.0 / self.service_rate;
+        let shape = self.variability.service;
+        let wait = self.wait_probability();
+        let service_only = shape.cdf(mean, t);
+        if wait <= 0.0 {
+            return service_only;
+        }
+        let theta = self.wait_rate();
+        let top = -(-theta * t).exp_m1();
+        let width = top / f64::from(PANELS);
+        let at = |i: u32| {
+            let u = f64::from(i) * width;
+            shape.cdf(mean, t + (-u).ln_1p() / theta)
+        };
+        let inner: f64 = (1..PANELS)
+            .map(|i| if i % 2 == 1 { 4.0 } else { 2.0 } * at(i))
+            .sum();
+        let with_wait = width / 3.0 * (at(0) + inner + at(PANELS));
         ((1.0 - wait) * service_only + wait * with_wait).clamp(0.0, 1.0)
     }
 }
@@ -200,6 +299,25 @@ impl Response {
                 let total: f64 = parts.iter().map(|(w, _)| w).sum();
                 parts.iter().map(|(w, r)| w * r.cdf(t)).sum::<f64>() / total
             }
+        }
+    }
+
+    /// The same distribution with `change` applied to its stations.
+    pub fn map_station(&self, change: &impl Fn(Station) -> Station) -> Response {
+        match self {
+            Response::Zero => Response::Zero,
+            Response::Station(station) => Response::Station(change(*station)),
+            Response::KthOf { station, k, copies } => Response::KthOf {
+                station: change(*station),
+                k: *k,
+                copies: *copies,
+            },
+            Response::Mix(parts) => Response::Mix(
+                parts
+                    .iter()
+                    .map(|(weight, part)| (*weight, part.map_station(change)))
+                    .collect(),
+            ),
         }
     }
 
