@@ -157,30 +157,38 @@ impl Station {
     }
 
     /// P(S + W <= t) for a lognormal service S and the wait W (none with
-    /// chance 1 - C, else exponential at `wait_rate`): `(1 - C) F_S(t) +
-    /// C integral_0^t theta e^{-theta w} F_S(t - w) dw`, the integral by
-    /// Simpson's rule in `u = 1 - e^{-theta w}`, where it is smooth.
+    /// chance 1 - C, else exponential at `theta`, the wait rate):
+    /// `F_S(t) - C integral_0^t f_S(s) e^{-theta (t - s)} ds`, the
+    /// integral by Simpson's rule in the normal variable `z` of `ln s`,
+    /// where it is smooth and its weight is the normal density.
     fn lognormal_response_cdf(&self, t: f64) -> f64 {
-        const PANELS: u32 = 256;
+        const PANELS: u32 = 512;
+        /// Below this z the normal density holds less than 1e-17.
+        const LOWEST: f64 = -8.5;
         let mean = 1.0 / self.service_rate;
-        let shape = self.variability.service;
+        let ServiceShape::Lognormal { sigma } = self.variability.service else {
+            unreachable!("called for a lognormal service");
+        };
+        let service_only = self.variability.service.cdf(mean, t);
         let wait = self.wait_probability();
-        let service_only = shape.cdf(mean, t);
-        if wait <= 0.0 {
+        let log_median = mean.ln() - 0.5 * sigma * sigma;
+        let top = (t.ln() - log_median) / sigma;
+        if wait <= 0.0 || top <= LOWEST {
             return service_only;
         }
         let theta = self.wait_rate();
-        let top = -(-theta * t).exp_m1();
-        let width = top / f64::from(PANELS);
+        let width = (top - LOWEST) / f64::from(PANELS);
+        let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
         let at = |i: u32| {
-            let u = f64::from(i) * width;
-            shape.cdf(mean, t + (-u).ln_1p() / theta)
+            let z = LOWEST + f64::from(i) * width;
+            let s = (log_median + sigma * z).exp();
+            density(z) * (-theta * (t - s).max(0.0)).exp()
         };
         let inner: f64 = (1..PANELS)
             .map(|i| if i % 2 == 1 { 4.0 } else { 2.0 } * at(i))
             .sum();
-        let with_wait = width / 3.0 * (at(0) + inner + at(PANELS));
-        ((1.0 - wait) * service_only + wait * with_wait).clamp(0.0, 1.0)
+        let still_waiting = width / 3.0 * (at(0) + inner + at(PANELS));
+        (service_only - wait * still_waiting).clamp(0.0, 1.0)
     }
 }
 
@@ -510,6 +518,108 @@ mod tests {
             (actual - expected).abs() <= tolerance * expected.abs().max(1e-12),
             "{actual} is not within {tolerance} of {expected}"
         );
+    }
+
+    /// A station with service time of mean 10ms (mu = 100/s) at `lambda`,
+    /// arrivals of SCV `ca2` and a lognormal service of SCV `cs2`.
+    fn gg(servers: u32, lambda: f64, ca2: f64, cs2: f64) -> Station {
+        Station::new(servers, 100.0, lambda).with_variability(Variability {
+            arrival_scv: ca2,
+            service: ServiceShape::Lognormal {
+                sigma: cs2.ln_1p().sqrt(),
+            },
+        })
+    }
+
+    /// Kingman's G/G/1 mean wait, `Wq = (rho / (1 - rho)) ((ca2 + cs2) / 2)
+    /// S` (Kingman, "The single server queue in heavy traffic", Proc.
+    /// Cambridge Phil. Soc. 57, 1961; Allen, Probability, Statistics and
+    /// Queueing Theory, 2nd ed., 1990, eq. 6.46; the same figures LINE's
+    /// `qsys_gg1` gives): at rho = 0.8, S = 10ms, ca2 = 4, cs2 = 2 the wait
+    /// is 4 * 3 * 10ms = 120ms.
+    #[test]
+    fn gg1_mean_wait_is_kingmans() {
+        let station = gg(1, 80.0, 4.0, 2.0);
+        close(station.mean_wait(), 0.12, 1e-12);
+        close(station.mean_response(), 0.13, 1e-12);
+    }
+
+    /// ca2 = cs2 = 1 gives M/M/1's wait, rho S / (1 - rho) = 40ms, whatever
+    /// the service's distribution (a lognormal of SCV 1 here).
+    #[test]
+    fn scvs_of_one_give_the_mm1_wait() {
+        close(gg(1, 80.0, 1.0, 1.0).mean_wait(), 0.04, 1e-12);
+        close(Station::new(1, 100.0, 80.0).mean_wait(), 0.04, 1e-12);
+    }
+
+    /// Deterministic service (cs2 = 0) with Poisson arrivals halves the
+    /// wait: M/D/1, where Pollaczek–Khinchine's `Wq = rho S (1 + cs2) /
+    /// (2 (1 - rho))` is exact (Kleinrock, Queueing Systems Vol. 1, eq.
+    /// 5.73): 20ms at rho = 0.8, S = 10ms.
+    #[test]
+    fn deterministic_service_halves_the_wait() {
+        close(gg(1, 80.0, 1.0, 1e-12).mean_wait(), 0.02, 1e-9);
+    }
+
+    /// For c > 1 the Allen–Cunneen wait is the M/M/c (Erlang C) wait times
+    /// `(ca2 + cs2) / 2`: M/M/3 at lambda = 0.2, mu = 0.1 waits 4.444 (the
+    /// Ciw figure of the M/M/c test below), so ca2 = 1, cs2 = 0.5 waits
+    /// 0.75 of that.
+    #[test]
+    fn ggc_scales_the_erlang_c_wait() {
+        let markovian = Station::new(3, 0.1, 0.2);
+        let shaped = markovian.with_variability(Variability {
+            arrival_scv: 1.0,
+            service: ServiceShape::Lognormal {
+                sigma: 0.5f64.ln_1p().sqrt(),
+            },
+        });
+        close(markovian.mean_wait(), 4.0 / 9.0 * 10.0, 1e-9);
+        close(shaped.mean_wait(), 0.75 * markovian.mean_wait(), 1e-12);
+        // The chance of waiting stays Erlang C's.
+        close(shaped.wait_probability(), markovian.wait_probability(), 0.0);
+    }
+
+    /// A lognormal fitted to two measured percentiles gives Kingman's wait
+    /// with the fitted SCV: p50 = 4ms, p99 = 40ms fit sigma = ln 10 /
+    /// z_0.99, mean 4ms e^(sigma^2/2).
+    #[test]
+    fn a_fitted_service_gives_kingmans_wait() {
+        use crate::design::shape::LognormalFit;
+        let fit = LognormalFit::from_percentiles(&[(0.5, 0.004), (0.99, 0.040)]);
+        let sigma = 10f64.ln() / 2.326_347_874_040_841;
+        close(fit.sigma, sigma, 1e-12);
+        let service = ServiceShape::Lognormal { sigma: fit.sigma };
+        let mean = fit.mean();
+        close(mean, 0.004 * (0.5 * sigma * sigma).exp(), 1e-12);
+        let lambda = 0.5 / mean;
+        let station = Station::new(1, 1.0 / mean, lambda).with_variability(Variability {
+            arrival_scv: 1.0,
+            service,
+        });
+        let kingman = (0.5 / 0.5) * ((1.0 + service.scv()) / 2.0) * mean;
+        close(station.mean_wait(), kingman, 1e-12);
+    }
+
+    /// The response distribution of a G/G/c station (lognormal service
+    /// plus the scaled M/M/c-shaped wait) has the station's mean and, with
+    /// no queue, the service's own percentiles.
+    #[test]
+    fn the_shaped_response_distribution_has_the_stations_mean() {
+        for station in [gg(1, 80.0, 4.0, 2.0), gg(4, 300.0, 1.0, 1.66)] {
+            let response = Response::Station(station);
+            // integral of the survival up to far in the tail.
+            let top = response.quantile(1.0 - 1e-9);
+            let panels = 20_000;
+            let width = top / f64::from(panels);
+            let mean: f64 = (0..panels)
+                .map(|i| width * (1.0 - response.cdf((f64::from(i) + 0.5) * width)))
+                .sum();
+            close(mean, station.mean_response(), 2e-4);
+        }
+        let idle = gg(1, 1e-9, 1.0, 2.0);
+        let median = 0.01 / 3f64.sqrt();
+        close(Response::Station(idle).quantile(0.5), median, 1e-6);
     }
 
     /// M/M/1 with lambda = 8/s, mu = 10/s (Kleinrock, Queueing Systems
