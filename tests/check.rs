@@ -1275,3 +1275,31 @@ fn figures_nobody_could_build_are_flagged_with_their_source() {
         "{value:#}"
     );
 }
+
+/// A latency target met under M/M/c is missed once the service's measured
+/// percentiles are given: the same mean (so the same capacity), p50 5ms and
+/// p99 80ms measured (a lognormal of mean 10.2ms, SCV 3.1), where an
+/// exponential of that mean puts p99 near 47ms.
+#[test]
+fn a_measured_tail_misses_a_target_the_mean_meets() {
+    let design = |latency: &str| {
+        format!(
+            "version: 1\nname: t\nrequirements: {{ peak_rps: 100/s, latency_slo: {{ p99: 60ms }} }}\ncomponents:\n  users: {{ kind: client, calls: [{{ to: api }}] }}\n  api: {{ kind: service, concurrency: 8, latency: {latency} }}\n"
+        )
+    };
+    let run = |text: String| {
+        let output = blueprint()
+            .args(["check", "-", "--format", "json", "--select", "BP203"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (findings(&value), output.status.code().unwrap())
+    };
+    let (quiet, code) = run(design("10.18ms"));
+    assert_eq!((quiet.len(), code), (0, 0), "{quiet:?}");
+    let (missed, code) = run(design("{ p50: 5ms, p99: 80ms }"));
+    assert_eq!(code, 1);
+    assert_eq!(missed.len(), 1, "{missed:?}");
+    assert_eq!(missed[0].0, "BP203");
+}

@@ -223,7 +223,10 @@ fn a_shaped_tandem_agrees_with_the_gg_figures() {
     let means_only = SHAPED_TANDEM
         .replace("arrivals: { burstiness: 2 }, ", "")
         .replace("latency: { p50: 1ms, p99: 6ms }", "latency: 1.345ms")
-        .replace("latency: { p50: 4ms, p90: 12ms, p99: 30ms }", "latency: 5.8ms");
+        .replace(
+            "latency: { p50: 4ms, p90: 12ms, p99: 30ms }",
+            "latency: 5.8ms",
+        );
     let markovian = simulate_estimate(&means_only);
     let station_a = markovian.components[1].latency.unwrap().mean;
     let simulated_a = run.component("a").latency.unwrap().mean;
