@@ -163,7 +163,7 @@ impl Station {
     /// where it is smooth and its weight is the normal density.
     fn lognormal_response_cdf(&self, t: f64) -> f64 {
         const PANELS: u32 = 512;
-        /// Below this z the normal density holds less than 1e-17.
+        /// Beyond this z (either way) the normal density holds less than 1e-17.
         const LOWEST: f64 = -8.5;
         let mean = 1.0 / self.service_rate;
         let ServiceShape::Lognormal { sigma } = self.variability.service else {
@@ -177,7 +177,8 @@ impl Station {
             return service_only;
         }
         let theta = self.wait_rate();
-        let width = (top - LOWEST) / f64::from(PANELS);
+        // Above -LOWEST the density holds as little as below LOWEST.
+        let width = (top.min(-LOWEST) - LOWEST) / f64::from(PANELS);
         let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
         let at = |i: u32| {
             let z = LOWEST + f64::from(i) * width;
@@ -837,6 +838,35 @@ mod tests {
     }
 
     proptest! {
+        /// Any shape and burstiness: the response CDF climbs from 0 to 1,
+        /// its quantiles are ordered, and the mean lies above the
+        /// service's.
+        #[test]
+        fn shaped_responses_are_distributions(
+            servers in 1u32..64,
+            rho in 0.01f64..0.98,
+            ca2 in 0.05f64..50.0,
+            sigma in 0.01f64..3.0,
+        ) {
+            let rate = 100.0;
+            let station = Station::new(servers, rate, rho * f64::from(servers) * rate)
+                .with_variability(Variability {
+                    arrival_scv: ca2,
+                    service: ServiceShape::Lognormal { sigma },
+                });
+            let response = Response::Station(station);
+            let quantiles: Vec<f64> = [0.5, 0.9, 0.99, 0.999].iter().map(|q| response.quantile(*q)).collect();
+            prop_assert!(quantiles.windows(2).all(|w| w[0] <= w[1]), "{quantiles:?}");
+            prop_assert!(quantiles.iter().all(|q| q.is_finite() && *q > 0.0), "{quantiles:?}");
+            let mut last = 0.0;
+            for t in [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 1e3] {
+                let p = response.cdf(t);
+                prop_assert!((0.0..=1.0).contains(&p) && p >= last - 1e-9, "cdf({t}) = {p} after {last}");
+                last = p;
+            }
+            prop_assert!(station.mean_response() >= 1.0 / rate);
+        }
+
         #[test]
         fn quantiles_are_ordered(servers in 1u32..64, rho in 0.01f64..0.99, rate in 1.0f64..10_000.0) {
             let station = Station::new(servers, rate, rho * f64::from(servers) * rate);
