@@ -1303,3 +1303,34 @@ fn a_measured_tail_misses_a_target_the_mean_meets() {
     assert_eq!(missed.len(), 1, "{missed:?}");
     assert_eq!(missed[0].0, "BP203");
 }
+
+/// BP410: losing a zone sets off retries that saturate the survivors; with
+/// a timeout that leaves room, the same design is quiet.
+#[test]
+fn retries_that_saturate_a_zone_loss_are_found() {
+    let path = "tests/fixtures/dynamics/retry-saturation.yaml";
+    let (value, exit) = json_of(&["check", path, "--select", "BP410"]);
+    assert_eq!(exit, 1);
+    assert_eq!(
+        findings(&value),
+        [("BP410".to_string(), Some("users".to_string()), 9, 70)]
+    );
+    let message = value["files"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("zone `a`") && message.contains("`api`") && message.contains("x4"),
+        "{message}"
+    );
+    let loose = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("timeout: 200ms", "timeout: 2s");
+    let output = blueprint()
+        .args(["check", "-", "--select", "BP410", "--format", "json"])
+        .write_stdin(loose)
+        .output()
+        .unwrap();
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(findings(&value), []);
+    assert_eq!(output.status.code(), Some(0));
+}

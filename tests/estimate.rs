@@ -443,3 +443,77 @@ fn assumptions_name_the_shapes() {
             "card_network (mean 229ms, SCV 0.61)",
         ));
 }
+
+/// The figure on a design: losing a quarter of a worker pool at 95%
+/// for 10 minutes leaves 48,000 messages in its queue, drained in 40
+/// minutes by every worker (they pull). Plain `--fail` gives no outage.
+#[test]
+fn an_outage_reports_its_backlog_and_drain() {
+    let design = "tests/fixtures/dynamics/queue-drain.yaml";
+    let value = estimate_json(&[design, "--fail", "worker:1@10m"]);
+    assert_eq!(value["outage"]["duration_s"], 600.0);
+    let backlogs = value["outage"]["backlogs"].as_array().unwrap();
+    assert_eq!(backlogs.len(), 1, "{backlogs:?}");
+    let worker = &backlogs[0];
+    assert_eq!(worker["name"], "worker");
+    assert_eq!(worker["held_in"], "events");
+    assert_eq!(worker["pooled"], true);
+    assert!((worker["backlog"].as_f64().unwrap() - 48_000.0).abs() < 1e-6);
+    assert!((worker["drain_s"].as_f64().unwrap() - 2400.0).abs() < 1e-6);
+    assert_eq!(
+        estimate_json(&[design, "--fail", "worker:1"])["outage"],
+        Value::Null
+    );
+
+    blueprint()
+        .args(["estimate", design, "--fail", "worker:1@10m"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Outage of 10min: worker falls behind (380/s in, 300/s left): 48k wait in events; they drain 40min after recovery",
+        ));
+    // At 420/s the pool of 400/s never drains it.
+    let never = estimate_json(&[design, "--rps", "420", "--fail", "worker:1@10m"]);
+    assert_eq!(never["outage"]["backlogs"][0]["drain_s"], Value::Null);
+    blueprint()
+        .args([
+            "estimate",
+            design,
+            "--fail",
+            "worker:1@10m",
+            "--fail",
+            "api@5m",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the same `@DURATION`"));
+    blueprint()
+        .args(["estimate", design, "--fail", "worker@soon"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a duration"));
+}
+
+/// Under `--fail`, the retries a failure sets off: the JSON lists each
+/// retrying call's attempts and the load it adds.
+#[test]
+fn a_failure_reports_the_load_its_retries_add() {
+    let value = estimate_json(&[
+        "tests/fixtures/dynamics/retry-saturation.yaml",
+        "--fail",
+        "zone:a",
+    ]);
+    let retries = &value["retries"];
+    assert_eq!(retries["saturated_by_retries"], serde_json::json!(["api"]));
+    let call = &retries["calls"][0];
+    assert_eq!(call["caller"], "users");
+    assert_eq!(call["callee"], "api");
+    assert_eq!(call["attempts"], 4.0);
+    let api = &retries["components"][0];
+    assert_eq!(api["name"], "api");
+    assert_eq!(api["multiplier"], 4.0);
+    assert_eq!(
+        estimate_json(&["designs/chat.yaml"])["retries"],
+        Value::Null
+    );
+}

@@ -1,6 +1,7 @@
 //! The capacity model (shared/spec/capacity-model.md): from a checked design
 //! and its graph to load, utilisation, latency, availability, queue backlog
-//! and what a failure breaks. Computed once as an [`Estimate`] and shared by
+//! and what a failure breaks, with the retries it sets off and the backlog
+//! it leaves. Computed once as an [`Estimate`] and shared by
 //! `check`, `estimate` and every renderer.
 
 pub mod assumptions;
@@ -12,7 +13,9 @@ pub mod failure;
 pub mod latency;
 pub mod lattice;
 pub mod load;
+pub mod outage;
 pub mod replicas;
+pub mod retries;
 pub mod station;
 pub mod variability;
 
@@ -23,7 +26,9 @@ use domains::Domains;
 use failure::Failure;
 use latency::{Calculator, CallTree, EndToEnd, NoLatency};
 use load::{Load, UnboundedLoop};
+use outage::Outage;
 use replicas::ReplicaModel;
+use retries::RetryLoad;
 
 use crate::design::{Design, Kind};
 use crate::ways::{WayOperationId, Ways};
@@ -40,6 +45,12 @@ pub struct Options {
     pub quantiles: bool,
     /// `--target-utilization U`: also size every component for it.
     pub target_utilization: Option<f64>,
+    /// `--fail NAME@DURATION`: the failures last this many seconds; the
+    /// estimate then gives the backlog they leave and its drain.
+    pub outage: Option<f64>,
+    /// Solve the load retries add (under `failures`, and per zone for
+    /// BP410); what-ifs that only ask what breaks leave it out.
+    pub retries: bool,
 }
 
 impl Default for Options {
@@ -50,6 +61,8 @@ impl Default for Options {
             failures: Vec::new(),
             quantiles: true,
             target_utilization: None,
+            outage: None,
+            retries: true,
         }
     }
 }
@@ -179,6 +192,16 @@ pub struct Estimate {
     pub domains: Domains,
     /// The components holding clients' long-lived connections.
     pub connections: Vec<connections::Held>,
+    /// Under `--fail`, the load the calls' retries add (none without
+    /// failures, or when no call retries).
+    pub retries: Option<RetryLoad>,
+    /// The same for the loss of each zone in turn (on top of `--fail`), in
+    /// the design's zone order, once per distinct placement of replicas
+    /// (`retries::per_zone`): what BP410 reads. Empty without zones or
+    /// retries.
+    pub zone_retries: Vec<(usize, RetryLoad)>,
+    /// Under `--fail NAME@DURATION`, the backlog the outage leaves.
+    pub outage: Option<Outage>,
 }
 
 /// How a component fails to serve, under the estimate's load and failures.
@@ -502,6 +525,24 @@ pub fn estimate(
             / operations.len().max(1) as f64
     });
 
+    let retrying = options.retries && retries::any(design);
+    let retries = (!options.failures.is_empty() && retrying)
+        .then(|| retries::solve(design, ways, &operation_rps, &loads, &live, &caps));
+    let zone_retries = if retrying {
+        retries::per_zone(design, ways, &operation_rps, &loads, &live, &caps)
+    } else {
+        Vec::new()
+    };
+    let outage = options.outage.map(|duration| {
+        let up: Vec<ReplicaModel> = design
+            .components
+            .iter()
+            .enumerate()
+            .map(|(id, c)| replicas::model(c, loads.components[id], c.replica_count(), caps[id]))
+            .collect();
+        outage::outage(design, duration, &loads.components, &up, &replica_models)
+    });
+
     Ok(Estimate {
         entry_rps,
         entry_source,
@@ -517,6 +558,9 @@ pub fn estimate(
         failures: options.failures.clone(),
         domains,
         connections: connections::held(design, &live),
+        retries,
+        zone_retries,
+        outage,
     })
 }
 

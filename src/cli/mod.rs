@@ -56,7 +56,7 @@ enum Command {
     Check(check::CheckArgs),
     /// Estimate load, utilisation, latency and availability under peak load
     #[command(
-        after_help = "Examples:\n  blueprint estimate designs/chat.yaml\n  blueprint estimate designs/chat.yaml --load 1.5\n  blueprint estimate designs/chat.yaml --fail zone:az1\n  blueprint estimate designs/chat.yaml --target-utilization 0.6\n  blueprint estimate designs/chat.yaml --format json"
+        after_help = "Examples:\n  blueprint estimate designs/chat.yaml\n  blueprint estimate designs/chat.yaml --load 1.5\n  blueprint estimate designs/chat.yaml --fail zone:az1\n  blueprint estimate designs/chat.yaml --fail zone:az1@10m\n  blueprint estimate designs/chat.yaml --target-utilization 0.6\n  blueprint estimate designs/chat.yaml --format json"
     )]
     Estimate(estimate::EstimateArgs),
     /// Back-of-the-envelope figures from requirements.workload, with the arithmetic

@@ -210,6 +210,7 @@ fn fatal_failures(design: &Design, ways: &Ways, estimate: &Estimate) -> Vec<Fata
         let options = capacity::Options {
             quantiles: false,
             failures: vec![Failure::Zone(zone.value.clone())],
+            retries: false,
             ..capacity::Options::default()
         };
         // The zone is the design's own and the load settled without it, so

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::Analysis;
 use crate::capacity::availability::describe_costs;
 use crate::capacity::latency::{EndToEnd, NoLatency};
+use crate::capacity::retries::NOTICEABLE;
 use crate::capacity::{ComponentEstimate, EntrySource, Estimate, Latency, OperationEstimate};
 use crate::design::quantity::{
     format_count, format_duration, format_percent, format_rate, trim_number,
@@ -424,6 +425,8 @@ fn summary_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
                 "DOWN"
             }
         ));
+        lines.extend(retry_lines(design, estimate));
+        lines.extend(outage_lines(design, estimate));
     }
     lines.iter().map(|line| format!("{line}\n")).collect()
 }
@@ -558,6 +561,115 @@ pub fn connection_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
         .collect()
 }
 
+/// What the calls' retries add under the failure: each retrying call's
+/// attempts, each component's load multiplier, and what they saturate.
+pub fn retry_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
+    let Some(retries) = &estimate.retries else {
+        return Vec::new();
+    };
+    if retries.calls.is_empty() {
+        return vec![
+            "Retries: add no load (no call fails or times out on a thousandth of its attempts)."
+                .to_string(),
+        ];
+    }
+    let name = |id: usize| design.components[id].name();
+    let calls: Vec<String> = retries
+        .calls
+        .iter()
+        .map(|c| {
+            format!(
+                "{} -> {} {} attempts per call ({} of attempts fail)",
+                name(c.caller),
+                name(c.callee),
+                trim_number(c.attempts),
+                percent(c.failure_share)
+            )
+        })
+        .collect();
+    let mut lines = vec![format!("Retries: {}.", calls.join("; "))];
+    let multiplied: Vec<String> = (0..design.components.len())
+        .filter(|&id| retries.multiplier(id) >= NOTICEABLE)
+        .map(|id| {
+            let utilization = retries.utilization[id]
+                .filter(|u| u.is_finite())
+                .map(|u| format!(", {} utilisation", percent(u)))
+                .unwrap_or_default();
+            format!(
+                "{} x{} ({}{utilization})",
+                name(id),
+                trim_number(retries.multiplier(id)),
+                format_rate(retries.loads[id].total())
+            )
+        })
+        .collect();
+    if !multiplied.is_empty() {
+        lines.push(format!("Load with retries: {}.", multiplied.join(", ")));
+    }
+    let saturated = retries.saturated_by_retries();
+    if !saturated.is_empty() {
+        let names: Vec<&str> = saturated.iter().map(|&id| name(id)).collect();
+        lines.push(format!(
+            "Retries saturate {}, which would cope without them: no stable load below saturation (a metastable failure).",
+            names.join(", ")
+        ));
+    } else if !retries.settled {
+        lines.push(format!(
+            "The retry load did not settle in {} rounds.",
+            retries.rounds
+        ));
+    }
+    lines
+}
+
+/// The backlog of `--fail NAME@DURATION` and its drain, one sentence per
+/// component that falls behind.
+pub fn outage_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
+    let Some(outage) = &estimate.outage else {
+        return Vec::new();
+    };
+    let length = format_duration(outage.duration);
+    if outage.backlogs.is_empty() {
+        return vec![format!(
+            "Outage of {length}: no backlog; no queue's consumer and no survivor falls behind (what is down fails the work sent to it rather than keeping it waiting)."
+        )];
+    }
+    outage
+        .backlogs
+        .iter()
+        .map(|b| {
+            let name = design.components[b.component].name();
+            let place = match b.held_in {
+                Some(queue) => format!("wait in {}", design.components[queue].name()),
+                None => format!("wait at {name}'s surviving replicas"),
+            };
+            let drain = match b.drain_s {
+                Some(seconds) => format!(
+                    "they drain {} after recovery ({} with every replica up, {})",
+                    format_duration(seconds),
+                    format_rate(b.capacity),
+                    if b.pooled {
+                        "all of it draining"
+                    } else {
+                        "only the survivors draining"
+                    }
+                ),
+                None => format!(
+                    "they never drain: {} in, {} with every replica up",
+                    format_rate(b.inflow),
+                    format_rate(b.capacity)
+                ),
+            };
+            format!(
+                "Outage of {length}: {name} falls behind ({} in, {} left): {} {place}; {drain}.",
+                format_rate(b.inflow),
+                format_rate(b.capacity_during),
+                format_count(b.backlog)
+            )
+        })
+        .collect()
+}
+
 /// The components a failure breaks, with how, or `nothing; ...`.
 pub fn what_breaks(design: &Design, estimate: &Estimate) -> String {
     let broken: Vec<String> = design
@@ -595,6 +707,58 @@ struct Output<'a> {
     queues: Vec<QueueOutput<'a>>,
     operations: Vec<OperationOutput<'a>>,
     connections: Vec<ConnectionOutput<'a>>,
+    /// Under `--fail`, when some call retries.
+    retries: Option<RetriesOutput<'a>>,
+    /// Under `--fail NAME@DURATION`.
+    outage: Option<OutageOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct RetriesOutput<'a> {
+    settled: bool,
+    rounds: usize,
+    /// Saturated with retries though not without them.
+    saturated_by_retries: Vec<&'a str>,
+    calls: Vec<RetryingCallOutput<'a>>,
+    /// The components whose load the retries raise.
+    components: Vec<RetryComponentOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct RetryingCallOutput<'a> {
+    caller: &'a str,
+    callee: &'a str,
+    failure_share: f64,
+    attempts: f64,
+}
+
+#[derive(Serialize)]
+struct RetryComponentOutput<'a> {
+    name: &'a str,
+    load_rps: f64,
+    with_retries_rps: f64,
+    multiplier: f64,
+    utilization: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct OutageOutput<'a> {
+    duration_s: f64,
+    backlogs: Vec<BacklogOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct BacklogOutput<'a> {
+    name: &'a str,
+    /// The queue it waits in, when the component consumes one.
+    held_in: Option<&'a str>,
+    inflow_rps: f64,
+    capacity_rps: f64,
+    capacity_during_rps: f64,
+    backlog: f64,
+    pooled: bool,
+    /// Null when it never drains.
+    drain_s: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -802,6 +966,48 @@ pub fn render_json(analysis: &Analysis, estimate: &Estimate) -> String {
                     .map(|m| m.value),
             })
             .collect(),
+        retries: estimate.retries.as_ref().map(|r| RetriesOutput {
+            settled: r.settled,
+            rounds: r.rounds,
+            saturated_by_retries: r.saturated_by_retries().into_iter().map(name_of).collect(),
+            calls: r
+                .calls
+                .iter()
+                .map(|c| RetryingCallOutput {
+                    caller: name_of(c.caller),
+                    callee: name_of(c.callee),
+                    failure_share: c.failure_share,
+                    attempts: c.attempts,
+                })
+                .collect(),
+            components: (0..design.components.len())
+                .filter(|&id| r.multiplier(id) >= NOTICEABLE)
+                .map(|id| RetryComponentOutput {
+                    name: name_of(id),
+                    load_rps: r.without[id].total(),
+                    with_retries_rps: r.loads[id].total(),
+                    multiplier: r.multiplier(id),
+                    utilization: finite(r.utilization[id]),
+                })
+                .collect(),
+        }),
+        outage: estimate.outage.as_ref().map(|o| OutageOutput {
+            duration_s: o.duration,
+            backlogs: o
+                .backlogs
+                .iter()
+                .map(|b| BacklogOutput {
+                    name: name_of(b.component),
+                    held_in: b.held_in.map(name_of),
+                    inflow_rps: b.inflow,
+                    capacity_rps: b.capacity,
+                    capacity_during_rps: b.capacity_during,
+                    backlog: b.backlog,
+                    pooled: b.pooled,
+                    drain_s: b.drain_s,
+                })
+                .collect(),
+        }),
     };
     let mut text = serde_json::to_string_pretty(&output).expect("plain data serialises");
     text.push('\n');

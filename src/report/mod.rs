@@ -471,6 +471,7 @@ fn zone_loss(analysis: &Analysis, estimate: &Estimate) -> ZoneLoss {
             entry_rps: Some(estimate.entry_rps),
             failures: vec![Failure::Zone(zone.value.clone())],
             quantiles: false,
+            retries: false,
             ..capacity::Options::default()
         };
         let what_if = match capacity::estimate(design, &analysis.ways, &options) {
