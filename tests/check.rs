@@ -318,6 +318,40 @@ fn several_value_errors_are_all_reported() {
     assert_eq!(places, [(6, 15), (7, 14), (8, 15), (10, 11)]);
 }
 
+/// Bad latency shapes and burstiness are refused where they are written,
+/// every one of them: a zero burstiness, percentiles out of order,
+/// `arrivals` on a service, a shape of one percentile, a percentile that is
+/// not a duration.
+#[test]
+fn bad_latency_shapes_point_at_their_values() {
+    let (value, exit) = json_of(&["check", "tests/fixtures/invalid/bp003-latency-shapes.yaml"]);
+    assert_eq!(exit, 2);
+    let found: Vec<(String, u64, u64)> = findings(&value)
+        .into_iter()
+        .map(|(code, _, line, column)| (code, line, column))
+        .collect();
+    let expected = [
+        ("BP003", 4, 50),
+        ("BP003", 7, 31),
+        ("BP002", 8, 15),
+        ("BP003", 11, 14),
+        ("BP003", 14, 31),
+    ]
+    .map(|(code, line, column)| (code.to_string(), line, column));
+    assert_eq!(found, expected);
+    let messages: Vec<&str> = value["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[1].contains("not above `latency.p50`"),
+        "{messages:?}"
+    );
+    assert!(messages[3].contains("at least two"), "{messages:?}");
+}
+
 #[test]
 fn duplicate_keys_show_both_places() {
     let (value, _) = json_of(&["check", "tests/fixtures/invalid/bp008-duplicate-key.yaml"]);

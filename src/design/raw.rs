@@ -306,7 +306,7 @@ pub struct RawMeasuredLatency {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawArrivals {
-    /// The squared coefficient of variation of the gaps between requests: 1 is Poisson (the default), above 1 bursty, below 1 smoother, 0 evenly spaced.
+    /// The squared coefficient of variation of the gaps between requests, above 0: 1 is Poisson (the default), above 1 bursty (4: flash crowds, batch jobs), below 1 smoother than Poisson.
     #[schemars(with = "Option<schema::Count>")]
     pub burstiness: S<Scalar>,
 }
