@@ -344,6 +344,37 @@ fn human_tables() {
     }
 }
 
+/// A closed client is simulated as a closed loop: its users think
+/// (exponentially, with the design's mean), send, wait for the answer. On
+/// Jain's Example 34.2 (in milliseconds; exact MVA: R = 13.256 ms,
+/// X = 5 / 17.256 ms = 289.75/s) the simulated mean response time and
+/// throughput agree with MVA within the run's 95% interval (widened by
+/// half a percent for the interval's own error); the open model at the
+/// same rate, which `analytic` shows, is far above (29 ms): a closed
+/// population never queues more than its users deep.
+#[test]
+fn a_closed_client_is_simulated_as_a_closed_loop_and_agrees_with_mva() {
+    let value = simulate_json(&[
+        "tests/fixtures/closed/jain-34-2.yaml",
+        "--seed",
+        "11",
+        "--duration",
+        "60s",
+    ]);
+    assert_eq!(value["closed_loops"], serde_json::json!(["terminals"]));
+    let mean = value["end_to_end_s"]["mean"].as_f64().unwrap();
+    let interval = value["end_to_end_ci95_s"]["mean"].as_f64().unwrap();
+    assert!(
+        (mean - 0.013256).abs() <= interval + 0.005 * 0.013256,
+        "{mean} ± {interval}"
+    );
+    let seconds = value["duration_s"].as_f64().unwrap() * value["replications"].as_f64().unwrap();
+    let throughput = value["customers"].as_f64().unwrap() / seconds;
+    assert!((throughput - 289.75).abs() < 0.02 * 289.75, "{throughput}");
+    let open = value["analytic"]["end_to_end_s"]["mean"].as_f64().unwrap();
+    assert!(open > 2.0 * mean, "{open}");
+}
+
 /// The backlog over time agrees with the fluid model of `estimate --fail
 /// NAME@DURATION`: a quarter of `api` (95% busy) lost for 60 s leaves
 /// 48,000 requests in the survivors' queues, which they drain in 320 s.

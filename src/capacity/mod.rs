@@ -6,7 +6,9 @@
 
 pub mod assumptions;
 pub mod availability;
+pub mod closed;
 pub mod connections;
+pub mod cost;
 pub mod domains;
 pub mod envelope;
 pub mod failure;
@@ -16,6 +18,7 @@ pub mod load;
 pub mod outage;
 pub mod replicas;
 pub mod retries;
+pub mod sizing;
 pub mod station;
 pub mod variability;
 
@@ -76,6 +79,8 @@ pub enum EntrySource {
     Workload,
     /// Only the clients' own `rps`.
     Clients,
+    /// The clients' own load, some of it from closed populations (`users`).
+    Population,
     /// `--rps` on the command line.
     CommandLine,
     /// Nothing says how much load enters.
@@ -202,6 +207,11 @@ pub struct Estimate {
     pub zone_retries: Vec<(usize, RetryLoad)>,
     /// Under `--fail NAME@DURATION`, the backlog the outage leaves.
     pub outage: Option<Outage>,
+    /// What the design costs a month, when it prices any component.
+    pub cost: Option<cost::Costs>,
+    /// The closed clients (`users`), in component order, with the rate and
+    /// response time their populations settle at (before `--load`/`--rps`).
+    pub closed: Vec<closed::ClosedClient>,
 }
 
 /// How a component fails to serve, under the estimate's load and failures.
@@ -294,8 +304,18 @@ pub enum EstimateError {
     Unbounded(UnboundedLoop),
 }
 
-/// The entry load of each component and where the total came from.
-fn entry_loads(design: &Design, ways: &Ways, options: &Options) -> (Vec<f64>, EntrySource) {
+/// The entry load of each component, where the total came from, and the
+/// closed clients solved on the way. A closed client's rate is solved with
+/// the open clients' design rates beside it, then scaled by `--rps` and
+/// `--load` like every other rate (a what-if on the rate; a what-if on the
+/// population changes `users`).
+fn entry_loads(
+    design: &Design,
+    ways: &Ways,
+    options: &Options,
+    live: &[u32],
+    caps: &[Option<u32>],
+) -> Result<(Vec<f64>, EntrySource, Vec<closed::ClosedClient>), UnboundedLoop> {
     let mut entries: Vec<usize> = ways.entering().filter_map(|(_, o)| o.entry).collect();
     entries.sort_unstable();
     entries.dedup();
@@ -313,14 +333,24 @@ fn entry_loads(design: &Design, ways: &Ways, options: &Options) -> (Vec<f64>, En
     let without_rps: Vec<usize> = entries
         .iter()
         .copied()
-        .filter(|&id| design.client_rps(id).is_none())
+        .filter(|&id| design.client_rps(id).is_none() && !design.components[id].is_closed())
         .collect();
+    for &id in &without_rps {
+        if let Some(peak) = peak {
+            entry[id] = peak / without_rps.len() as f64;
+        }
+    }
     for &id in &entries {
         if let Some(rps) = design.client_rps(id) {
             entry[id] = rps;
-        } else if let Some(peak) = peak {
-            entry[id] = peak / without_rps.len() as f64;
         }
+    }
+    let closed = closed::solve_design(design, ways, &entry, live, caps)?;
+    for client in &closed {
+        entry[client.client] = client.throughput();
+    }
+    if without_rps.is_empty() && !closed.is_empty() {
+        source = EntrySource::Population;
     }
     if let Some(total) = options.entry_rps {
         let current: f64 = entry.iter().sum();
@@ -339,7 +369,7 @@ fn entry_loads(design: &Design, ways: &Ways, options: &Options) -> (Vec<f64>, En
     if entry.iter().sum::<f64>() <= 0.0 {
         source = EntrySource::None;
     }
-    (entry, source)
+    Ok((entry, source, closed))
 }
 
 /// The mean, p50 and p99 of one replica's response, reads and writes
@@ -376,7 +406,10 @@ pub fn estimate(
     ways: &Ways,
     options: &Options,
 ) -> Result<Estimate, EstimateError> {
-    let (entry, entry_source) = entry_loads(design, ways, options);
+    let live = failure::live_replicas(design, &options.failures).map_err(EstimateError::Failure)?;
+    let caps = replicas::partition_caps(design);
+    let (entry, entry_source, closed) =
+        entry_loads(design, ways, options, &live, &caps).map_err(EstimateError::Unbounded)?;
     let entry_rps: f64 = entry.iter().sum();
     let operation_rps: Vec<f64> = ways
         .operations
@@ -384,8 +417,6 @@ pub fn estimate(
         .map(|o| o.entry.map_or(0.0, |e| entry[e] * o.share))
         .collect();
     let loads = load::propagate(design, ways, &operation_rps).map_err(EstimateError::Unbounded)?;
-    let live = failure::live_replicas(design, &options.failures).map_err(EstimateError::Failure)?;
-    let caps = replicas::partition_caps(design);
     let domains = Domains::new(design, &options.failures);
 
     let replica_models: Vec<ReplicaModel> = design
@@ -561,6 +592,8 @@ pub fn estimate(
         retries,
         zone_retries,
         outage,
+        cost: cost::monthly(design),
+        closed,
     })
 }
 
