@@ -321,7 +321,7 @@ fn several_value_errors_are_all_reported() {
 /// Bad latency shapes and burstiness are refused where they are written,
 /// every one of them: a zero burstiness, percentiles out of order,
 /// `arrivals` on a service, a shape of one percentile, a percentile that is
-/// not a duration.
+/// not a duration, `arrivals` on a closed client (its users pace it).
 #[test]
 fn bad_latency_shapes_point_at_their_values() {
     let (value, exit) = json_of(&["check", "tests/fixtures/invalid/bp003-latency-shapes.yaml"]);
@@ -336,6 +336,7 @@ fn bad_latency_shapes_point_at_their_values() {
         ("BP002", 8, 15),
         ("BP003", 11, 14),
         ("BP003", 14, 31),
+        ("BP003", 15, 47),
     ]
     .map(|(code, line, column)| (code.to_string(), line, column));
     assert_eq!(found, expected);

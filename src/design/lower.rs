@@ -1107,6 +1107,13 @@ impl Lowering {
             ),
             _ => {}
         }
+        if let (Some(_), Some(arrivals)) = (&raw.users, &raw.arrivals) {
+            self.invalid(
+                span_of(arrivals),
+                format!("client `{name}` gives `arrivals` with `users`"),
+                Some("`arrivals.burstiness` describes an open stream of requests; a closed client's requests follow its users and their think time, so leave it out".to_string()),
+            );
+        }
     }
 
     /// `latency` as a mean (exponential), or percentiles as measured,
