@@ -49,6 +49,11 @@ pub const TEMPLATES: &[Template] = &[
         text: include_str!("../designs/timeline.yaml"),
     },
     Template {
+        name: "payments-api",
+        summary: "bundled design: measured latency percentiles and bursty clients",
+        text: include_str!("../designs/payments-api.yaml"),
+    },
+    Template {
         name: "rate-limiter",
         summary: "bundled design: a distributed rate limiter",
         text: include_str!("../designs/rate-limiter.yaml"),

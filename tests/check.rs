@@ -318,6 +318,41 @@ fn several_value_errors_are_all_reported() {
     assert_eq!(places, [(6, 15), (7, 14), (8, 15), (10, 11)]);
 }
 
+/// Bad latency shapes and burstiness are refused where they are written,
+/// every one of them: a zero burstiness, percentiles out of order,
+/// `arrivals` on a service, a shape of one percentile, a percentile that is
+/// not a duration, `arrivals` on a closed client (its users pace it).
+#[test]
+fn bad_latency_shapes_point_at_their_values() {
+    let (value, exit) = json_of(&["check", "tests/fixtures/invalid/bp003-latency-shapes.yaml"]);
+    assert_eq!(exit, 2);
+    let found: Vec<(String, u64, u64)> = findings(&value)
+        .into_iter()
+        .map(|(code, _, line, column)| (code, line, column))
+        .collect();
+    let expected = [
+        ("BP003", 4, 50),
+        ("BP003", 7, 31),
+        ("BP002", 8, 15),
+        ("BP003", 11, 14),
+        ("BP003", 14, 31),
+        ("BP003", 15, 47),
+    ]
+    .map(|(code, line, column)| (code.to_string(), line, column));
+    assert_eq!(found, expected);
+    let messages: Vec<&str> = value["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[1].contains("not above `latency.p50`"),
+        "{messages:?}"
+    );
+    assert!(messages[3].contains("at least two"), "{messages:?}");
+}
+
 #[test]
 fn duplicate_keys_show_both_places() {
     let (value, _) = json_of(&["check", "tests/fixtures/invalid/bp008-duplicate-key.yaml"]);
@@ -1274,6 +1309,34 @@ fn figures_nobody_could_build_are_flagged_with_their_source() {
             .contains("Postgres.FM episode 'Four million TPS'"),
         "{value:#}"
     );
+}
+
+/// A latency target met under M/M/c is missed once the service's measured
+/// percentiles are given: the same mean (so the same capacity), p50 5ms and
+/// p99 80ms measured (a lognormal of mean 10.2ms, SCV 3.1), where an
+/// exponential of that mean puts p99 near 47ms.
+#[test]
+fn a_measured_tail_misses_a_target_the_mean_meets() {
+    let design = |latency: &str| {
+        format!(
+            "version: 1\nname: t\nrequirements: {{ peak_rps: 100/s, latency_slo: {{ p99: 60ms }} }}\ncomponents:\n  users: {{ kind: client, calls: [{{ to: api }}] }}\n  api: {{ kind: service, concurrency: 8, latency: {latency} }}\n"
+        )
+    };
+    let run = |text: String| {
+        let output = blueprint()
+            .args(["check", "-", "--format", "json", "--select", "BP203"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (findings(&value), output.status.code().unwrap())
+    };
+    let (quiet, code) = run(design("10.18ms"));
+    assert_eq!((quiet.len(), code), (0, 0), "{quiet:?}");
+    let (missed, code) = run(design("{ p50: 5ms, p99: 80ms }"));
+    assert_eq!(code, 1);
+    assert_eq!(missed.len(), 1, "{missed:?}");
+    assert_eq!(missed[0].0, "BP203");
 }
 
 /// A closed client's latency targets are judged at the rate its population

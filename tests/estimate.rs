@@ -383,6 +383,67 @@ fn assumptions_name_the_defaults_and_their_components() {
     );
 }
 
+fn operation<'a>(value: &'a Value, name: &str) -> &'a Value {
+    value["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == name)
+        .unwrap_or_else(|| panic!("no operation {name}"))
+}
+
+/// Measured percentiles change the shape of the times, not their means:
+/// payments-api against the same design with each fitted mean written as
+/// `latency` and Poisson arrivals (tests/fixtures/shapes) has the same
+/// load, utilisation and capacity everywhere, and different tails: the
+/// card network's measured tail is lighter than an exponential's, so
+/// `authorize`'s p99 is lower, while the ledger's and the API's are
+/// heavier, so `capture`'s p999 is higher.
+#[test]
+fn measured_percentiles_change_the_tails_not_the_capacity() {
+    let shaped = estimate_json(&["designs/payments-api.yaml"]);
+    let means = estimate_json(&["tests/fixtures/shapes/payments-api-means.yaml"]);
+    for name in [
+        "api",
+        "fraud",
+        "card_network",
+        "ledger",
+        "idempotency_cache",
+    ] {
+        let (a, b) = (component(&shaped, name), component(&means, name));
+        assert_eq!(a["load_rps"], b["load_rps"], "{name}");
+        let (ua, ub) = (
+            a["utilization"].as_f64().unwrap(),
+            b["utilization"].as_f64().unwrap(),
+        );
+        // The means were written to four digits.
+        assert!((ua - ub).abs() <= 1e-3 * ub, "{name}: {ua} against {ub}");
+    }
+    let p = |value: &Value, operation_name: &str, key: &str| {
+        operation(value, operation_name)["end_to_end_s"][key]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(p(&shaped, "authorize", "p99") < 0.95 * p(&means, "authorize", "p99"));
+    assert!(p(&shaped, "capture", "p999") > 1.2 * p(&means, "capture", "p999"));
+    assert!(p(&shaped, "status", "p999") > 1.2 * p(&means, "status", "p999"));
+}
+
+#[test]
+fn assumptions_name_the_shapes() {
+    blueprint()
+        .args(["estimate", "designs/payments-api.yaml", "--assumptions"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("G/G/c station"))
+        .stdout(predicate::str::contains(
+            "service time lognormal, fitted to the latency percentiles given",
+        ))
+        .stdout(predicate::str::contains(
+            "card_network (mean 229ms, SCV 0.61)",
+        ));
+}
+
 /// A closed client's rate is solved by Mean Value Analysis, shown with its
 /// population, think time and response time; PDQ's `closed1` example
 /// (100 users, think time 300 s, demand 0.63 s) gives X = 0.3325/s,

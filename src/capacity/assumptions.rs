@@ -5,7 +5,7 @@
 //! --assumptions` prints them.
 
 use crate::design::quantity::{format_duration, format_percent, format_rate};
-use crate::design::{Component, Design, Kind};
+use crate::design::{Component, Design, Kind, ServiceShape};
 
 /// One assumption and the components it applies to (none: the whole
 /// design).
@@ -18,10 +18,14 @@ pub struct Assumption {
 /// Every assumption behind the design's figures, in a fixed order: the
 /// model, the failure domains, then per component.
 pub fn assumptions(design: &Design) -> Vec<Assumption> {
-    let mut list = vec![whole(
-        "every component is an M/M/c station: requests arrive as a Poisson stream and service \
-         times are exponential around latency (capacity-model.md); real p99s are often longer",
-    )];
+    let mut list = if super::variability::is_markovian(design) {
+        vec![whole(
+            "every component is an M/M/c station: requests arrive as a Poisson stream and service \
+             times are exponential around latency (capacity-model.md); real p99s are often longer",
+        )]
+    } else {
+        shapes(design)
+    };
     let assumed = |field: &str| design.assumed.contains(&field);
     if design.zones.is_empty() {
         list.push(whole(&format!(
@@ -139,6 +143,54 @@ pub fn assumptions(design: &Design) -> Vec<Assumption> {
     list
 }
 
+/// A design that gives latency percentiles or burstiness somewhere: its
+/// stations are G/G/c, and what each one's shape rests on.
+fn shapes(design: &Design) -> Vec<Assumption> {
+    let mut list = vec![whole(
+        "every component is a G/G/c station: Allen–Cunneen waits, variability passed along the \
+         calls by QNA's departure formula (capacity-model.md, \"Latency shapes\")",
+    )];
+    let fitted: Vec<String> = design
+        .components
+        .iter()
+        .filter_map(|component| {
+            let service = component.service?;
+            matches!(service.shape, ServiceShape::Lognormal { .. }).then(|| {
+                format!(
+                    "{} (mean {}, SCV {:.2})",
+                    component.name(),
+                    format_duration(service.latency),
+                    service.shape.scv()
+                )
+            })
+        })
+        .collect();
+    if !fitted.is_empty() {
+        list.push(Assumption {
+            text: "service time lognormal, fitted to the latency percentiles given".to_string(),
+            components: fitted,
+        });
+    }
+    push(
+        &mut list,
+        "service time exponential around latency (a mean, no percentiles given)",
+        design.components.iter().filter(|c| {
+            c.kind() != Kind::Client
+                && c.service
+                    .is_some_and(|s| s.shape == ServiceShape::Exponential)
+        }),
+    );
+    push(
+        &mut list,
+        "requests arrive as a Poisson stream (arrivals.burstiness not given)",
+        design
+            .components
+            .iter()
+            .filter(|c| c.kind() == Kind::Client && c.burstiness.is_none()),
+    );
+    list
+}
+
 fn whole(text: &str) -> Assumption {
     Assumption {
         text: text.to_string(),
@@ -222,6 +274,41 @@ components:
                 .iter()
                 .any(|(text, _)| text.starts_with("one replica")),
             "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn shapes_say_what_each_station_rests_on() {
+        let found = of("version: 1
+name: t
+components:
+  users: { kind: client, arrivals: { burstiness: 4 }, calls: [{ to: api }] }
+  admins: { kind: client, rps: 1/s, calls: [{ to: api }] }
+  api: { kind: service, latency: { p50: 4ms, p99: 40ms }, calls: [{ to: db }] }
+  db: { kind: database, latency: 2ms }
+");
+        assert!(
+            found[0]
+                .text
+                .starts_with("every component is a G/G/c station")
+        );
+        let find = |start: &str| {
+            found
+                .iter()
+                .find(|a| a.text.starts_with(start))
+                .map(|a| a.components.clone())
+        };
+        assert_eq!(
+            find("service time lognormal"),
+            Some(vec!["api (mean 6.53ms, SCV 1.66)".to_string()])
+        );
+        assert_eq!(
+            find("service time exponential"),
+            Some(vec!["db".to_string()])
+        );
+        assert_eq!(
+            find("requests arrive as a Poisson stream"),
+            Some(vec!["admins".to_string()])
         );
     }
 

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use super::lattice::{Convolver, Curve, Grid, Lattice, discretise, mixture, slowest_of};
 use super::replicas::ReplicaModel;
-use super::station::Response;
-use crate::design::{CachePattern, Design, Kind, Op};
+use super::station::{Response, Station};
+use crate::design::{CachePattern, Design, Kind, Op, ServiceShape};
 use crate::ways::{NodeId, Via, Wait, Ways, wait};
 
 /// Points of every grid. With linear moment matching a quantile at 256
@@ -284,10 +284,22 @@ enum Shape {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum OwnKey {
     Zero,
-    Station(u32, u64, u64),
-    KthOf(u32, u64, u64, u32, u32),
+    Station(u32, u64, u64, VariabilityKey),
+    KthOf(u32, u64, u64, VariabilityKey, u32, u32),
     /// A mixture of reads and writes, which call trees never hold.
     Other(usize),
+}
+
+/// A station's [`Variability`](super::station::Variability) as a key:
+/// the arrivals' SCV and the lognormal's sigma (0 for exponential), as bits.
+type VariabilityKey = (u64, u64);
+
+fn variability_key(station: &Station) -> VariabilityKey {
+    let sigma = match station.variability.service {
+        ServiceShape::Exponential => 0.0,
+        ServiceShape::Lognormal { sigma } => sigma,
+    };
+    (station.variability.arrival_scv.to_bits(), sigma.to_bits())
 }
 
 /// The first two moments and the slowest time scale of a shape: enough to
@@ -382,11 +394,13 @@ impl Shapes {
                 s.servers,
                 s.service_rate.to_bits(),
                 s.arrival_rate.to_bits(),
+                variability_key(s),
             ),
             Response::KthOf { station, k, copies } => OwnKey::KthOf(
                 station.servers,
                 station.service_rate.to_bits(),
                 station.arrival_rate.to_bits(),
+                variability_key(station),
                 *k,
                 *copies,
             ),
@@ -497,7 +511,7 @@ fn own_moments(response: &Response) -> Moments {
             // Service at rate mu, and with chance C a wait at rate theta.
             let mu = station.service_rate;
             let wait = station.wait_probability();
-            let theta = f64::from(station.servers) * mu - station.arrival_rate;
+            let theta = station.wait_rate();
             let wait_variance = if wait > 0.0 {
                 wait * 2.0 / (theta * theta) - (wait / theta).powi(2)
             } else {
@@ -505,7 +519,7 @@ fn own_moments(response: &Response) -> Moments {
             };
             Moments {
                 mean: response.mean(),
-                variance: 1.0 / (mu * mu) + wait_variance,
+                variance: station.variability.service.scv() / (mu * mu) + wait_variance,
                 tail: if wait > 0.0 {
                     (1.0 / theta).max(1.0 / mu)
                 } else {

@@ -23,6 +23,7 @@ use realfft::RealFftPlanner;
 use realfft::num_complex::Complex;
 
 use super::station::{Response, Station};
+use crate::design::ServiceShape;
 
 /// Masses below this are dropped from the end of a distribution: what FFT
 /// rounding leaves where there is nothing, far below any share a quantile
@@ -170,6 +171,9 @@ impl Curve {
 pub fn discretise(response: &Response, grid: Grid) -> Lattice {
     match response {
         Response::Zero => Lattice::zero(),
+        Response::Station(station) if station.variability.service != ServiceShape::Exponential => {
+            lognormal_station(station, grid)
+        }
         Response::Station(station) => {
             let parts = Exponentials::of(station);
             from_integrated_survival(
@@ -183,6 +187,30 @@ pub fn discretise(response: &Response, grid: Grid) -> Lattice {
             from_integrated_survival(grid, |t| integral.at(t), |t| 1.0 - response.cdf(t))
         }
     }
+}
+
+/// A station with a lognormal service: the service and the wait (none
+/// with chance 1 - C, else exponential) each put on the grid from their
+/// integrated survivals, which have closed forms, then added.
+fn lognormal_station(station: &Station, grid: Grid) -> Lattice {
+    let mean = 1.0 / station.service_rate;
+    let shape = station.variability.service;
+    let service = from_integrated_survival(
+        grid,
+        |t| shape.integrated_survival(mean, t),
+        |t| 1.0 - shape.cdf(mean, t),
+    );
+    let chance = station.wait_probability();
+    if chance <= 0.0 {
+        return service;
+    }
+    let theta = station.wait_rate();
+    let wait = from_integrated_survival(
+        grid,
+        |t| chance * -(-theta * t).exp_m1() / theta,
+        |t| chance * (-theta * t).exp(),
+    );
+    Convolver::default().sum(&service, &wait, grid)
 }
 
 fn from_integrated_survival(
@@ -222,7 +250,7 @@ impl Exponentials {
         let mut terms = vec![(1.0 - wait, mu)];
         let mut erlang2 = None;
         if wait > 0.0 {
-            let theta = f64::from(station.servers) * mu - station.arrival_rate;
+            let theta = station.wait_rate();
             // Wait + service: hypoexponential of theta and mu; when the two
             // rates are this close its two terms cancel, and the Erlang-2
             // of their mean rate is exact to the same digits.
@@ -308,10 +336,7 @@ impl NumericIntegral {
 fn fastest_rate(response: &Response) -> f64 {
     match response {
         Response::Zero => 0.0,
-        Response::Station(station) | Response::KthOf { station, .. } => {
-            let theta = f64::from(station.servers) * station.service_rate - station.arrival_rate;
-            station.service_rate.max(theta)
-        }
+        Response::Station(station) | Response::KthOf { station, .. } => station.fastest_rate(),
         Response::Mix(parts) => parts
             .iter()
             .map(|(_, r)| fastest_rate(r))

@@ -4,7 +4,7 @@
 //! and the partition cap for queue consumers.
 
 use super::load::Load;
-use super::station::{Response, Station};
+use super::station::{Response, Station, Variability};
 use crate::design::{Component, Design, Kind, ReadFrom, ReplicationMode, ServiceModel};
 
 /// How a store keeps its data: shards, each with `factor` copies.
@@ -56,6 +56,23 @@ impl ReplicaModel {
         }
     }
 
+    /// The same replica with arrivals of SCV `arrival_scv` at its
+    /// station (see `variability`).
+    pub fn with_arrival_scv(self, arrival_scv: f64) -> ReplicaModel {
+        let vary = |station: Station| {
+            station.with_variability(Variability {
+                arrival_scv,
+                ..station.variability
+            })
+        };
+        ReplicaModel {
+            station: self.station.map(vary),
+            read: self.read.map_station(&vary),
+            write: self.write.map_station(&vary),
+            ..self
+        }
+    }
+
     pub fn is_saturated(&self) -> bool {
         self.utilization.is_some_and(|u| u >= 1.0)
     }
@@ -81,6 +98,10 @@ fn station(service: &ServiceModel, arrival_rate: f64) -> Station {
         service.capacity / f64::from(service.concurrency),
         arrival_rate,
     )
+    .with_variability(Variability {
+        arrival_scv: 1.0,
+        service: service.shape,
+    })
 }
 
 /// The replica model of `component` with `live` replicas up, receiving

@@ -1,10 +1,15 @@
-//! One replica as an M/M/c station, and the response-time distributions
-//! built on it: the exact M/M/c response time, the k-th fastest of f copies
-//! (quorum waits), and mixtures of reads and writes. Each distribution gives
-//! its CDF, mean and quantiles (by bisection on the CDF).
+//! One replica as an M/M/c station (G/G/c when the design gives shapes),
+//! and the response-time distributions built on it: the station's response
+//! time, the k-th fastest of f copies (quorum waits), and mixtures of reads
+//! and writes. Each distribution gives its CDF, mean and quantiles (by
+//! bisection on the CDF).
 
-/// An M/M/c queue: `servers` servers, each serving at `service_rate`
-/// (requests/s), with Poisson arrivals at `arrival_rate`.
+use crate::design::ServiceShape;
+
+/// A queue of `servers` servers, each serving at `service_rate`
+/// (requests/s), with arrivals at `arrival_rate`: M/M/c, or G/G/c by
+/// Allen–Cunneen when [`Variability`] says arrivals or service are not
+/// exponential.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Station {
     pub servers: u32,
@@ -12,6 +17,36 @@ pub struct Station {
     pub arrival_rate: f64,
     /// Erlang C, computed once: every CDF evaluation and draw needs it.
     wait_probability: f64,
+    pub variability: Variability,
+}
+
+/// How variable a station's arrivals and service are (capacity-model.md,
+/// "Latency shapes").
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Variability {
+    /// The squared coefficient of variation of the gaps between arrivals.
+    pub arrival_scv: f64,
+    pub service: ServiceShape,
+}
+
+impl Variability {
+    /// Poisson arrivals, exponential service: M/M/c.
+    pub const MARKOVIAN: Variability = Variability {
+        arrival_scv: 1.0,
+        service: ServiceShape::Exponential,
+    };
+
+    pub fn is_markovian(&self) -> bool {
+        *self == Variability::MARKOVIAN
+    }
+
+    /// Allen–Cunneen: the G/G/c mean wait is the M/M/c one times `(ca2 +
+    /// cs2) / 2` (Allen, Probability, Statistics and Queueing Theory, 2nd
+    /// ed., 1990, 6.4; Whitt's QNA, Bell System Technical Journal 62(9),
+    /// 1983, eq. 46, takes the same form for m > 1 servers).
+    pub fn wait_factor(&self) -> f64 {
+        0.5 * (self.arrival_scv + self.service.scv())
+    }
 }
 
 impl Station {
@@ -22,6 +57,16 @@ impl Station {
             service_rate,
             arrival_rate,
             wait_probability: erlang_c(servers, offered_load),
+            variability: Variability::MARKOVIAN,
+        }
+    }
+
+    /// The same station with arrivals and service as variable as
+    /// `variability` says.
+    pub fn with_variability(self, variability: Variability) -> Station {
+        Station {
+            variability,
+            ..self
         }
     }
 
@@ -44,12 +89,36 @@ impl Station {
         self.wait_probability
     }
 
-    /// The rate of the exponential wait, given that there is one: `c mu - lambda`.
-    fn wait_rate(&self) -> f64 {
-        f64::from(self.servers) * self.service_rate - self.arrival_rate
+    /// The rate of the exponential wait, given that there is one: `c mu -
+    /// lambda` for M/M/c. For G/G/c the wait keeps M/M/c's shape (an
+    /// arrival waits with chance C, and then an exponential time) with
+    /// its rate divided by the Allen–Cunneen factor, so that its mean is
+    /// the G/G/c mean wait.
+    pub fn wait_rate(&self) -> f64 {
+        let markovian = f64::from(self.servers) * self.service_rate - self.arrival_rate;
+        if self.variability.is_markovian() {
+            markovian
+        } else {
+            markovian / self.variability.wait_factor()
+        }
     }
 
-    /// Mean time in queue `Wq = C / (c mu - lambda)`.
+    /// The shortest time scale of the response: what numeric integrals
+    /// must resolve.
+    pub fn fastest_rate(&self) -> f64 {
+        let service = match self.variability.service {
+            ServiceShape::Exponential => self.service_rate,
+            // The density of a lognormal changes over about sigma times
+            // its median.
+            ServiceShape::Lognormal { sigma } => {
+                self.service_rate * (0.5 * sigma * sigma).exp() / sigma.min(1.0)
+            }
+        };
+        service.max(self.wait_rate())
+    }
+
+    /// Mean time in queue `Wq = C / (c mu - lambda)` (times the
+    /// Allen–Cunneen factor for G/G/c).
     pub fn mean_wait(&self) -> f64 {
         if !self.is_stable() {
             return f64::INFINITY;
@@ -71,6 +140,9 @@ impl Station {
         if !self.is_stable() {
             return 0.0;
         }
+        if let ServiceShape::Lognormal { .. } = self.variability.service {
+            return self.lognormal_response_cdf(t);
+        }
         let mu = self.service_rate;
         let theta = self.wait_rate();
         let wait = self.wait_probability();
@@ -82,6 +154,42 @@ impl Station {
             1.0 - (mu * (-theta * t).exp() - theta * (-mu * t).exp()) / (mu - theta)
         };
         ((1.0 - wait) * service_only + wait * with_wait).clamp(0.0, 1.0)
+    }
+
+    /// P(S + W <= t) for a lognormal service S and the wait W (none with
+    /// chance 1 - C, else exponential at `theta`, the wait rate):
+    /// `F_S(t) - C integral_0^t f_S(s) e^{-theta (t - s)} ds`, the
+    /// integral by Simpson's rule in the normal variable `z` of `ln s`,
+    /// where it is smooth and its weight is the normal density.
+    fn lognormal_response_cdf(&self, t: f64) -> f64 {
+        const PANELS: u32 = 512;
+        /// Beyond this z (either way) the normal density holds less than 1e-17.
+        const LOWEST: f64 = -8.5;
+        let mean = 1.0 / self.service_rate;
+        let ServiceShape::Lognormal { sigma } = self.variability.service else {
+            unreachable!("called for a lognormal service");
+        };
+        let service_only = self.variability.service.cdf(mean, t);
+        let wait = self.wait_probability();
+        let log_median = mean.ln() - 0.5 * sigma * sigma;
+        let top = (t.ln() - log_median) / sigma;
+        if wait <= 0.0 || top <= LOWEST {
+            return service_only;
+        }
+        let theta = self.wait_rate();
+        // Above -LOWEST the density holds as little as below LOWEST.
+        let width = (top.min(-LOWEST) - LOWEST) / f64::from(PANELS);
+        let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        let at = |i: u32| {
+            let z = LOWEST + f64::from(i) * width;
+            let s = (log_median + sigma * z).exp();
+            density(z) * (-theta * (t - s).max(0.0)).exp()
+        };
+        let inner: f64 = (1..PANELS)
+            .map(|i| if i % 2 == 1 { 4.0 } else { 2.0 } * at(i))
+            .sum();
+        let still_waiting = width / 3.0 * (at(0) + inner + at(PANELS));
+        (service_only - wait * still_waiting).clamp(0.0, 1.0)
     }
 }
 
@@ -200,6 +308,25 @@ impl Response {
                 let total: f64 = parts.iter().map(|(w, _)| w).sum();
                 parts.iter().map(|(w, r)| w * r.cdf(t)).sum::<f64>() / total
             }
+        }
+    }
+
+    /// The same distribution with `change` applied to its stations.
+    pub fn map_station(&self, change: &impl Fn(Station) -> Station) -> Response {
+        match self {
+            Response::Zero => Response::Zero,
+            Response::Station(station) => Response::Station(change(*station)),
+            Response::KthOf { station, k, copies } => Response::KthOf {
+                station: change(*station),
+                k: *k,
+                copies: *copies,
+            },
+            Response::Mix(parts) => Response::Mix(
+                parts
+                    .iter()
+                    .map(|(weight, part)| (*weight, part.map_station(change)))
+                    .collect(),
+            ),
         }
     }
 
@@ -392,6 +519,108 @@ mod tests {
             (actual - expected).abs() <= tolerance * expected.abs().max(1e-12),
             "{actual} is not within {tolerance} of {expected}"
         );
+    }
+
+    /// A station with service time of mean 10ms (mu = 100/s) at `lambda`,
+    /// arrivals of SCV `ca2` and a lognormal service of SCV `cs2`.
+    fn gg(servers: u32, lambda: f64, ca2: f64, cs2: f64) -> Station {
+        Station::new(servers, 100.0, lambda).with_variability(Variability {
+            arrival_scv: ca2,
+            service: ServiceShape::Lognormal {
+                sigma: cs2.ln_1p().sqrt(),
+            },
+        })
+    }
+
+    /// Kingman's G/G/1 mean wait, `Wq = (rho / (1 - rho)) ((ca2 + cs2) / 2)
+    /// S` (Kingman, "The single server queue in heavy traffic", Proc.
+    /// Cambridge Phil. Soc. 57, 1961; Allen, Probability, Statistics and
+    /// Queueing Theory, 2nd ed., 1990, eq. 6.46; the same figures LINE's
+    /// `qsys_gg1` gives): at rho = 0.8, S = 10ms, ca2 = 4, cs2 = 2 the wait
+    /// is 4 * 3 * 10ms = 120ms.
+    #[test]
+    fn gg1_mean_wait_is_kingmans() {
+        let station = gg(1, 80.0, 4.0, 2.0);
+        close(station.mean_wait(), 0.12, 1e-12);
+        close(station.mean_response(), 0.13, 1e-12);
+    }
+
+    /// ca2 = cs2 = 1 gives M/M/1's wait, rho S / (1 - rho) = 40ms, whatever
+    /// the service's distribution (a lognormal of SCV 1 here).
+    #[test]
+    fn scvs_of_one_give_the_mm1_wait() {
+        close(gg(1, 80.0, 1.0, 1.0).mean_wait(), 0.04, 1e-12);
+        close(Station::new(1, 100.0, 80.0).mean_wait(), 0.04, 1e-12);
+    }
+
+    /// Deterministic service (cs2 = 0) with Poisson arrivals halves the
+    /// wait: M/D/1, where Pollaczek–Khinchine's `Wq = rho S (1 + cs2) /
+    /// (2 (1 - rho))` is exact (Kleinrock, Queueing Systems Vol. 1, eq.
+    /// 5.73): 20ms at rho = 0.8, S = 10ms.
+    #[test]
+    fn deterministic_service_halves_the_wait() {
+        close(gg(1, 80.0, 1.0, 1e-12).mean_wait(), 0.02, 1e-9);
+    }
+
+    /// For c > 1 the Allen–Cunneen wait is the M/M/c (Erlang C) wait times
+    /// `(ca2 + cs2) / 2`: M/M/3 at lambda = 0.2, mu = 0.1 waits 4.444 (the
+    /// Ciw figure of the M/M/c test below), so ca2 = 1, cs2 = 0.5 waits
+    /// 0.75 of that.
+    #[test]
+    fn ggc_scales_the_erlang_c_wait() {
+        let markovian = Station::new(3, 0.1, 0.2);
+        let shaped = markovian.with_variability(Variability {
+            arrival_scv: 1.0,
+            service: ServiceShape::Lognormal {
+                sigma: 0.5f64.ln_1p().sqrt(),
+            },
+        });
+        close(markovian.mean_wait(), 4.0 / 9.0 * 10.0, 1e-9);
+        close(shaped.mean_wait(), 0.75 * markovian.mean_wait(), 1e-12);
+        // The chance of waiting stays Erlang C's.
+        close(shaped.wait_probability(), markovian.wait_probability(), 0.0);
+    }
+
+    /// A lognormal fitted to two measured percentiles gives Kingman's wait
+    /// with the fitted SCV: p50 = 4ms, p99 = 40ms fit sigma = ln 10 /
+    /// z_0.99, mean 4ms e^(sigma^2/2).
+    #[test]
+    fn a_fitted_service_gives_kingmans_wait() {
+        use crate::design::shape::LognormalFit;
+        let fit = LognormalFit::from_percentiles(&[(0.5, 0.004), (0.99, 0.040)]);
+        let sigma = 10f64.ln() / 2.326_347_874_040_841;
+        close(fit.sigma, sigma, 1e-12);
+        let service = ServiceShape::Lognormal { sigma: fit.sigma };
+        let mean = fit.mean();
+        close(mean, 0.004 * (0.5 * sigma * sigma).exp(), 1e-12);
+        let lambda = 0.5 / mean;
+        let station = Station::new(1, 1.0 / mean, lambda).with_variability(Variability {
+            arrival_scv: 1.0,
+            service,
+        });
+        let kingman = (0.5 / 0.5) * ((1.0 + service.scv()) / 2.0) * mean;
+        close(station.mean_wait(), kingman, 1e-12);
+    }
+
+    /// The response distribution of a G/G/c station (lognormal service
+    /// plus the scaled M/M/c-shaped wait) has the station's mean and, with
+    /// no queue, the service's own percentiles.
+    #[test]
+    fn the_shaped_response_distribution_has_the_stations_mean() {
+        for station in [gg(1, 80.0, 4.0, 2.0), gg(4, 300.0, 1.0, 1.66)] {
+            let response = Response::Station(station);
+            // integral of the survival up to far in the tail.
+            let top = response.quantile(1.0 - 1e-9);
+            let panels = 20_000;
+            let width = top / f64::from(panels);
+            let mean: f64 = (0..panels)
+                .map(|i| width * (1.0 - response.cdf((f64::from(i) + 0.5) * width)))
+                .sum();
+            close(mean, station.mean_response(), 2e-4);
+        }
+        let idle = gg(1, 1e-9, 1.0, 2.0);
+        let median = 0.01 / 3f64.sqrt();
+        close(Response::Station(idle).quantile(0.5), median, 1e-6);
     }
 
     /// M/M/1 with lambda = 8/s, mu = 10/s (Kleinrock, Queueing Systems
@@ -609,6 +838,35 @@ mod tests {
     }
 
     proptest! {
+        /// Any shape and burstiness: the response CDF climbs from 0 to 1,
+        /// its quantiles are ordered, and the mean lies above the
+        /// service's.
+        #[test]
+        fn shaped_responses_are_distributions(
+            servers in 1u32..64,
+            rho in 0.01f64..0.98,
+            ca2 in 0.05f64..50.0,
+            sigma in 0.01f64..3.0,
+        ) {
+            let rate = 100.0;
+            let station = Station::new(servers, rate, rho * f64::from(servers) * rate)
+                .with_variability(Variability {
+                    arrival_scv: ca2,
+                    service: ServiceShape::Lognormal { sigma },
+                });
+            let response = Response::Station(station);
+            let quantiles: Vec<f64> = [0.5, 0.9, 0.99, 0.999].iter().map(|q| response.quantile(*q)).collect();
+            prop_assert!(quantiles.windows(2).all(|w| w[0] <= w[1]), "{quantiles:?}");
+            prop_assert!(quantiles.iter().all(|q| q.is_finite() && *q > 0.0), "{quantiles:?}");
+            let mut last = 0.0;
+            for t in [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 1e3] {
+                let p = response.cdf(t);
+                prop_assert!((0.0..=1.0).contains(&p) && p >= last - 1e-9, "cdf({t}) = {p} after {last}");
+                last = p;
+            }
+            prop_assert!(station.mean_response() >= 1.0 / rate);
+        }
+
         #[test]
         fn quantiles_are_ordered(servers in 1u32..64, rho in 0.01f64..0.99, rate in 1.0f64..10_000.0) {
             let station = Station::new(servers, rate, rho * f64::from(servers) * rate);

@@ -32,12 +32,12 @@ pub struct SimulateArgs {
     /// Independent runs, in parallel; one seed each (1 takes intervals from batches of the run)
     #[arg(long, value_name = "N", default_value_t = simulate::DEFAULT_REPLICATIONS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     replications: u32,
-    /// How requests arrive at the clients
-    #[arg(long, value_enum, default_value_t = ArrivalsArg::Poisson)]
-    arrivals: ArrivalsArg,
-    /// Service time distribution around each component's latency: exp, det or lognormal:CV
-    #[arg(long, value_name = "DIST", default_value = "exp", value_parser = ServiceTime::parse)]
-    service: ServiceTime,
+    /// How requests arrive at every client [default: each client's `arrivals.burstiness`, Poisson where none is given]
+    #[arg(long, value_enum)]
+    arrivals: Option<ArrivalsArg>,
+    /// Service time distribution around every component's latency: exp, det or lognormal:CV [default: each component's own, lognormal where `latency` gives percentiles, exponential where a mean]
+    #[arg(long, value_name = "DIST", value_parser = ServiceTime::parse)]
+    service: Option<ServiceTime>,
     /// Thread-per-request services and workers: a server waits for its callees (balancers, gateways and CDNs stay event-driven)
     #[arg(long)]
     blocking: bool,
@@ -220,11 +220,12 @@ pub fn run(args: SimulateArgs) -> u8 {
         warmup: args.warmup.unwrap_or(simulate::DEFAULT_WARMUP),
         replications: args.replications,
         arrivals: match args.arrivals {
-            ArrivalsArg::Constant => Arrivals::Constant,
-            ArrivalsArg::Poisson => Arrivals::Poisson,
-            ArrivalsArg::Bursty => Arrivals::Bursty,
+            Some(ArrivalsArg::Constant) => Arrivals::Constant,
+            Some(ArrivalsArg::Poisson) => Arrivals::Poisson,
+            Some(ArrivalsArg::Bursty) => Arrivals::Bursty,
+            None => Arrivals::Designed,
         },
-        service: args.service,
+        service: args.service.unwrap_or(ServiceTime::Designed),
         blocking: args.blocking,
         failures: args.fail,
         seed: args.seed,

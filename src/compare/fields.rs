@@ -15,7 +15,7 @@ use crate::design::quantity::{
     trim_number,
 };
 use crate::design::{
-    CachePattern, Call, Component, DeadLetter, Design, Kind, OperationRate, Traffic,
+    CachePattern, Call, Component, DeadLetter, Design, Kind, OperationRate, ServiceShape, Traffic,
 };
 
 /// One value of a field, in base units, with how people read it.
@@ -215,6 +215,14 @@ fn component_fields(design: &Design, component: &Component) -> Fields {
     if let Some(service) = &component.service {
         push(f, "capacity", Some(FieldValue::Rate(service.capacity)));
         push(f, "latency", Some(FieldValue::Duration(service.latency)));
+        // Only a measured shape is listed: a design without one diffs as before.
+        if service.shape != ServiceShape::Exponential {
+            push(
+                f,
+                "latency.scv",
+                Some(FieldValue::Number(service.shape.scv())),
+            );
+        }
         push(
             f,
             "concurrency",
@@ -231,6 +239,14 @@ fn component_fields(design: &Design, component: &Component) -> Fields {
     if !component.tags.is_empty() {
         push(f, "tags", Some(FieldValue::List(component.tags.clone())));
     }
+    push(
+        f,
+        "arrivals.burstiness",
+        component
+            .burstiness
+            .as_ref()
+            .map(|b| FieldValue::Number(b.value)),
+    );
     push(
         f,
         "cost",

@@ -13,6 +13,7 @@ use super::errors::{
 use super::model::*;
 use super::quantity::{self, QuantityError, QuantityKind};
 use super::raw::*;
+use super::shape::{LognormalFit, PERCENTILES, ServiceShape};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::suggest::{did_you_mean, one_of};
 
@@ -36,6 +37,7 @@ fn span_of<T>(spanned: &Spanned<T>) -> Span {
 pub const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ("rps", &[Kind::Client]),
     ("connections", &[Kind::Client]),
+    ("arrivals", &[Kind::Client]),
     ("users", &[Kind::Client]),
     ("think_time", &[Kind::Client]),
     (
@@ -109,6 +111,7 @@ const NUMBER_LIMITS: &[(&str, f64)] = &[
     ("requests_per_user_per_day", 1e6),
     ("reads_per_write", 1e9),
     ("peak_factor", 1e3),
+    ("burstiness", 1e3),
 ];
 
 /// Requests one replica may hold in service at once when `capacity` and
@@ -1034,11 +1037,12 @@ impl Lowering {
 
     /// Refuses kind-specific fields the component's kind does not have.
     fn check_kind_fields(&mut self, raw: &RawComponent, kind: Kind, name: &str) {
-        let given: [(&str, Option<Span>); 25] = [
+        let given: [(&str, Option<Span>); 26] = [
             ("rps", raw.rps.as_deref().map(span_of)),
             ("connections", raw.connections.as_deref().map(span_of)),
             ("users", raw.users.as_deref().map(span_of)),
             ("think_time", raw.think_time.as_deref().map(span_of)),
+            ("arrivals", raw.arrivals.as_deref().map(span_of)),
             (
                 "max_connections",
                 raw.max_connections.as_deref().map(span_of),
@@ -1103,6 +1107,84 @@ impl Lowering {
             ),
             _ => {}
         }
+        if let (Some(_), Some(arrivals)) = (&raw.users, &raw.arrivals) {
+            self.invalid(
+                span_of(arrivals),
+                format!("client `{name}` gives `arrivals` with `users`"),
+                Some("`arrivals.burstiness` describes an open stream of requests; a closed client's requests follow its users and their think time, so leave it out".to_string()),
+            );
+        }
+    }
+
+    /// `latency` as a mean (exponential), or percentiles as measured,
+    /// fitted by a lognormal whose mean stands for them.
+    fn service_latency(&mut self, raw: &S<RawLatency>) -> (Option<Located<f64>>, ServiceShape) {
+        let Some(spanned) = raw.as_ref() else {
+            return (None, ServiceShape::Exponential);
+        };
+        let span = span_of(spanned);
+        let measured = match &spanned.value {
+            RawLatency::Mean(scalar) => {
+                let mean = Some(Box::new(Spanned {
+                    value: scalar.clone(),
+                    referenced: spanned.referenced,
+                    defined: spanned.defined,
+                }));
+                let mean = self.quantity("latency", &mean, QuantityKind::Duration);
+                return (mean, ServiceShape::Exponential);
+            }
+            RawLatency::Percentiles(measured) => measured,
+        };
+        let given = [
+            &measured.p50,
+            &measured.p90,
+            &measured.p95,
+            &measured.p99,
+            &measured.p999,
+        ];
+        let mut points: Vec<(f64, f64)> = Vec::new();
+        let mut previous: Option<(&str, f64)> = None;
+        let mut valid = true;
+        for (value, &(label, share, _)) in given.into_iter().zip(&PERCENTILES) {
+            let Some(seconds) =
+                self.quantity(&format!("latency.{label}"), value, QuantityKind::Duration)
+            else {
+                valid &= value.is_none();
+                continue;
+            };
+            if let Some((before, time)) = previous
+                && seconds.value <= time
+            {
+                self.invalid(
+                    seconds.span,
+                    format!(
+                        "`latency.{label}` is {}, not above `latency.{before}` ({})",
+                        quantity::format_duration(seconds.value),
+                        quantity::format_duration(time)
+                    ),
+                    Some("percentiles grow with the share: give them as measured, each above the one before".to_string()),
+                );
+                valid = false;
+            }
+            previous = Some((label, seconds.value));
+            points.push((share, seconds.value));
+        }
+        if points.len() < 2 && valid {
+            self.invalid(
+                span,
+                "`latency` gives one percentile: a shape needs at least two".to_string(),
+                Some("add another measured percentile (`{ p50: 4ms, p99: 40ms }`), or give the mean as `latency: 5ms`".to_string()),
+            );
+            valid = false;
+        }
+        if !valid {
+            return (None, ServiceShape::Exponential);
+        }
+        let fit = LognormalFit::from_percentiles(&points);
+        (
+            Some(Located::new(fit.mean(), span)),
+            ServiceShape::Lognormal { sigma: fit.sigma },
+        )
     }
 
     fn service_model(
@@ -1111,7 +1193,7 @@ impl Lowering {
         name: &str,
     ) -> (Option<ServiceModel>, Option<Span>, Option<Located<f64>>) {
         let capacity = self.quantity("capacity", &raw.capacity, QuantityKind::Rate);
-        let latency = self.quantity("latency", &raw.latency, QuantityKind::Duration);
+        let (latency, shape) = self.service_latency(&raw.latency);
         let written_latency = latency.clone();
         let concurrency = self.integer("concurrency", &raw.concurrency, 1);
         let span = capacity
@@ -1144,6 +1226,7 @@ impl Lowering {
                     capacity: capacity.value,
                     latency: latency.value,
                     concurrency: concurrency.value,
+                    shape,
                 })
             }
             (Some(capacity), Some(latency), None)
@@ -1177,27 +1260,32 @@ impl Lowering {
                     capacity: capacity.value,
                     latency: f64::from(concurrency) / capacity.value,
                     concurrency,
+                    shape,
                 })
             }
             (Some(capacity), None, Some(concurrency)) => Some(ServiceModel {
                 capacity: capacity.value,
                 latency: f64::from(concurrency.value) / capacity.value,
                 concurrency: concurrency.value,
+                shape,
             }),
             (None, Some(latency), Some(concurrency)) => Some(ServiceModel {
                 capacity: f64::from(concurrency.value) / latency.value,
                 latency: latency.value,
                 concurrency: concurrency.value,
+                shape,
             }),
             (Some(capacity), None, None) => Some(ServiceModel {
                 capacity: capacity.value,
                 latency: 1.0 / capacity.value,
                 concurrency: 1,
+                shape,
             }),
             (None, Some(latency), None) => Some(ServiceModel {
                 capacity: 1.0 / latency.value,
                 latency: latency.value,
                 concurrency: 1,
+                shape,
             }),
             (None, None, _) => None,
         };
@@ -1287,6 +1375,10 @@ impl Lowering {
             cost: self.quantity("cost", &raw.cost, QuantityKind::Cost),
             rps: self.quantity("rps", &raw.rps, QuantityKind::Rate),
             connections: self.quantity("connections", &raw.connections, QuantityKind::Count),
+            burstiness: raw
+                .arrivals
+                .as_ref()
+                .and_then(|arrivals| self.number("burstiness", &arrivals.value.burstiness)),
             users: self.integer("users", &raw.users, 1),
             think_time: self.quantity("think_time", &raw.think_time, QuantityKind::Duration),
             max_connections: self.quantity(

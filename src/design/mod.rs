@@ -10,9 +10,11 @@ pub mod quantity;
 pub mod raw;
 pub mod read;
 pub mod schema;
+pub mod shape;
 pub mod shard_key;
 
 pub use model::*;
+pub use shape::ServiceShape;
 
 use crate::diagnostic::Diagnostic;
 

@@ -2,6 +2,7 @@
 //! resolved to an index, defaults applied. Everything downstream (graph,
 //! rules, capacity model, renderers) reads this and never the YAML.
 
+use super::shape::ServiceShape;
 use crate::diagnostic::Span;
 
 /// A value and where the design gave it.
@@ -295,6 +296,9 @@ pub struct ServiceModel {
     pub latency: f64,
     /// Requests one replica serves at once.
     pub concurrency: u32,
+    /// The distribution of the service time around `latency`, its mean:
+    /// exponential unless `latency` gives measured percentiles.
+    pub shape: ServiceShape,
 }
 
 #[derive(Clone, Debug)]
@@ -322,6 +326,10 @@ pub struct Component {
     pub rps: Option<Located<f64>>,
     /// Long-lived connections a client holds open at peak.
     pub connections: Option<Located<f64>>,
+    /// A client's `arrivals.burstiness`: the squared coefficient of
+    /// variation of the gaps between its requests (1, Poisson, when not
+    /// given).
+    pub burstiness: Option<Located<f64>>,
     /// A closed client's population (design-format.md, Closed workloads).
     pub users: Option<Located<u32>>,
     /// A closed client's mean think time, seconds.

@@ -242,6 +242,75 @@ pub struct RawLatencySlo {
     pub p999: S<Scalar>,
 }
 
+/// A component's `latency`: a mean, or percentiles as measured.
+#[derive(Debug)]
+pub enum RawLatency {
+    Mean(Scalar),
+    Percentiles(RawMeasuredLatency),
+}
+
+impl<'de> Deserialize<'de> for RawLatency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LatencyVisitor;
+        impl<'de> Visitor<'de> for LatencyVisitor {
+            type Value = RawLatency;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration or percentiles such as { p50: 4ms, p99: 40ms }")
+            }
+            fn visit_bool<E: de::Error>(self, value: bool) -> Result<RawLatency, E> {
+                Ok(RawLatency::Mean(Scalar::Bool(value)))
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<RawLatency, E> {
+                Ok(RawLatency::Mean(Scalar::Number(value as f64)))
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<RawLatency, E> {
+                Ok(RawLatency::Mean(Scalar::Number(value as f64)))
+            }
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<RawLatency, E> {
+                Ok(RawLatency::Mean(Scalar::Number(value)))
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<RawLatency, E> {
+                Ok(RawLatency::Mean(Scalar::Text(value.to_string())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawLatency, A::Error> {
+                RawMeasuredLatency::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawLatency::Percentiles)
+            }
+        }
+        deserializer.deserialize_any(LatencyVisitor)
+    }
+}
+
+/// A service time's percentiles as measured (when idle); at least two, increasing.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeasuredLatency {
+    /// The median service time.
+    #[schemars(with = "Option<schema::Duration>")]
+    pub p50: S<Scalar>,
+    /// The 90th percentile.
+    #[schemars(with = "Option<schema::Duration>")]
+    pub p90: S<Scalar>,
+    /// The 95th percentile.
+    #[schemars(with = "Option<schema::Duration>")]
+    pub p95: S<Scalar>,
+    /// The 99th percentile.
+    #[schemars(with = "Option<schema::Duration>")]
+    pub p99: S<Scalar>,
+    /// The 99.9th percentile.
+    #[schemars(with = "Option<schema::Duration>")]
+    pub p999: S<Scalar>,
+}
+
+/// How a client's requests arrive.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    /// The squared coefficient of variation of the gaps between requests, above 0: 1 is Poisson (the default), above 1 bursty (4: flash crowds, batch jobs), below 1 smoother than Poisson.
+    #[schemars(with = "Option<schema::Count>")]
+    pub burstiness: S<Scalar>,
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkload {
@@ -301,9 +370,9 @@ pub struct RawComponent {
     /// The most requests per second one replica sustains (`2k/s`).
     #[schemars(with = "Option<schema::Rate>")]
     pub capacity: S<Scalar>,
-    /// Mean time one replica spends on one request when idle (its service time, `5ms`).
-    #[schemars(with = "Option<schema::Duration>")]
-    pub latency: S<Scalar>,
+    /// Time one replica spends on one request when idle (its service time): a mean (`5ms`), taken as exponential, or percentiles as measured (`{ p50: 4ms, p99: 40ms }`, at least two), fitted by a lognormal.
+    #[schemars(with = "Option<schema::ServiceLatency>")]
+    pub latency: S<RawLatency>,
     /// Requests one replica serves at once (threads, workers, connections).
     #[schemars(with = "Option<schema::WholeNumber>")]
     pub concurrency: S<Scalar>,
@@ -335,6 +404,9 @@ pub struct RawComponent {
     /// Client only: connections the clients hold open at peak (WebSockets, MQTT, long polls).
     #[schemars(with = "Option<schema::Count>")]
     pub connections: S<Scalar>,
+    /// Client only: how its requests arrive (`{ burstiness: 4 }`); Poisson when not given.
+    #[schemars(with = "Option<RawArrivals>")]
+    pub arrivals: S<RawArrivals>,
     /// Client only: a closed population instead of `rps`: this many users
     /// (or pooled connections, or jobs in circulation), each sending one
     /// request, waiting for its answer and thinking for `think_time` before

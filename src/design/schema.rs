@@ -141,6 +141,19 @@ impl JsonSchema for DeadLetter {
     }
 }
 
+/// `latency`: a mean duration, or measured percentiles.
+pub struct ServiceLatency;
+impl JsonSchema for ServiceLatency {
+    fn schema_name() -> Cow<'static, str> {
+        "ServiceLatency".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let duration = generator.subschema_for::<Duration>();
+        let measured = generator.subschema_for::<super::raw::RawMeasuredLatency>();
+        json_schema!({ "anyOf": [duration, measured] })
+    }
+}
+
 /// A component name: `[a-z0-9_-]+`.
 pub struct ComponentName;
 impl JsonSchema for ComponentName {

@@ -239,6 +239,13 @@ mod tests {
         let replication = node(&path(&["components", "db", "replication"])).unwrap();
         assert!(keys(replication).iter().any(|k| k.0 == "read_quorum"));
         assert!(node(&path(&["components", "db", "nonsense"])).is_none());
+        // `latency` is a duration or measured percentiles; `arrivals` a mapping.
+        let latency = node(&path(&["components", "api", "latency"])).unwrap();
+        assert!(keys(latency).iter().any(|k| k.0 == "p99"));
+        let measured = node(&path(&["components", "api", "latency", "p50"])).unwrap();
+        assert_eq!(quantity(measured), Some(QuantityKind::Duration));
+        let arrivals = node(&path(&["components", "users", "arrivals"])).unwrap();
+        assert_eq!(keys(arrivals).first().map(|k| k.0), Some("burstiness"));
     }
 
     #[test]

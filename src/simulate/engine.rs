@@ -12,13 +12,13 @@ use std::sync::atomic::Ordering;
 
 use rand::distr::Distribution;
 use rand::{RngExt, SeedableRng};
-use rand_distr::{Exp1, StandardNormal};
+use rand_distr::{Exp1, Gamma, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 
 use super::plan::{Entry, NONE, Placement, Plan, Step, Store};
 use super::stats::{BucketTally, Tally};
 use super::{Arrivals, Options, Progress, ServiceTime};
-use crate::design::Op;
+use crate::design::{Op, ServiceShape};
 
 /// Tasks (component visits) one replication holds at most. Beyond it the
 /// design is taken to be overwhelmed: new requests fail at once instead of
@@ -283,7 +283,7 @@ impl<'a> Engine<'a> {
             if self.plan.population_of[entry.operation as usize].is_some() {
                 continue;
             }
-            let first = self.interarrival(entry.rate);
+            let first = self.interarrival(&entry);
             self.schedule(first, pack(ARRIVAL, 0, index as u32));
         }
         for population in 0..self.plan.populations.len() {
@@ -365,25 +365,48 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn interarrival(&mut self, rate: f64) -> f64 {
+    fn interarrival(&mut self, entry: &Entry) -> f64 {
+        let rate = entry.rate;
         match self.options.arrivals {
             Arrivals::Poisson => self.exp1() / rate,
             Arrivals::Constant => 1.0 / rate,
             Arrivals::Bursty => {
-                // A balanced two-phase hyperexponential with squared
-                // coefficient of variation 4 (Whitt, "Approximating a point
-                // process by a renewal process", 1982): phase i has
-                // probability p_i and rate 2 p_i lambda, so the mean stays
-                // 1/lambda.
-                const P: f64 = 0.887_298_334_620_741_7; // (1 + sqrt(3/5)) / 2
-                let p = if self.rng.random::<f64>() < P {
-                    P
-                } else {
-                    1.0 - P
-                };
-                self.exp1() / (2.0 * p * rate)
+                // SCV 4: (1 + sqrt(3/5)) / 2.
+                const P: f64 = 0.887_298_334_620_741_7;
+                self.hyperexponential_gap(rate, P)
             }
+            Arrivals::Designed => self.gap_of_scv(rate, entry.burstiness),
         }
+    }
+
+    /// A gap between arrivals at `rate` whose squared coefficient of
+    /// variation is `scv`: exponential at 1; above 1 a balanced two-phase
+    /// hyperexponential (Whitt, "Approximating a point process by a
+    /// renewal process", 1982: phase i has probability
+    /// `p_i = (1 +- sqrt((scv - 1) / (scv + 1))) / 2` and rate
+    /// `2 p_i lambda`, so the mean stays 1/lambda); below 1 a gamma of
+    /// shape 1/scv.
+    fn gap_of_scv(&mut self, rate: f64, scv: f64) -> f64 {
+        if scv == 1.0 {
+            return self.exp1() / rate;
+        }
+        if scv > 1.0 {
+            let high = 0.5 * (1.0 + ((scv - 1.0) / (scv + 1.0)).sqrt());
+            return self.hyperexponential_gap(rate, high);
+        }
+        let gamma = Gamma::new(1.0 / scv, scv / rate).expect("a positive shape and scale");
+        gamma.sample(&mut self.rng)
+    }
+
+    /// A balanced two-phase hyperexponential gap whose likelier phase has
+    /// probability `high`.
+    fn hyperexponential_gap(&mut self, rate: f64, high: f64) -> f64 {
+        let p = if self.rng.random::<f64>() < high {
+            high
+        } else {
+            1.0 - high
+        };
+        self.exp1() / (2.0 * p * rate)
     }
 
     fn exp1(&mut self) -> f64 {
@@ -395,11 +418,18 @@ impl<'a> Engine<'a> {
         match self.options.service {
             ServiceTime::Exponential => mean * self.exp1(),
             ServiceTime::Deterministic => mean,
-            ServiceTime::LogNormal { .. } => {
-                let normal: f64 = StandardNormal.sample(&mut self.rng);
-                mean * (self.sigma * normal - 0.5 * self.sigma * self.sigma).exp()
-            }
+            ServiceTime::LogNormal { .. } => self.lognormal(mean, self.sigma),
+            ServiceTime::Designed => match self.plan.components[component as usize].shape {
+                ServiceShape::Exponential => mean * self.exp1(),
+                ServiceShape::Lognormal { sigma } => self.lognormal(mean, sigma),
+            },
         }
+    }
+
+    /// A lognormal time of mean `mean` whose logarithm has deviation `sigma`.
+    fn lognormal(&mut self, mean: f64, sigma: f64) -> f64 {
+        let normal: f64 = StandardNormal.sample(&mut self.rng);
+        mean * (sigma * normal - 0.5 * sigma * sigma).exp()
     }
 
     fn tally(&mut self) -> &mut Tally {
@@ -447,8 +477,7 @@ impl<'a> Engine<'a> {
     }
 
     fn arrival(&mut self, entry: usize) {
-        let rate = self.plan.entries[entry].rate;
-        let next = self.now + self.interarrival(rate);
+        let next = self.now + self.interarrival(&self.plan.entries[entry]);
         self.schedule(next, pack(ARRIVAL, 0, entry as u32));
         self.admit(entry);
     }

@@ -49,6 +49,8 @@ pub enum Arrivals {
     /// Gaps four times as variable as Poisson's (squared coefficient of
     /// variation 4), at the same mean rate.
     Bursty,
+    /// Each client's own `arrivals.burstiness` (Poisson where none is given).
+    Designed,
 }
 
 impl Arrivals {
@@ -57,6 +59,7 @@ impl Arrivals {
             Arrivals::Constant => "constant",
             Arrivals::Poisson => "poisson",
             Arrivals::Bursty => "bursty",
+            Arrivals::Designed => "the clients' own",
         }
     }
 }
@@ -70,6 +73,9 @@ pub enum ServiceTime {
     Deterministic,
     /// Lognormal with mean `latency` and coefficient of variation `cv`.
     LogNormal { cv: f64 },
+    /// Each component's own shape: lognormal as fitted to its measured
+    /// percentiles, exponential where `latency` is a mean.
+    Designed,
 }
 
 impl ServiceTime {
@@ -99,6 +105,7 @@ impl fmt::Display for ServiceTime {
             ServiceTime::Exponential => f.write_str("exp"),
             ServiceTime::Deterministic => f.write_str("det"),
             ServiceTime::LogNormal { cv } => write!(f, "lognormal:{cv}"),
+            ServiceTime::Designed => f.write_str("the components' own"),
         }
     }
 }
@@ -187,14 +194,34 @@ pub struct Options {
     pub visit_limit: Option<u64>,
 }
 
+impl Options {
+    /// These options with the design's own arrivals and service times
+    /// named as what they are when the design gives no shapes or
+    /// burstiness: Poisson and exponential.
+    pub fn for_design(&self, design: &crate::design::Design) -> Options {
+        let markovian = crate::capacity::variability::is_markovian(design);
+        Options {
+            arrivals: match self.arrivals {
+                Arrivals::Designed if markovian => Arrivals::Poisson,
+                other => other,
+            },
+            service: match self.service {
+                ServiceTime::Designed if markovian => ServiceTime::Exponential,
+                other => other,
+            },
+            ..self.clone()
+        }
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
             duration: DEFAULT_DURATION,
             warmup: DEFAULT_WARMUP,
             replications: DEFAULT_REPLICATIONS,
-            arrivals: Arrivals::Poisson,
-            service: ServiceTime::Exponential,
+            arrivals: Arrivals::Designed,
+            service: ServiceTime::Designed,
             blocking: false,
             failures: Vec::new(),
             seed: DEFAULT_SEED,
@@ -404,6 +431,7 @@ pub fn run(
     if estimate.entry_rps <= 0.0 {
         return Err(SimulateError::NoLoad);
     }
+    let options = &options.for_design(design);
     let replicas: u64 = design
         .components
         .iter()

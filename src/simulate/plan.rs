@@ -9,7 +9,7 @@ use super::{SimulateError, TimedFailure};
 use crate::capacity::failure::{self, Failure};
 use crate::capacity::load::Load;
 use crate::capacity::replicas;
-use crate::design::{CachePattern, Design, Kind, Op, ReadFrom};
+use crate::design::{CachePattern, Design, Kind, Op, ReadFrom, ServiceShape};
 use crate::ways::{Via, Wait, Ways};
 
 /// No task, node or parent.
@@ -91,6 +91,8 @@ pub(super) struct ComponentPlan {
     pub holds_for_calls: bool,
     /// Mean service time of one request, seconds (`latency`).
     pub mean_service: f64,
+    /// The distribution of the service time around its mean.
+    pub shape: ServiceShape,
     /// At most this many replicas work at once (a queue consumer's
     /// partitions).
     pub partition_cap: Option<u32>,
@@ -116,6 +118,9 @@ pub(super) struct Entry {
     pub way: u32,
     /// Requests/s.
     pub rate: f64,
+    /// The squared coefficient of variation of the gaps between them:
+    /// the client's `arrivals.burstiness`, 1 when not given.
+    pub burstiness: f64,
     /// The index of the operation among the simulation's operations.
     pub operation: u32,
 }
@@ -265,6 +270,7 @@ pub(super) fn build(
             servers: service.map_or(1, |s| s.concurrency.max(1)),
             holds_for_calls: matches!(component.kind(), Kind::Service | Kind::Worker),
             mean_service: service.map_or(0.0, |s| s.latency),
+            shape: service.map_or(ServiceShape::Exponential, |s| s.shape),
             partition_cap: caps[id],
             placement: placement(component),
             // Partitions fewer than the replicas tie each message to the
@@ -280,9 +286,12 @@ pub(super) fn build(
         .enumerate()
         .filter(|(_, (_, rps))| *rps > 0.0)
         .filter_map(|(index, &(operation, rps))| {
+            let way = ways.operations[operation].entry_node?;
+            let client = &design.components[ways.nodes[way].component];
             Some(Entry {
-                way: ways.operations[operation].entry_node? as u32,
+                way: way as u32,
                 rate: rps,
+                burstiness: client.burstiness.as_ref().map_or(1.0, |b| b.value),
                 operation: index as u32,
             })
         })

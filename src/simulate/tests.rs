@@ -186,6 +186,111 @@ fn a_bundled_design_agrees_with_the_analytic_model() {
     assert_eq!(modelled, 6);
 }
 
+const SHAPED_TANDEM: &str = include_str!("../../tests/fixtures/simulate/shaped-tandem.yaml");
+
+/// Measured (lognormal) service times and bursty arrivals, simulated as
+/// the design gives them (the default options), against the G/G/c
+/// figures: Allen–Cunneen waits with QNA's departures along the tandem
+/// (capacity-model.md, "Latency shapes"). The approximation is not exact,
+/// so each station's mean is held to twice its interval; the end-to-end
+/// mean and p99 to theirs. The same design's M/M/c figures (means alone,
+/// Poisson arrivals) lie far outside, so the test tells the two apart.
+#[test]
+fn a_shaped_tandem_agrees_with_the_gg_figures() {
+    let run = simulate(SHAPED_TANDEM, &options(100.0, 8));
+    assert_eq!(run.simulation.options.service, ServiceTime::Designed);
+    assert_eq!(run.simulation.options.arrivals, Arrivals::Designed);
+    for name in ["a", "b", "c"] {
+        let analytic = run.analytic(name);
+        let simulated = run.component(name);
+        assert_inside(
+            name,
+            simulated.latency.unwrap().mean,
+            analytic.latency.unwrap().mean,
+            2.0,
+        );
+        assert_inside(
+            name,
+            simulated.utilization.unwrap(),
+            analytic.utilization().unwrap(),
+            2.0,
+        );
+    }
+    let analytic = run.estimate.end_to_end.as_ref().unwrap();
+    assert_inside("end-to-end mean", run.end_to_end().mean, analytic.mean, 2.0);
+    assert_inside("end-to-end p99", run.end_to_end().p99, analytic.p99, 2.0);
+
+    let means_only = SHAPED_TANDEM
+        .replace("arrivals: { burstiness: 2 }, ", "")
+        .replace("latency: { p50: 1ms, p99: 6ms }", "latency: 1.345ms")
+        .replace(
+            "latency: { p50: 4ms, p90: 12ms, p99: 30ms }",
+            "latency: 5.8ms",
+        );
+    let markovian = simulate_estimate(&means_only);
+    let station_a = markovian.components[1].latency.unwrap().mean;
+    let simulated_a = run.component("a").latency.unwrap().mean;
+    assert!(
+        (simulated_a.value - station_a).abs() > 4.0 * simulated_a.half_width.unwrap(),
+        "M/M/1 at `a` ({station_a}) is as close as G/G/1: the test cannot tell them apart"
+    );
+}
+
+/// The estimate alone, for a design the test does not simulate.
+fn simulate_estimate(yaml: &str) -> Estimate {
+    let analysis = crate::analyse(yaml.as_bytes()).expect("valid design");
+    capacity::estimate(
+        &analysis.design,
+        &analysis.ways,
+        &capacity::Options::default(),
+    )
+    .expect("the model settles")
+}
+
+/// The bundled design with measured percentiles and bursty merchants
+/// agrees with its G/G/c estimate: every component's utilisation within
+/// twice its interval, its mean response within twice its interval or 2%
+/// (Allen–Cunneen's error at a few servers and moderate load, where the
+/// intervals of a long run are narrower than that), and each operation's
+/// end-to-end mean within the walk's tolerance.
+#[test]
+fn the_shaped_bundled_design_agrees_with_the_gg_figures() {
+    let yaml = include_str!("../../designs/payments-api.yaml");
+    let run = simulate(yaml, &options(30.0, 4));
+    let mut modelled = 0;
+    for (id, component) in run.design.components.iter().enumerate() {
+        let simulated = &run.simulation.components[id];
+        let analytic = &run.estimate.components[id];
+        let (Some(utilization), Some(latency)) = (simulated.utilization, simulated.latency) else {
+            continue;
+        };
+        modelled += 1;
+        let name = component.name();
+        assert_inside(name, utilization, analytic.utilization().unwrap(), 2.0);
+        let expected = analytic.latency.unwrap().mean;
+        if (latency.mean.value - expected).abs() > 0.02 * expected {
+            assert_inside(name, latency.mean, expected, 2.0);
+        }
+    }
+    assert_eq!(modelled, 8);
+    let analytic = run.estimate.end_to_end.as_ref().unwrap();
+    let simulated = run.end_to_end();
+    assert!(
+        simulated
+            .mean
+            .contains(analytic.mean, compare::WALK_TOLERANCE * analytic.mean),
+        "end-to-end mean: simulated {:?}, analytic {}",
+        simulated.mean,
+        analytic.mean
+    );
+    assert!(
+        (simulated.p99.value - analytic.p99).abs() <= 0.03 * analytic.p99,
+        "end-to-end p99: simulated {:?}, analytic {}",
+        simulated.p99,
+        analytic.p99
+    );
+}
+
 /// Little's law, L = lambda W (Little, "A proof for the queuing formula
 /// L = lambda W", 1961), at every station: the time-average number present
 /// against the arrival rate times the mean time spent, both measured

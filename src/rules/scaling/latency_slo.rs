@@ -24,8 +24,9 @@ fast ones.
 ## What fires it
 The end-to-end quantile (p50, p90, p95, p99 or p999) of an operation's
 requests, computed along its own way through the design (its call tree
-combining each component's exact M/M/c response-time distribution, within
-0.5% of the exact quantile), is
+combining each component's response-time distribution, exact for M/M/c
+and G/G/c by Allen–Cunneen where the design gives measured percentiles or
+burstiness, within 0.5% of its quantile), is
 above the operation's own `latency_slo`, or the design's in
 `requirements.latency_slo`; or a component its requests wait on is
 saturated, so the latency has no bound at all. Without `operations`, the
