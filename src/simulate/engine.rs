@@ -610,15 +610,25 @@ impl<'a> Engine<'a> {
         self.enter(node, task);
     }
 
-    /// A message for a consumer that pulls: the last replica seen with a
-    /// free server takes it, or it waits in the queue's line (also while
+    /// A message for a consumer that pulls: a replica with a free server
+    /// takes it, or it waits in the queue's line (also while
     /// every replica is down).
     fn pull_or_wait(&mut self, component: usize, task: u32) {
         self.visits_left = self.visits_left.saturating_sub(1);
         if self.measuring {
             self.tallies[self.current].components[component].visits += 1;
         }
-        while let Some(node) = self.free[component].pop() {
+        while !self.free[component].is_empty() {
+            // Any replica with a free server, chosen at random, so that the
+            // messages spread over the replicas as consumers that poll
+            // spread them.
+            let free = &mut self.free[component];
+            let pick = if free.len() == 1 {
+                0
+            } else {
+                self.rng.random_range(0..free.len())
+            };
+            let node = free.swap_remove(pick);
             let state = &mut self.nodes[node as usize];
             state.pooled = false;
             if state.down == 0 && state.busy < state.servers {
