@@ -169,6 +169,11 @@ impl Ways {
         &self.edges[self.edge_start[node]..self.edge_start[node + 1]]
     }
 
+    /// The index in `edges` of the first edge from `node`.
+    pub fn first_edge(&self, node: NodeId) -> usize {
+        self.edge_start[node]
+    }
+
     pub fn nodes_of(&self, component: ComponentId) -> &[NodeId] {
         &self.component_nodes[component]
     }

@@ -1275,3 +1275,102 @@ fn figures_nobody_could_build_are_flagged_with_their_source() {
         "{value:#}"
     );
 }
+
+/// A closed client's latency targets are judged at the rate its population
+/// settles at: PDQ's `closed1` (100 users, p99 3.7 s) meets a 5 s p99; 420
+/// users, near the knee at 477, drive the server to about 85% and miss it.
+#[test]
+fn latency_targets_are_judged_at_a_closed_clients_rate() {
+    let design = std::fs::read_to_string("tests/fixtures/closed/pdq-closed1.yaml").unwrap();
+    let codes = |design: &str| -> Vec<String> {
+        let folder = scratch(design, None);
+        let path = folder.path().join("design.yaml");
+        let (value, _) = json_of(&["check", path.to_str().unwrap()]);
+        findings(&value).into_iter().map(|f| f.0).collect()
+    };
+    assert!(!codes(&design).contains(&"BP203".to_string()));
+    let crowded = design.replace("users: 100", "users: 420");
+    assert!(codes(&crowded).contains(&"BP203".to_string()));
+}
+
+/// `users` and `think_time` belong to clients; a closed client has no
+/// `rps`, nor do its operations; `think_time` needs `users`. Each error
+/// points at its key, and the file is refused (exit 2).
+#[test]
+fn closed_client_mistakes_point_at_the_key() {
+    let cases: &[(&str, &str, u64, u64)] = &[
+        (
+            "version: 1\nname: t\ncomponents:\n  api:\n    kind: service\n    users: 10\n",
+            "BP002",
+            6,
+            12,
+        ),
+        (
+            "version: 1\nname: t\ncomponents:\n  staff:\n    kind: client\n    users: 10\n    rps: 5/s\n    calls: [{ to: api }]\n  api: { kind: service, latency: 1ms }\n",
+            "BP003",
+            7,
+            10,
+        ),
+        (
+            "version: 1\nname: t\ncomponents:\n  staff:\n    kind: client\n    think_time: 5s\n    calls: [{ to: api }]\n  api: { kind: service, latency: 1ms }\n",
+            "BP003",
+            6,
+            17,
+        ),
+        (
+            "version: 1\nname: t\noperations:\n  read: { rps: 5/s }\ncomponents:\n  staff:\n    kind: client\n    users: 10\n    calls: [{ to: api }]\n  api: { kind: service, latency: 1ms }\n",
+            "BP011",
+            4,
+            16,
+        ),
+        (
+            "version: 1\nname: t\ncomponents:\n  staff:\n    kind: client\n    users: 2.5\n    calls: [{ to: api }]\n  api: { kind: service, latency: 1ms }\n",
+            "BP003",
+            6,
+            12,
+        ),
+    ];
+    for &(design, code, line, column) in cases {
+        let folder = scratch(design, None);
+        let path = folder.path().join("design.yaml");
+        let (value, exit) = json_of(&["check", path.to_str().unwrap()]);
+        assert_eq!(exit, 2, "{design}");
+        let found = findings(&value);
+        assert_eq!(
+            found.first().map(|f| (f.0.as_str(), f.2, f.3)),
+            Some((code, line, column)),
+            "{design}: {found:?}"
+        );
+    }
+}
+
+/// BP410: losing a zone sets off retries that saturate the survivors; with
+/// a timeout that leaves room, the same design is quiet.
+#[test]
+fn retries_that_saturate_a_zone_loss_are_found() {
+    let path = "tests/fixtures/dynamics/retry-saturation.yaml";
+    let (value, exit) = json_of(&["check", path, "--select", "BP410"]);
+    assert_eq!(exit, 1);
+    assert_eq!(
+        findings(&value),
+        [("BP410".to_string(), Some("users".to_string()), 9, 70)]
+    );
+    let message = value["files"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("zone `a`") && message.contains("`api`") && message.contains("x4"),
+        "{message}"
+    );
+    let loose = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("timeout: 200ms", "timeout: 2s");
+    let output = blueprint()
+        .args(["check", "-", "--select", "BP410", "--format", "json"])
+        .write_stdin(loose)
+        .output()
+        .unwrap();
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(findings(&value), []);
+    assert_eq!(output.status.code(), Some(0));
+}

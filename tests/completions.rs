@@ -21,6 +21,8 @@ fn every_shell_knows_every_subcommand() {
             "check",
             "estimate",
             "envelope",
+            "size",
+            "utilisation",
             "render",
             "diff",
             "init",

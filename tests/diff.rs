@@ -743,3 +743,39 @@ fn a_load_that_never_settles_claims_nothing_it_cannot_know() {
     );
     assert_eq!(value["findings"]["introduced"], json!([]));
 }
+
+/// Issue 18: the monthly cost is a metric when a side prices components,
+/// and a component's `cost` a field; designs without prices have neither.
+#[test]
+fn the_cost_before_and_after() {
+    let folder = tempfile::tempdir().unwrap();
+    let old = folder.path().join("old.yaml");
+    let new = folder.path().join("new.yaml");
+    let design = std::fs::read_to_string("tests/fixtures/size/hand-sized.yaml").unwrap();
+    std::fs::write(&old, &design).unwrap();
+    std::fs::write(&new, design.replace("replicas: 5 ", "replicas: 8 ")).unwrap();
+    let value = diff_json(old.to_str().unwrap(), new.to_str().unwrap());
+    // 5 and then 8 replicas at 73 a month, and 600 for auth.
+    let (before, after) = metric(&value, "cost_per_month");
+    assert!(
+        close(before, 965.0) && close(after, 1184.0),
+        "{before} {after}"
+    );
+    let (_, text, _) = diff(&[old.to_str().unwrap(), new.to_str().unwrap()]);
+    let row = text
+        .lines()
+        .find(|line| line.contains("cost/month"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        row.contains("965/month") && row.contains("1184/month") && row.contains("+22.7%"),
+        "{row}"
+    );
+    std::fs::write(&new, design.replace("cost: 300/month", "cost: 400/month")).unwrap();
+    let value = diff_json(old.to_str().unwrap(), new.to_str().unwrap());
+    assert_eq!(
+        value["components"]["changed"][0]["fields"][0]["field"],
+        "cost"
+    );
+    let unpriced = diff_json(BASE, BASE);
+    assert!(unpriced["metrics"].get("cost_per_month").is_none());
+}

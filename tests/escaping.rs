@@ -392,6 +392,7 @@ fn the_commands_print_nothing_a_terminal_would_obey() {
         &["diff", path, plain],
         &["diff", plain, path],
         &["envelope", path],
+        &["size", path],
         &["simulate", path, "--duration", "1s", "--warmup", "0s"],
     ] {
         let output = assert_cmd::Command::cargo_bin("blueprint")

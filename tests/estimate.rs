@@ -382,3 +382,187 @@ fn assumptions_name_the_defaults_and_their_components() {
         "{list}"
     );
 }
+
+/// A closed client's rate is solved by Mean Value Analysis, shown with its
+/// population, think time and response time; PDQ's `closed1` example
+/// (100 users, think time 300 s, demand 0.63 s) gives X = 0.3325/s,
+/// R = 0.7943 s, U = 20.94%.
+#[test]
+fn a_closed_client_shows_its_population_throughput_and_response_time() {
+    let value = estimate_json(&["tests/fixtures/closed/pdq-closed1.yaml"]);
+    let closed = &value["closed_clients"][0];
+    assert_eq!(closed["name"], "staff");
+    assert_eq!(closed["users"], 100);
+    assert_eq!(closed["think_time_s"], 300.0);
+    assert_eq!(closed["method"], "exact");
+    let throughput = closed["throughput_rps"].as_f64().unwrap();
+    assert!((throughput - 0.3325).abs() < 5e-5, "{throughput}");
+    let response = closed["response_time_s"].as_f64().unwrap();
+    assert!((response - 0.7943).abs() < 5e-5, "{response}");
+    // The rest of the model reads the throughput as the client's rate.
+    assert_eq!(value["entry_rps"].as_f64(), Some(throughput));
+    let utilization = component(&value, "app")["utilization"].as_f64().unwrap();
+    assert!((utilization - 0.2094).abs() < 5e-5, "{utilization}");
+    blueprint()
+        .args(["estimate", "tests/fixtures/closed/pdq-closed1.yaml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Closed clients (rate solved by Mean Value Analysis):",
+        ))
+        .stdout(
+            predicate::str::is_match(r"staff +┆ +100 ┆ +5min ┆ +0\.332/s ┆ +794ms ┆ exact MVA")
+                .unwrap(),
+        );
+}
+
+/// Open traffic on a centre stretches the closed chain's time there by
+/// 1 / (1 - U_open) (Lazowska et al. 7.4): one user, 1 s of thinking, a
+/// 100 ms server half busy with 5/s of open traffic: R = 200 ms, X = 1/1.2.
+/// `--load` scales the solved rate like any other.
+#[test]
+fn open_traffic_slows_a_closed_client_and_load_scales_its_rate() {
+    let value = estimate_json(&["tests/fixtures/closed/mixed.yaml"]);
+    let closed = &value["closed_clients"][0];
+    assert!((closed["response_time_s"].as_f64().unwrap() - 0.2).abs() < 1e-12);
+    assert!((closed["throughput_rps"].as_f64().unwrap() - 1.0 / 1.2).abs() < 1e-12);
+    let load = component(&value, "app")["load_rps"].as_f64().unwrap();
+    assert!((load - (5.0 + 1.0 / 1.2)).abs() < 1e-9);
+    let doubled = estimate_json(&["tests/fixtures/closed/mixed.yaml", "--load", "2"]);
+    let load = component(&doubled, "app")["load_rps"].as_f64().unwrap();
+    assert!((load - 2.0 * (5.0 + 1.0 / 1.2)).abs() < 1e-9);
+    // The closed figures are the population's own, before the what-if.
+    assert_eq!(doubled["closed_clients"], value["closed_clients"]);
+}
+
+/// Designs without closed clients keep an empty list.
+#[test]
+fn open_designs_have_no_closed_clients() {
+    let value = estimate_json(&["designs/chat.yaml"]);
+    assert_eq!(value["closed_clients"], serde_json::json!([]));
+}
+
+/// The issue's figure on a design: losing a quarter of a worker pool at 95%
+/// for 10 minutes leaves 48,000 messages in its queue, drained in 40
+/// minutes by every worker (they pull). Plain `--fail` gives no outage.
+#[test]
+fn an_outage_reports_its_backlog_and_drain() {
+    let design = "tests/fixtures/dynamics/queue-drain.yaml";
+    let value = estimate_json(&[design, "--fail", "worker:1@10m"]);
+    assert_eq!(value["outage"]["duration_s"], 600.0);
+    let backlogs = value["outage"]["backlogs"].as_array().unwrap();
+    assert_eq!(backlogs.len(), 1, "{backlogs:?}");
+    let worker = &backlogs[0];
+    assert_eq!(worker["name"], "worker");
+    assert_eq!(worker["held_in"], "events");
+    assert_eq!(worker["pooled"], true);
+    assert!((worker["backlog"].as_f64().unwrap() - 48_000.0).abs() < 1e-6);
+    assert!((worker["drain_s"].as_f64().unwrap() - 2400.0).abs() < 1e-6);
+    assert_eq!(
+        estimate_json(&[design, "--fail", "worker:1"])["outage"],
+        Value::Null
+    );
+
+    blueprint()
+        .args(["estimate", design, "--fail", "worker:1@10m"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Outage of 10min: worker falls behind (380/s in, 300/s left): 48k wait in events; they drain 40min after recovery",
+        ));
+    // At 420/s the pool of 400/s never drains it.
+    let never = estimate_json(&[design, "--rps", "420", "--fail", "worker:1@10m"]);
+    assert_eq!(never["outage"]["backlogs"][0]["drain_s"], Value::Null);
+    blueprint()
+        .args([
+            "estimate",
+            design,
+            "--fail",
+            "worker:1@10m",
+            "--fail",
+            "api@5m",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the same `@DURATION`"));
+    blueprint()
+        .args(["estimate", design, "--fail", "worker@soon"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a duration"));
+}
+
+/// Under `--fail`, the retries a failure sets off: the JSON lists each
+/// retrying call's attempts and the load it adds.
+#[test]
+fn a_failure_reports_the_load_its_retries_add() {
+    let value = estimate_json(&[
+        "tests/fixtures/dynamics/retry-saturation.yaml",
+        "--fail",
+        "zone:a",
+    ]);
+    let retries = &value["retries"];
+    assert_eq!(retries["saturated_by_retries"], serde_json::json!(["api"]));
+    let call = &retries["calls"][0];
+    assert_eq!(call["caller"], "users");
+    assert_eq!(call["callee"], "api");
+    assert_eq!(call["attempts"], 4.0);
+    let api = &retries["components"][0];
+    assert_eq!(api["name"], "api");
+    assert_eq!(api["multiplier"], 4.0);
+    assert_eq!(
+        estimate_json(&["designs/chat.yaml"])["retries"],
+        Value::Null
+    );
+}
+
+/// Issue 18: with `cost:` on components the JSON has the monthly cost of
+/// each priced component and of the design, and the table a column and a
+/// line; without, neither.
+#[test]
+fn cost_per_month_when_priced() {
+    let value = estimate_json(&["tests/fixtures/size/hand-sized.yaml"]);
+    // api: 5 x 0.10/h x 730 h; auth: 2 x 300.
+    assert!((component(&value, "api")["cost_per_month"].as_f64().unwrap() - 365.0).abs() < 1e-9);
+    assert_eq!(component(&value, "auth")["cost_per_month"], 600.0);
+    assert!(component(&value, "users").get("cost_per_month").is_none());
+    assert!((value["cost_per_month"].as_f64().unwrap() - 965.0).abs() < 1e-9);
+    blueprint()
+        .args(["estimate", "tests/fixtures/size/hand-sized.yaml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cost/month"))
+        .stdout(predicate::str::contains("Cost: 965/month for 7 replicas."));
+    let unpriced = estimate_json(&["designs/chat.yaml"]);
+    assert!(unpriced.get("cost_per_month").is_none());
+}
+
+#[test]
+fn a_bad_cost_names_its_place_and_the_forms() {
+    for (cost, message) in [
+        ("90", "`cost` is not"),
+        ("$0.12/h", "`cost` is not"),
+        ("-1/h", "`cost` cannot be negative"),
+        ("5B/month", "above the largest cost"),
+    ] {
+        let design = format!(
+            "version: 1\nname: t\ncomponents:\n  users: {{ kind: client, calls: [{{ to: api }}] }}\n  api: {{ kind: service, cost: \"{cost}\" }}\n"
+        );
+        blueprint()
+            .args(["estimate", "-"])
+            .write_stdin(design)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains(":5:"))
+            .stderr(predicate::str::contains("`0.12/h`, `2.9/day`, `90/month`"));
+    }
+    blueprint()
+        .args(["estimate", "-"])
+        .write_stdin("version: 1\nname: t\ncomponents:\n  users: { kind: client, cost: 1/h }\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`cost` does not apply to `users`, a client",
+        ));
+}

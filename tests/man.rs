@@ -23,6 +23,7 @@ fn the_page_is_roff_and_lists_every_subcommand() {
         "check",
         "estimate",
         "envelope",
+        "size",
         "render",
         "rules",
         "schema",

@@ -209,6 +209,51 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// The same random designs with a closed client (`users`, `think_time`)
+    /// instead of an open one: its solved rate is the client's rate, Little's
+    /// law holds over its loop, and nothing its requests wait on is driven
+    /// to saturation by it alone (a closed population cannot overload what
+    /// only it loads), with or without a zone lost.
+    #[test]
+    fn a_closed_client_never_saturates_what_it_waits_on(
+        yaml in random_design(),
+        users in 1u32..5_000,
+        think_ms in 0u32..10_000,
+        zone in prop::sample::select(vec!["a", "b"]),
+    ) {
+        // No think time is written by leaving it out (a duration is never 0).
+        let think_time = if think_ms == 0 { String::new() } else { format!("think_time: {think_ms}ms, ") };
+        let closed = yaml.replace(
+            "users: { kind: client, calls",
+            &format!("users: {{ kind: client, users: {users}, {think_time}calls"),
+        );
+        let analysis = blueprint::analyse(closed.as_bytes()).unwrap_or_else(|errors| panic!("{closed}\n{errors:#?}"));
+        for failures in [vec![], vec![blueprint::capacity::failure::Failure::Zone(zone.to_string())]] {
+            let options = blueprint::capacity::Options { failures, quantiles: false, ..Default::default() };
+            let Ok(estimate) = blueprint::capacity::estimate(&analysis.design, &analysis.ways, &options) else { continue };
+            prop_assert_eq!(estimate.closed.len(), 1);
+            let client = &estimate.closed[0];
+            prop_assert_eq!(estimate.entry_loads[client.client], client.throughput());
+            let Some(solution) = client.solution else { continue };
+            if !solution.response_time.is_finite() {
+                continue;
+            }
+            let circulating = solution.throughput * (solution.response_time + f64::from(think_ms) / 1000.0);
+            prop_assert!((circulating - f64::from(users)).abs() <= 1e-6 * f64::from(users), "{circulating} of {users}");
+            for (id, component) in estimate.components.iter().enumerate() {
+                if analysis.ways.required[id]
+                    && let Some(utilization) = component.utilization().filter(|u| u.is_finite())
+                {
+                    prop_assert!(utilization < 1.0 + 1e-9, "{} at {utilization}\n{closed}", analysis.design.components[id].name());
+                }
+            }
+        }
+    }
+}
+
+proptest! {
     // Each revision runs the full estimate: fewer cases.
     #![proptest_config(ProptestConfig::with_cases(64))]
 

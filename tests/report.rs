@@ -446,3 +446,41 @@ fn the_ways_of_many_operations_are_not_all_drawn() {
     assert_eq!(html.matches("Its way is not drawn").count(), 5);
     assert!(html.contains("<code>blueprint render --operation op24</code>"));
 }
+
+/// Issue 18: a priced design's capacity section has the cost column and
+/// the monthly total; an unpriced one neither.
+#[test]
+fn the_cost_of_a_priced_design() {
+    let design = "tests/fixtures/size/hand-sized.yaml";
+    for format in ["html", "md"] {
+        let text = report(&[design, "--format", format, "--today", "2026-01-01"]);
+        assert!(text.contains("cost/month"), "{format}");
+        assert!(text.contains("Cost: 965/month for 7 replicas."), "{format}");
+    }
+    let unpriced = report(&[
+        "designs/chat.yaml",
+        "--format",
+        "md",
+        "--today",
+        "2026-01-01",
+    ]);
+    assert!(!unpriced.contains("cost/month") && !unpriced.contains("Cost:"));
+}
+
+/// A closed client's population, rate and response time are one sentence
+/// of the capacity section, in both formats.
+#[test]
+fn the_capacity_section_shows_a_closed_clients_loop() {
+    let sentence = "staff: 100 users thinking 5min send 0.332/s, each request answered in 794ms on average (exact MVA).";
+    let markdown = report(&["tests/fixtures/closed/pdq-closed1.yaml", "--format", "md"]);
+    let capacity =
+        &markdown[markdown.find("## Capacity").unwrap()..markdown.find("## Latency").unwrap()];
+    assert!(capacity.contains(sentence), "{capacity}");
+    let html = report(&["tests/fixtures/closed/pdq-closed1.yaml"]);
+    let start = html.find("<section id=\"capacity\">").unwrap();
+    let capacity = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(
+        capacity.contains(&format!("<p>{sentence}</p>")),
+        "{capacity}"
+    );
+}

@@ -51,6 +51,7 @@ const ALL: &[&[&str]] = &[
     &["report", "DESIGN", "--format", "md"],
     &["simulate", "DESIGN", "--duration", "2s", "--warmup", "0s"],
     &["diff", "DESIGN", "DESIGN"],
+    &["size", "DESIGN"],
 ];
 
 fn service(fields: &str) -> String {
@@ -256,4 +257,48 @@ fn hundreds_of_operations() {
         &[&["check", "DESIGN"], &["estimate", "DESIGN"]],
         &[0, 1],
     );
+}
+
+/// Closed clients at the limits: a billion users (Schweitzer, and an open
+/// stream in `simulate`), a million users who never think calling a
+/// component that a failure takes down (each would send again the instant
+/// its request fails), many closed clients sharing one chain.
+#[test]
+fn closed_clients_at_the_limits_stay_bounded() {
+    let billion = "version: 1\nname: runaway\ncomponents:\n  staff: { kind: client, users: 1000000000, think_time: 1ms, calls: [{ to: api }] }\n  api: { kind: service, replicas: 1000, concurrency: 64, latency: 1ms, calls: [{ to: db }] }\n  db: { kind: database, replicas: 9, latency: 1ms }\n";
+    every_command_bounded("billion.yaml", billion, ALL, &[0, 1]);
+    let hot_loop = "version: 1\nname: runaway\nzones: [a, b]\ncomponents:\n  pool: { kind: client, users: 1000000, calls: [{ to: db }] }\n  db: { kind: database, latency: 1ms, zones: [a] }\n";
+    every_command_bounded(
+        "hot-loop.yaml",
+        hot_loop,
+        &[&[
+            "simulate",
+            "DESIGN",
+            "--duration",
+            "2s",
+            "--warmup",
+            "0s",
+            "--fail",
+            "db",
+        ]],
+        &[0, 1],
+    );
+    let mut many = String::from("version: 1\nname: runaway\ncomponents:\n");
+    for client in 0..200 {
+        many.push_str(&format!(
+            "  u{client}: {{ kind: client, users: 1000, think_time: 1s, calls: [{{ to: s0 }}] }}\n"
+        ));
+    }
+    for service in 0..50 {
+        let next = if service < 49 {
+            format!(", calls: [{{ to: s{} }}]", service + 1)
+        } else {
+            String::new()
+        };
+        many.push_str(&format!(
+            "  s{service}: {{ kind: service, replicas: 3, latency: 1ms{next} }}\n"
+        ));
+    }
+    // The report of 200 operations' sections is refused as too large (2).
+    every_command_bounded("many.yaml", &many, ALL, &[0, 1, 2]);
 }

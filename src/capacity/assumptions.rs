@@ -104,6 +104,19 @@ pub fn assumptions(design: &Design) -> Vec<Assumption> {
             });
         }
     }
+    let closed = || design.components.iter().filter(|c| c.is_closed());
+    push(
+        &mut list,
+        "closed population: its rate is solved by Mean Value Analysis (a replica of m servers as \
+         Seidmann's one server and a delay); the percentiles then treat that rate as a Poisson \
+         stream, which overstates waits near saturation, where the MVA response time is the one to read",
+        closed(),
+    );
+    push(
+        &mut list,
+        "no think time: each user sends its next request as soon as the answer comes (think_time not given)",
+        closed().filter(|c| c.think_time.is_none()),
+    );
     push(
         &mut list,
         "no hit_ratio: every read misses and goes to the backing store",
@@ -210,6 +223,28 @@ components:
                 .any(|(text, _)| text.starts_with("one replica")),
             "{texts:?}"
         );
+    }
+
+    #[test]
+    fn closed_clients_say_how_their_rate_is_solved_and_when_they_do_not_think() {
+        let found = of("version: 1
+name: t
+components:
+  pool: { kind: client, users: 20, calls: [{ to: api }] }
+  staff: { kind: client, users: 5, think_time: 10s, calls: [{ to: api }] }
+  api: { kind: service, latency: 1ms }
+");
+        let components = |start: &str| {
+            found
+                .iter()
+                .find(|a| a.text.starts_with(start))
+                .map(|a| a.components.clone())
+        };
+        assert_eq!(
+            components("closed population"),
+            Some(vec!["pool".to_string(), "staff".to_string()])
+        );
+        assert_eq!(components("no think time"), Some(vec!["pool".to_string()]));
     }
 
     #[test]

@@ -58,6 +58,52 @@ impl Failure {
     }
 }
 
+/// A failure with how long it lasts: `estimate --fail NAME@DURATION`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimedOutage {
+    pub failure: Failure,
+    /// Seconds; none for a failure that lasts (plain `NAME`).
+    pub duration: Option<f64>,
+}
+
+impl TimedOutage {
+    /// Reads a failure as [`Failure::parse`] does, optionally followed by
+    /// `@DURATION` (`orders_worker@10m`, `zone:az1@10m`, `db:1@30s`).
+    pub fn parse(text: &str) -> Result<TimedOutage, String> {
+        let Some((target, duration)) = text.rsplit_once('@') else {
+            return Ok(TimedOutage {
+                failure: Failure::parse(text)?,
+                duration: None,
+            });
+        };
+        let failure = Failure::parse(target)?;
+        match crate::design::quantity::parse_duration(duration) {
+            Ok(seconds) if seconds > 0.0 && seconds.is_finite() => Ok(TimedOutage {
+                failure,
+                duration: Some(seconds),
+            }),
+            _ => Err(format!(
+                "`{text}`: `{duration}` after `@` is not a duration above zero such as `30s`, `10m` or `1h`"
+            )),
+        }
+    }
+}
+
+/// The one duration of a set of `--fail` targets: none when no target has
+/// one; an error when they differ, or when some have one and others not.
+pub fn outage_duration(outages: &[TimedOutage]) -> Result<Option<f64>, String> {
+    let Some(first) = outages.first() else {
+        return Ok(None);
+    };
+    if outages.iter().any(|o| o.duration != first.duration) {
+        return Err(
+            "every `--fail` of one estimate must give the same `@DURATION`, or none: the outage is one window"
+                .to_string(),
+        );
+    }
+    Ok(first.duration)
+}
+
 /// The replicas of each component left up after `failures`, or what names
 /// nothing in the design.
 pub fn live_replicas(design: &Design, failures: &[Failure]) -> Result<Vec<u32>, String> {
@@ -128,6 +174,21 @@ mod tests {
         assert!(Failure::parse("db:x").is_err());
         assert!(Failure::parse("zone:").is_err());
         assert!(Failure::parse("").is_err());
+    }
+
+    #[test]
+    fn parses_a_duration_after_the_target() {
+        let timed = TimedOutage::parse("zone:az1@10m").unwrap();
+        assert_eq!(timed.failure, Failure::Zone("az1".into()));
+        assert_eq!(timed.duration, Some(600.0));
+        let replicas = TimedOutage::parse("db:1@30s").unwrap();
+        assert_eq!(replicas.duration, Some(30.0));
+        assert_eq!(TimedOutage::parse("db").unwrap().duration, None);
+        assert!(TimedOutage::parse("db@").is_err());
+        assert!(TimedOutage::parse("db@soon").is_err());
+        let same = [timed.clone(), TimedOutage::parse("api@10m").unwrap()];
+        assert_eq!(outage_duration(&same), Ok(Some(600.0)));
+        assert!(outage_duration(&[timed, replicas]).is_err());
     }
 
     /// The count per zone, without listing replicas, matches the list.

@@ -31,6 +31,18 @@ pub struct Loads {
 /// requests/s) along the ways. Loads settle group by group; loops, which
 /// only a queue or an async call can close, are iterated until they settle.
 pub fn propagate(design: &Design, ways: &Ways, entry_rps: &[f64]) -> Result<Loads, UnboundedLoop> {
+    propagate_scaled(design, ways, entry_rps, &[])
+}
+
+/// [`propagate`] with every edge's load multiplied by `scale[edge]` (its
+/// index in `ways.edges`; 1 past the end of `scale`): the attempts per call
+/// that retries make (`retries.rs`).
+pub fn propagate_scaled(
+    design: &Design,
+    ways: &Ways,
+    entry_rps: &[f64],
+    scale: &[f64],
+) -> Result<Loads, UnboundedLoop> {
     let mut nodes = vec![Load::default(); ways.nodes.len()];
     for (operation, &rps) in entry_rps.iter().enumerate() {
         if let Some(entry) = ways.operations[operation].entry_node {
@@ -44,15 +56,17 @@ pub fn propagate(design: &Design, ways: &Ways, entry_rps: &[f64]) -> Result<Load
                 .iter()
                 .any(|edge| edge.to == group[0]);
         if looped {
-            settle_loop(design, ways, group, &mut nodes)?;
+            settle_loop(design, ways, group, &mut nodes, scale)?;
         }
         for &node in group {
             let from = ways.nodes[node].component;
-            for edge in ways.edges_from(node) {
+            let first = ways.first_edge(node);
+            for (index, edge) in ways.edges_from(node).iter().enumerate() {
                 if looped && group.binary_search(&edge.to).is_ok() {
                     continue;
                 }
-                let sent = carried(design, from, edge.via, nodes[node]);
+                let sent = carried(design, from, edge.via, nodes[node])
+                    .scaled(scale.get(first + index).copied().unwrap_or(1.0));
                 nodes[edge.to].add(sent);
             }
         }
@@ -71,6 +85,7 @@ fn settle_loop(
     ways: &Ways,
     group: &[NodeId],
     loads: &mut [Load],
+    scale: &[f64],
 ) -> Result<(), UnboundedLoop> {
     let position: HashMap<NodeId, usize> = group.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let from_outside: Vec<Load> = group.iter().map(|&n| loads[n]).collect();
@@ -78,9 +93,11 @@ fn settle_loop(
         let mut next = from_outside.clone();
         for &node in group {
             let from = ways.nodes[node].component;
-            for edge in ways.edges_from(node) {
+            let first = ways.first_edge(node);
+            for (index, edge) in ways.edges_from(node).iter().enumerate() {
                 if let Some(&target) = position.get(&edge.to) {
-                    next[target].add(carried(design, from, edge.via, loads[node]));
+                    let factor = scale.get(first + index).copied().unwrap_or(1.0);
+                    next[target].add(carried(design, from, edge.via, loads[node]).scaled(factor));
                 }
             }
         }

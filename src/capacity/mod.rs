@@ -1,18 +1,24 @@
 //! The capacity model (shared/spec/capacity-model.md): from a checked design
 //! and its graph to load, utilisation, latency, availability, queue backlog
-//! and what a failure breaks. Computed once as an [`Estimate`] and shared by
+//! and what a failure breaks, with the retries it sets off and the backlog
+//! it leaves. Computed once as an [`Estimate`] and shared by
 //! `check`, `estimate` and every renderer.
 
 pub mod assumptions;
 pub mod availability;
+pub mod closed;
 pub mod connections;
+pub mod cost;
 pub mod domains;
 pub mod envelope;
 pub mod failure;
 pub mod latency;
 pub mod lattice;
 pub mod load;
+pub mod outage;
 pub mod replicas;
+pub mod retries;
+pub mod sizing;
 pub mod station;
 
 use rayon::prelude::*;
@@ -22,7 +28,9 @@ use domains::Domains;
 use failure::Failure;
 use latency::{Calculator, CallTree, EndToEnd, NoLatency};
 use load::{Load, UnboundedLoop};
+use outage::Outage;
 use replicas::ReplicaModel;
+use retries::RetryLoad;
 
 use crate::design::{Design, Kind};
 use crate::ways::{WayOperationId, Ways};
@@ -39,6 +47,12 @@ pub struct Options {
     pub quantiles: bool,
     /// `--target-utilization U`: also size every component for it.
     pub target_utilization: Option<f64>,
+    /// `--fail NAME@DURATION`: the failures last this many seconds; the
+    /// estimate then gives the backlog they leave and its drain.
+    pub outage: Option<f64>,
+    /// Solve the load retries add (under `failures`, and per zone for
+    /// BP410); what-ifs that only ask what breaks leave it out.
+    pub retries: bool,
 }
 
 impl Default for Options {
@@ -49,6 +63,8 @@ impl Default for Options {
             failures: Vec::new(),
             quantiles: true,
             target_utilization: None,
+            outage: None,
+            retries: true,
         }
     }
 }
@@ -62,6 +78,8 @@ pub enum EntrySource {
     Workload,
     /// Only the clients' own `rps`.
     Clients,
+    /// The clients' own load, some of it from closed populations (`users`).
+    Population,
     /// `--rps` on the command line.
     CommandLine,
     /// Nothing says how much load enters.
@@ -178,6 +196,21 @@ pub struct Estimate {
     pub domains: Domains,
     /// The components holding clients' long-lived connections.
     pub connections: Vec<connections::Held>,
+    /// Under `--fail`, the load the calls' retries add (none without
+    /// failures, or when no call retries).
+    pub retries: Option<RetryLoad>,
+    /// The same for the loss of each zone in turn (on top of `--fail`), in
+    /// the design's zone order, once per distinct placement of replicas
+    /// (`retries::per_zone`): what BP410 reads. Empty without zones or
+    /// retries.
+    pub zone_retries: Vec<(usize, RetryLoad)>,
+    /// Under `--fail NAME@DURATION`, the backlog the outage leaves.
+    pub outage: Option<Outage>,
+    /// What the design costs a month, when it prices any component.
+    pub cost: Option<cost::Costs>,
+    /// The closed clients (`users`), in component order, with the rate and
+    /// response time their populations settle at (before `--load`/`--rps`).
+    pub closed: Vec<closed::ClosedClient>,
 }
 
 /// How a component fails to serve, under the estimate's load and failures.
@@ -270,8 +303,18 @@ pub enum EstimateError {
     Unbounded(UnboundedLoop),
 }
 
-/// The entry load of each component and where the total came from.
-fn entry_loads(design: &Design, ways: &Ways, options: &Options) -> (Vec<f64>, EntrySource) {
+/// The entry load of each component, where the total came from, and the
+/// closed clients solved on the way. A closed client's rate is solved with
+/// the open clients' design rates beside it, then scaled by `--rps` and
+/// `--load` like every other rate (a what-if on the rate; a what-if on the
+/// population changes `users`).
+fn entry_loads(
+    design: &Design,
+    ways: &Ways,
+    options: &Options,
+    live: &[u32],
+    caps: &[Option<u32>],
+) -> Result<(Vec<f64>, EntrySource, Vec<closed::ClosedClient>), UnboundedLoop> {
     let mut entries: Vec<usize> = ways.entering().filter_map(|(_, o)| o.entry).collect();
     entries.sort_unstable();
     entries.dedup();
@@ -289,14 +332,24 @@ fn entry_loads(design: &Design, ways: &Ways, options: &Options) -> (Vec<f64>, En
     let without_rps: Vec<usize> = entries
         .iter()
         .copied()
-        .filter(|&id| design.client_rps(id).is_none())
+        .filter(|&id| design.client_rps(id).is_none() && !design.components[id].is_closed())
         .collect();
+    for &id in &without_rps {
+        if let Some(peak) = peak {
+            entry[id] = peak / without_rps.len() as f64;
+        }
+    }
     for &id in &entries {
         if let Some(rps) = design.client_rps(id) {
             entry[id] = rps;
-        } else if let Some(peak) = peak {
-            entry[id] = peak / without_rps.len() as f64;
         }
+    }
+    let closed = closed::solve_design(design, ways, &entry, live, caps)?;
+    for client in &closed {
+        entry[client.client] = client.throughput();
+    }
+    if without_rps.is_empty() && !closed.is_empty() {
+        source = EntrySource::Population;
     }
     if let Some(total) = options.entry_rps {
         let current: f64 = entry.iter().sum();
@@ -315,7 +368,7 @@ fn entry_loads(design: &Design, ways: &Ways, options: &Options) -> (Vec<f64>, En
     if entry.iter().sum::<f64>() <= 0.0 {
         source = EntrySource::None;
     }
-    (entry, source)
+    Ok((entry, source, closed))
 }
 
 /// The mean, p50 and p99 of one replica's response, reads and writes
@@ -352,7 +405,10 @@ pub fn estimate(
     ways: &Ways,
     options: &Options,
 ) -> Result<Estimate, EstimateError> {
-    let (entry, entry_source) = entry_loads(design, ways, options);
+    let live = failure::live_replicas(design, &options.failures).map_err(EstimateError::Failure)?;
+    let caps = replicas::partition_caps(design);
+    let (entry, entry_source, closed) =
+        entry_loads(design, ways, options, &live, &caps).map_err(EstimateError::Unbounded)?;
     let entry_rps: f64 = entry.iter().sum();
     let operation_rps: Vec<f64> = ways
         .operations
@@ -360,8 +416,6 @@ pub fn estimate(
         .map(|o| o.entry.map_or(0.0, |e| entry[e] * o.share))
         .collect();
     let loads = load::propagate(design, ways, &operation_rps).map_err(EstimateError::Unbounded)?;
-    let live = failure::live_replicas(design, &options.failures).map_err(EstimateError::Failure)?;
-    let caps = replicas::partition_caps(design);
     let domains = Domains::new(design, &options.failures);
 
     let replica_models: Vec<ReplicaModel> = design
@@ -487,6 +541,24 @@ pub fn estimate(
             / operations.len().max(1) as f64
     });
 
+    let retrying = options.retries && retries::any(design);
+    let retries = (!options.failures.is_empty() && retrying)
+        .then(|| retries::solve(design, ways, &operation_rps, &loads, &live, &caps));
+    let zone_retries = if retrying {
+        retries::per_zone(design, ways, &operation_rps, &loads, &live, &caps)
+    } else {
+        Vec::new()
+    };
+    let outage = options.outage.map(|duration| {
+        let up: Vec<ReplicaModel> = design
+            .components
+            .iter()
+            .enumerate()
+            .map(|(id, c)| replicas::model(c, loads.components[id], c.replica_count(), caps[id]))
+            .collect();
+        outage::outage(design, duration, &loads.components, &up, &replica_models)
+    });
+
     Ok(Estimate {
         entry_rps,
         entry_source,
@@ -502,6 +574,11 @@ pub fn estimate(
         failures: options.failures.clone(),
         domains,
         connections: connections::held(design, &live),
+        retries,
+        zone_retries,
+        outage,
+        cost: cost::monthly(design),
+        closed,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use blueprint::capacity::failure::Failure;
+use blueprint::capacity::failure::{TimedOutage, outage_duration};
 use blueprint::capacity::{self, EstimateError, Options};
 use blueprint::present::estimate::{assumptions_text, render_json, render_text};
 use clap::{Args, ValueEnum};
@@ -19,9 +19,11 @@ pub struct EstimateArgs {
     /// Set the total entry load, requests/s
     #[arg(long, value_name = "N", value_parser = positive_number)]
     rps: Option<f64>,
-    /// Take down a component (NAME), K of its replicas (NAME:K) or a zone (zone:Z); repeatable
-    #[arg(long, value_name = "TARGET", value_parser = Failure::parse)]
-    fail: Vec<Failure>,
+    /// Take down a component (NAME), K of its replicas (NAME:K) or a zone (zone:Z); repeatable.
+    /// Add @DURATION (orders_worker@10m, zone:az1@10m, db:1@30s) for an outage that ends:
+    /// the backlog it leaves and the time to drain it after recovery
+    #[arg(long, value_name = "TARGET[@DURATION]", value_parser = TimedOutage::parse)]
+    fail: Vec<TimedOutage>,
     /// Also print the replicas each component needs to stay at or below U utilisation
     #[arg(long, value_name = "U", value_parser = fraction)]
     target_utilization: Option<f64>,
@@ -60,12 +62,18 @@ pub fn run(args: EstimateArgs) -> u8 {
         Ok(analysis) => analysis,
         Err(code) => return code,
     };
+    let outage = match outage_duration(&args.fail) {
+        Ok(outage) => outage,
+        Err(message) => return fail(message),
+    };
     let options = Options {
         load_multiplier: args.load.unwrap_or(1.0),
         entry_rps: args.rps,
-        failures: args.fail,
+        failures: args.fail.into_iter().map(|f| f.failure).collect(),
         quantiles: true,
         target_utilization: args.target_utilization,
+        outage,
+        retries: true,
     };
     let estimate = match capacity::estimate(&analysis.design, &analysis.ways, &options) {
         Ok(estimate) => estimate,

@@ -16,6 +16,7 @@ mod render;
 mod report;
 mod rules;
 mod simulate;
+mod size;
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -40,7 +41,7 @@ pub const INVALID: u8 = 2;
     name = "blueprint",
     version,
     about = "System design as code: check, estimate, simulate, draw and report on a distributed-system design written in YAML",
-    after_help = "Examples:\n  blueprint check designs/chat.yaml           findings, compiler style\n  blueprint check designs/ --format json      every design in a folder, for tools\n  blueprint rules                             the rule table\n  blueprint explain BP105                     one rule's documentation\n  blueprint diff HEAD:app.yaml app.yaml       what a change does\n  blueprint init --template web-app           a starter design\n  blueprint report designs/chat.yaml          a review document (HTML)\n  blueprint simulate designs/chat.yaml        the design as a discrete-event simulation\n  blueprint practice list                     interview questions to practise on\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable design or bad command line."
+    after_help = "Examples:\n  blueprint check designs/chat.yaml           findings, compiler style\n  blueprint check designs/ --format json      every design in a folder, for tools\n  blueprint rules                             the rule table\n  blueprint explain BP105                     one rule's documentation\n  blueprint diff HEAD:app.yaml app.yaml       what a change does\n  blueprint init --template web-app           a starter design\n  blueprint report designs/chat.yaml          a review document (HTML)\n  blueprint simulate designs/chat.yaml        the design as a discrete-event simulation\n  blueprint size designs/chat.yaml            the fewest replicas that meet the targets\n  blueprint practice list                     interview questions to practise on\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable design or bad command line."
 )]
 pub struct Arguments {
     #[command(subcommand)]
@@ -56,7 +57,7 @@ enum Command {
     Check(check::CheckArgs),
     /// Estimate load, utilisation, latency and availability under peak load
     #[command(
-        after_help = "Examples:\n  blueprint estimate designs/chat.yaml\n  blueprint estimate designs/chat.yaml --load 1.5\n  blueprint estimate designs/chat.yaml --fail zone:az1\n  blueprint estimate designs/chat.yaml --target-utilization 0.6\n  blueprint estimate designs/chat.yaml --format json"
+        after_help = "Examples:\n  blueprint estimate designs/chat.yaml\n  blueprint estimate designs/chat.yaml --load 1.5\n  blueprint estimate designs/chat.yaml --fail zone:az1\n  blueprint estimate designs/chat.yaml --fail zone:az1@10m\n  blueprint estimate designs/chat.yaml --target-utilization 0.6\n  blueprint estimate designs/chat.yaml --format json"
     )]
     Estimate(estimate::EstimateArgs),
     /// Back-of-the-envelope figures from requirements.workload, with the arithmetic
@@ -84,6 +85,11 @@ enum Command {
         after_help = "Examples:\n  blueprint simulate designs/url-shortener.yaml\n  blueprint simulate designs/chat.yaml --duration 2m --replications 8\n  blueprint simulate designs/chat.yaml --service lognormal:1.5 --arrivals bursty\n  blueprint simulate designs/chat.yaml --fail zone:az1@20s..40s --format json\n  blueprint simulate designs/chat.yaml --blocking --fail ws_gateway:2@10s\n\nTimes in --fail count from the end of the warm-up. The table marks with * every\nanalytic figure outside the simulation's 95% confidence interval."
     )]
     Simulate(simulate::SimulateArgs),
+    /// Find the fewest replicas per component that meet every target with any one zone lost
+    #[command(
+        after_help = "Each component gets the fewest replicas that keep it at or below the target utilisation\n(--utilisation, 70% unless told) at peak with the worst single loss (each zone in turn,\nor one replica of a component placed in no zone), and then enough for every operation's\nlatency targets in each of those states and its availability target. With `cost:` on\ncomponents it also prints the monthly cost before and after.\n\nExamples:\n  blueprint size designs/url-shortener.yaml\n  blueprint size designs/checkout.yaml --utilisation 60%\n  blueprint size design.yaml --write              sets the replicas in design.yaml, nothing else\n  blueprint size designs/chat.yaml --format json\n\nExit codes: 0 sized, 1 a target no replica count meets (printed), 2 unreadable design or bad command line."
+    )]
+    Size(size::SizeArgs),
     /// List every rule: code, name, default severity and what fires it
     #[command(after_help = "Examples:\n  blueprint rules\n  blueprint rules --format json")]
     Rules(rules::RulesArgs),
@@ -139,6 +145,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Report(args) => report::run(args),
         Command::Practice(args) => practice::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Size(args) => size::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Diff(args) => diff::run(args),

@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde::ser::Serializer;
 
 use crate::design::quantity::{
-    format_bytes, format_count, format_duration, format_percent, format_rate, trim_number,
+    format_bytes, format_cost, format_count, format_duration, format_percent, format_rate,
+    trim_number,
 };
 use crate::design::{
     CachePattern, Call, Component, DeadLetter, Design, Kind, OperationRate, Traffic,
@@ -32,6 +33,8 @@ pub enum FieldValue {
     Bytes(f64),
     /// A fraction in 0..=1, shown as a percentage.
     Fraction(f64),
+    /// A price a month.
+    Cost(f64),
     Flag(bool),
     Text(String),
     List(Vec<String>),
@@ -57,7 +60,8 @@ impl FieldValue {
             | FieldValue::Rate(value)
             | FieldValue::Duration(value)
             | FieldValue::Bytes(value)
-            | FieldValue::Fraction(value) => Some(*value),
+            | FieldValue::Fraction(value)
+            | FieldValue::Cost(value) => Some(*value),
             _ => None,
         }
     }
@@ -71,6 +75,7 @@ impl FieldValue {
             FieldValue::Duration(value) => format!("{value}s"),
             FieldValue::Bytes(value) => format!("{value} B"),
             FieldValue::Fraction(value) => format!("{}%", value * 100.0),
+            FieldValue::Cost(value) => format!("{value}/month"),
             other => other.to_string(),
         }
     }
@@ -85,6 +90,7 @@ impl fmt::Display for FieldValue {
             FieldValue::Duration(value) => f.write_str(&format_duration(*value)),
             FieldValue::Bytes(value) => f.write_str(&format_bytes(*value)),
             FieldValue::Fraction(value) => f.write_str(&format_percent(*value)),
+            FieldValue::Cost(value) => f.write_str(&format_cost(*value)),
             FieldValue::Flag(value) => write!(f, "{value}"),
             FieldValue::Text(text) => f.write_str(text),
             FieldValue::List(items) => write!(f, "[{}]", items.join(", ")),
@@ -227,8 +233,29 @@ fn component_fields(design: &Design, component: &Component) -> Fields {
     }
     push(
         f,
+        "cost",
+        component.cost.as_ref().map(|c| FieldValue::Cost(c.value)),
+    );
+    push(
+        f,
         "rps",
         component.rps.as_ref().map(|r| FieldValue::Rate(r.value)),
+    );
+    push(
+        f,
+        "users",
+        component
+            .users
+            .as_ref()
+            .map(|u| FieldValue::Count(f64::from(u.value))),
+    );
+    // A closed client that does not say thinks for no time.
+    push(
+        f,
+        "think_time",
+        component
+            .is_closed()
+            .then(|| FieldValue::Duration(component.think_time.as_ref().map_or(0.0, |t| t.value))),
     );
     push(
         f,
@@ -746,6 +773,31 @@ mod tests {
             .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
             .collect();
         assert_eq!(summary, expected);
+    }
+
+    #[test]
+    fn a_closed_clients_population_and_think_time_are_fields() {
+        let old = design(
+            "version: 1\nname: t\ncomponents:\n  staff: { kind: client, users: 100, calls: [{ to: api }] }\n  api: { kind: service, latency: 1ms }\n",
+        );
+        let new = design(
+            "version: 1\nname: t\ncomponents:\n  staff: { kind: client, users: 200, think_time: 5s, calls: [{ to: api }] }\n  api: { kind: service, latency: 1ms }\n",
+        );
+        let changed = component_changes(&old, &old.components[0], &new, &new.components[0]);
+        let summary: Vec<(String, (String, String))> = changed
+            .iter()
+            .map(|c| (c.field.clone(), c.texts()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("users".to_string(), ("100".to_string(), "200".to_string())),
+                (
+                    "think_time".to_string(),
+                    ("0ms".to_string(), "5s".to_string())
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct Metrics {
     /// The zone losses, and the losses of one replica of a component placed
     /// in no zone, that take the request path down; empty when N+1 holds.
     pub fatal_failures: Vec<FatalFailure>,
+    /// What the design costs a month; none when it prices no component.
+    pub cost_per_month: Option<f64>,
     /// Each operation that enters, in the order of the ways; empty when the
     /// design has one implicit operation, whose figures are the design's.
     pub operations: Vec<OperationMetrics>,
@@ -175,6 +177,7 @@ pub fn measure(design: &Design, ways: &Ways, estimate: &Estimate) -> Metrics {
         availability: estimate.availability.value,
         nines: estimate.availability.nines,
         fatal_failures: fatal_failures(design, ways, estimate),
+        cost_per_month: estimate.cost.as_ref().map(|c| c.total),
         operations,
     }
 }
@@ -210,6 +213,7 @@ fn fatal_failures(design: &Design, ways: &Ways, estimate: &Estimate) -> Vec<Fata
         let options = capacity::Options {
             quantiles: false,
             failures: vec![Failure::Zone(zone.value.clone())],
+            retries: false,
             ..capacity::Options::default()
         };
         // The zone is the design's own and the load settled without it, so

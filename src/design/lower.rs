@@ -53,6 +53,8 @@ fn span_of<T>(spanned: &Spanned<T>) -> Span {
 pub const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ("rps", &[Kind::Client]),
     ("connections", &[Kind::Client]),
+    ("users", &[Kind::Client]),
+    ("think_time", &[Kind::Client]),
     (
         "max_connections",
         &[Kind::LoadBalancer, Kind::Gateway, Kind::Service],
@@ -82,6 +84,24 @@ pub const KIND_FIELDS: &[(&str, &[Kind])] = &[
     ),
     ("replication", &[Kind::Database]),
     ("sharding", &[Kind::Database, Kind::Cache, Kind::Search]),
+    // A client is the users' own devices: nothing the design pays for.
+    (
+        "cost",
+        &[
+            Kind::Cdn,
+            Kind::Dns,
+            Kind::LoadBalancer,
+            Kind::Gateway,
+            Kind::Service,
+            Kind::Worker,
+            Kind::Cache,
+            Kind::Queue,
+            Kind::Database,
+            Kind::ObjectStore,
+            Kind::Search,
+            Kind::External,
+        ],
+    ),
 ];
 
 /// The largest whole number each count field takes: beyond any real
@@ -97,6 +117,7 @@ const COUNT_LIMITS: &[(&str, u32)] = &[
     ("read_quorum", 1_000),
     ("write_quorum", 1_000),
     ("retries", 100),
+    ("users", 1_000_000_000),
 ];
 
 /// The largest value each plain-number field takes, as [`COUNT_LIMITS`].
@@ -198,9 +219,14 @@ impl Lowering {
         match value.value.as_text().map(|t| quantity::parse(kind, &t)) {
             Some(Ok(number)) => Some(Located::new(number, span)),
             Some(Err(QuantityError::NotPositive)) => {
+                let least = if kind == QuantityKind::Cost {
+                    "cannot be negative"
+                } else {
+                    "must be more than zero"
+                };
                 self.invalid(
                     span,
-                    format!("`{field}` must be more than zero, not `{text}`"),
+                    format!("`{field}` {least}, not `{text}`"),
                     Some(format!("write {}", kind.accepted_forms())),
                 );
                 None
@@ -831,7 +857,17 @@ impl Lowering {
             })
             .collect();
         let at = first.rate.as_ref().map_or(first.name.span, |r| r.span);
-        if !shares.is_empty() && !rates.is_empty() {
+        if let (Some(users), false) = (&component.users, rates.is_empty()) {
+            self.error(
+                UNKNOWN_OPERATION
+                    .diagnostic(format!(
+                        "`{name}` is a closed client (`users`), but its operations give `rps`"
+                    ))
+                    .at(at)
+                    .related(users.span, "its users")
+                    .help("a closed client's rate follows from the design: give its operations a `share` each"),
+            );
+        } else if !shares.is_empty() && !rates.is_empty() {
             self.error(
                 UNKNOWN_OPERATION
                     .diagnostic(format!("`{name}`'s operations mix `share` and `rps`"))
@@ -1037,9 +1073,11 @@ impl Lowering {
 
     /// Refuses kind-specific fields the component's kind does not have.
     fn check_kind_fields(&mut self, raw: &RawComponent, kind: Kind, name: &str) {
-        let given: [(&str, Option<Span>); 22] = [
+        let given: [(&str, Option<Span>); 25] = [
             ("rps", raw.rps.as_deref().map(span_of)),
             ("connections", raw.connections.as_deref().map(span_of)),
+            ("users", raw.users.as_deref().map(span_of)),
+            ("think_time", raw.think_time.as_deref().map(span_of)),
             (
                 "max_connections",
                 raw.max_connections.as_deref().map(span_of),
@@ -1063,6 +1101,7 @@ impl Lowering {
             ("partition_mode", raw.partition_mode.as_deref().map(span_of)),
             ("replication", raw.replication.as_deref().map(span_of)),
             ("sharding", raw.sharding.as_deref().map(span_of)),
+            ("cost", raw.cost.as_deref().map(span_of)),
         ];
         for (field, span) in given {
             let Some(span) = span else { continue };
@@ -1081,6 +1120,27 @@ impl Lowering {
                         .help(format!("`{field}` is a field of {}", one_of(&names))),
                 );
             }
+        }
+    }
+
+    /// A closed client (`users`) has no `rps` of its own, since its rate
+    /// follows from the design, and `think_time` means nothing without
+    /// `users`.
+    fn check_closed_client(&mut self, raw: &RawComponent, name: &str) {
+        match (&raw.users, &raw.rps, &raw.think_time) {
+            (Some(users), Some(rps), _) => self.error(
+                INVALID_VALUE
+                    .diagnostic(format!("client `{name}` gives both `users` and `rps`"))
+                    .at(span_of(rps))
+                    .related(span_of(users), "its users")
+                    .help("keep one: `rps` is an open stream of requests, `users` a closed population whose rate follows from the design"),
+            ),
+            (None, _, Some(think_time)) => self.invalid(
+                span_of(think_time),
+                format!("client `{name}` gives `think_time` without `users`"),
+                Some("`think_time` is the pause of each of a closed client's `users`; add `users`, or leave it out".to_string()),
+            ),
+            _ => {}
         }
     }
 
@@ -1199,6 +1259,9 @@ impl Lowering {
         };
         let kind = kind.unwrap_or(Located::new(Kind::Service, name_span));
         self.check_kind_fields(raw, kind.value, component_name);
+        if kind.value == Kind::Client {
+            self.check_closed_client(raw, component_name);
+        }
 
         let zones = raw.zones.as_ref().map(|zones| {
             let ids: Vec<ZoneId> = zones.value.iter().filter_map(|z| self.zone(z)).collect();
@@ -1260,8 +1323,11 @@ impl Lowering {
             calls,
             allow: self.suppressions(&raw.allow),
             tags: raw.tags.iter().flatten().map(|t| t.value.clone()).collect(),
+            cost: self.quantity("cost", &raw.cost, QuantityKind::Cost),
             rps: self.quantity("rps", &raw.rps, QuantityKind::Rate),
             connections: self.quantity("connections", &raw.connections, QuantityKind::Count),
+            users: self.integer("users", &raw.users, 1),
+            think_time: self.quantity("think_time", &raw.think_time, QuantityKind::Duration),
             max_connections: self.quantity(
                 "max_connections",
                 &raw.max_connections,

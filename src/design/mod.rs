@@ -2,6 +2,7 @@
 //! (`raw`), checking and converting it (`lower`) into the [`Design`] that
 //! every later stage reads (`model`), and the units of its quantities.
 
+pub mod edit;
 pub mod errors;
 pub mod lower;
 pub mod model;

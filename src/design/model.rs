@@ -316,9 +316,16 @@ pub struct Component {
     pub calls: Vec<Call>,
     pub allow: Vec<Suppression>,
     pub tags: Vec<String>,
+    /// What one replica costs a month (of `quantity::HOURS_PER_MONTH`
+    /// hours).
+    pub cost: Option<Located<f64>>,
     pub rps: Option<Located<f64>>,
     /// Long-lived connections a client holds open at peak.
     pub connections: Option<Located<f64>>,
+    /// A closed client's population (design-format.md, Closed workloads).
+    pub users: Option<Located<u32>>,
+    /// A closed client's mean think time, seconds.
+    pub think_time: Option<Located<f64>>,
     /// The most open connections one replica holds.
     pub max_connections: Option<Located<f64>>,
     pub algorithm: Option<Located<Algorithm>>,
@@ -347,6 +354,12 @@ pub struct Component {
 }
 
 impl Component {
+    /// A client with a closed population (`users`): its rate is solved,
+    /// not given.
+    pub fn is_closed(&self) -> bool {
+        self.users.is_some()
+    }
+
     pub fn name(&self) -> &str {
         &self.name.value
     }

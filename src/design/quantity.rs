@@ -12,7 +12,14 @@ pub enum QuantityKind {
     Duration,
     Bytes,
     Percent,
+    /// A price per replica over time, normalised to a month of
+    /// [`HOURS_PER_MONTH`] hours.
+    Cost,
 }
+
+/// The month a cost is normalised to: 730 hours, a year of 8,760 hours over
+/// twelve (what cloud price lists use).
+pub const HOURS_PER_MONTH: f64 = 730.0;
 
 impl QuantityKind {
     /// The forms accepted, for error messages.
@@ -29,6 +36,9 @@ impl QuantityKind {
                 "a size such as `500B`, `1KiB`, `2MB`, `3.5GiB`, `2TB` or a bare number of bytes"
             }
             QuantityKind::Percent => "a percentage such as `99.95%` or a fraction such as `0.9995`",
+            QuantityKind::Cost => {
+                "a price per replica such as `0.12/h`, `2.9/day`, `90/month` or `1000/year` (no currency sign; a month is 730 hours)"
+            }
         }
     }
 }
@@ -48,6 +58,8 @@ impl QuantityKind {
             // An exabyte.
             QuantityKind::Bytes => 1e18,
             QuantityKind::Percent => 1.0,
+            // A thousand million a month for one replica.
+            QuantityKind::Cost => 1e9,
         }
     }
 
@@ -68,6 +80,7 @@ impl QuantityKind {
             QuantityKind::Duration => "100 years",
             QuantityKind::Bytes => "1EB (10^18 bytes)",
             QuantityKind::Percent => "100%",
+            QuantityKind::Cost => "1B/month (10^9 a month)",
         }
     }
 
@@ -88,6 +101,7 @@ impl fmt::Display for QuantityKind {
             QuantityKind::Duration => "duration",
             QuantityKind::Bytes => "size",
             QuantityKind::Percent => "percentage",
+            QuantityKind::Cost => "cost",
         })
     }
 }
@@ -316,6 +330,28 @@ pub fn parse_percent(text: &str) -> QuantityResult {
     Ok(fraction)
 }
 
+/// A price per replica, per month of [`HOURS_PER_MONTH`] hours: `0.12/h`
+/// (87.6 a month), `2.9/day`, `90/month`, `1000/year`. The period is
+/// required: a bare `90` could be an hour's price or a month's. Zero is a
+/// price (a free tier).
+pub fn parse_cost(text: &str) -> QuantityResult {
+    let (amount, per) = text.split_once('/').ok_or(QuantityError::Malformed)?;
+    let amount = count_value(amount)?;
+    let months = match per.trim() {
+        "h" | "hr" | "hour" => 1.0 / HOURS_PER_MONTH,
+        "d" | "day" => 24.0 / HOURS_PER_MONTH,
+        "month" | "mo" => 1.0,
+        "y" | "yr" | "year" => 12.0,
+        _ => return Err(QuantityError::Malformed),
+    };
+    within(QuantityKind::Cost, non_negative(amount / months)?)
+}
+
+/// A cost a month for people: `87.6/month`, `1.2k/month`.
+pub fn format_cost(per_month: f64) -> String {
+    format!("{}/month", format_count(per_month))
+}
+
 /// Parses `text` as a quantity of `kind`.
 pub fn parse(kind: QuantityKind, text: &str) -> QuantityResult {
     match kind {
@@ -324,6 +360,7 @@ pub fn parse(kind: QuantityKind, text: &str) -> QuantityResult {
         QuantityKind::Duration => parse_duration(text),
         QuantityKind::Bytes => parse_bytes(text),
         QuantityKind::Percent => parse_percent(text),
+        QuantityKind::Cost => parse_cost(text),
     }
 }
 
@@ -612,6 +649,24 @@ mod tests {
     }
 
     #[test]
+    fn costs_are_per_month_of_730_hours() {
+        assert!((parse_cost("0.12/h").unwrap() - 87.6).abs() < 1e-9);
+        assert_eq!(parse_cost("90/month"), Ok(90.0));
+        assert_eq!(parse_cost("90/mo"), Ok(90.0));
+        assert!((parse_cost("2.4/day").unwrap() - 73.0).abs() < 1e-9);
+        assert_eq!(parse_cost("1200/year"), Ok(100.0));
+        assert_eq!(parse_cost("1.2k/month"), Ok(1200.0));
+        assert_eq!(parse_cost("0/h"), Ok(0.0));
+        assert_eq!(parse_cost("90"), Err(QuantityError::Malformed));
+        assert_eq!(parse_cost("$90/month"), Err(QuantityError::Malformed));
+        assert_eq!(parse_cost("90/week"), Err(QuantityError::Malformed));
+        assert_eq!(parse_cost("-1/h"), Err(QuantityError::NotPositive));
+        assert_eq!(parse_cost("2B/month"), Err(QuantityError::TooLarge));
+        assert_eq!(format_cost(87.6), "87.6/month");
+        assert_eq!(format_cost(12_345.0), "12.3k/month");
+    }
+
+    #[test]
     fn formatting() {
         assert_eq!(format_rate(1234.0), "1234/s");
         assert_eq!(format_rate(12_345.0), "12.3k/s");
@@ -717,7 +772,7 @@ mod tests {
 
         #[test]
         fn no_parser_panics(text in "\\PC{0,24}") {
-            for kind in [QuantityKind::Count, QuantityKind::Rate, QuantityKind::Duration, QuantityKind::Bytes, QuantityKind::Percent] {
+            for kind in [QuantityKind::Count, QuantityKind::Rate, QuantityKind::Duration, QuantityKind::Bytes, QuantityKind::Percent, QuantityKind::Cost] {
                 if let Ok(value) = parse(kind, &text) {
                     prop_assert!(value.is_finite() && value >= 0.0 && value <= kind.maximum());
                 }

@@ -325,6 +325,9 @@ pub struct RawComponent {
     /// Free labels (`payments`, `public`); some rules read them.
     #[schemars(with = "Option<Vec<String>>")]
     pub tags: Option<Vec<Spanned<String>>>,
+    /// Every kind but a client: what one replica costs to run, per hour, day, month or year (`0.12/h`, `90/month`; a month is 730 hours; no currency sign). `estimate`, `report`, `diff` and `size` then show the monthly cost.
+    #[schemars(with = "Option<schema::Cost>")]
+    pub cost: S<Scalar>,
     // client
     /// Client only: the load this client sends at peak (`40k/s`).
     #[schemars(with = "Option<schema::Rate>")]
@@ -332,6 +335,16 @@ pub struct RawComponent {
     /// Client only: connections the clients hold open at peak (WebSockets, MQTT, long polls).
     #[schemars(with = "Option<schema::Count>")]
     pub connections: S<Scalar>,
+    /// Client only: a closed population instead of `rps`: this many users
+    /// (or pooled connections, or jobs in circulation), each sending one
+    /// request, waiting for its answer and thinking for `think_time` before
+    /// the next. The rate follows from the design (Mean Value Analysis).
+    #[schemars(with = "Option<schema::WholeNumber>")]
+    pub users: S<Scalar>,
+    /// Client only, with `users`: the mean time a user waits between an
+    /// answer and its next request (`5s`); 0 when not given.
+    #[schemars(with = "Option<schema::Duration>")]
+    pub think_time: S<Scalar>,
     // load_balancer, gateway, service
     /// Load balancer, gateway or service: the most open connections one replica holds.
     #[schemars(with = "Option<schema::Count>")]

@@ -93,6 +93,11 @@ quantity_schema!(
     r"^\s*[0-9][0-9_]*(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*(B|KB|kB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)?\s*$"
 );
 quantity_schema!(
+    Cost,
+    "A price per replica: 0.12/h, 2.9/day, 90/month, 1000/year (no currency sign; a month is 730 hours).",
+    r"^\s*[0-9][0-9_]*(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*[kKMBGT]?\s*/\s*(h|hr|hour|d|day|month|mo|y|yr|year)\s*$"
+);
+quantity_schema!(
     Percent,
     "A percentage (99.95%) or a fraction (0.9995).",
     r"^\s*[0-9][0-9_]*(\.[0-9]+)?\s*%?\s*$"

@@ -9,7 +9,9 @@ use super::context::{self, Place};
 use super::index::NameKind;
 use super::vocabulary;
 use crate::design::quantity::{self, QuantityKind, format_percent};
-use crate::present::estimate::{capacity_header, capacity_row, operation_header, operation_row};
+use crate::present::estimate::{
+    capacity_header, capacity_row, columns, operation_header, operation_row,
+};
 use crate::rules;
 
 /// The hover at byte `offset`, if there is anything to say.
@@ -64,7 +66,8 @@ fn component(view: &View, name: &str) -> Option<String> {
         Some(estimate) => {
             let figures = &estimate.components[id];
             let header = capacity_header(estimate);
-            let row = capacity_row(component, figures, header.len() > 8);
+            let cost = estimate.cost.as_ref().and_then(|c| c.components[id]);
+            let row = capacity_row(component, figures, cost, columns(estimate));
             let facts: Vec<String> = header
                 .iter()
                 .zip(&row)
@@ -166,6 +169,7 @@ fn quantity_value(context: &context::Context, word: &str) -> Option<String> {
         QuantityKind::Duration => format!("{} seconds", plain(value)),
         QuantityKind::Bytes => format!("{} bytes", plain(value)),
         QuantityKind::Percent => format!("{} ({})", plain(value), format_percent(value)),
+        QuantityKind::Cost => format!("{} a month per replica", plain(value)),
     };
     Some(format!("`{word}` = {base}"))
 }

@@ -80,6 +80,7 @@ pub fn quantity(node: &'static Value) -> Option<QuantityKind> {
         "Duration" => Some(QuantityKind::Duration),
         "Bytes" => Some(QuantityKind::Bytes),
         "Percent" => Some(QuantityKind::Percent),
+        "Cost" => Some(QuantityKind::Cost),
         "Count" | "WholeNumber" => Some(QuantityKind::Count),
         _ => None,
     })

@@ -819,6 +819,7 @@ fn zone_loss_criterion(analysis: &Analysis, estimate: &Estimate, targets: &Targe
             entry_rps: Some(targets.peak_rps),
             failures: vec![Failure::Zone(zone_name(zone))],
             quantiles: false,
+            retries: false,
             ..capacity::Options::default()
         };
         let failed = match capacity::estimate(design, &analysis.ways, &options) {

@@ -14,7 +14,9 @@ use crate::compare::metrics::{EndToEnd, FatalFailure, Metrics, OperationMetrics}
 use crate::compare::{
     Diff, NINES_TOLERANCE, Named, OperationPair, P99_TOLERANCE, Regression, latency_tolerance,
 };
-use crate::design::quantity::{format_duration, format_percent, format_rate, trim_number};
+use crate::design::quantity::{
+    format_cost, format_duration, format_percent, format_rate, trim_number,
+};
 use crate::diagnostic::{Diagnostic, Severity, markup};
 use crate::render::escape;
 
@@ -320,6 +322,23 @@ fn figures(old: Option<&Metrics>, new: Option<&Metrics>) -> Vec<Figure> {
             },
         },
     ];
+    // Only when a side prices its components: designs without a `cost`
+    // compare as they always did.
+    if get(old, &|m| m.cost_per_month).is_some() || get(new, &|m| m.cost_per_month).is_some() {
+        rows.push(Figure {
+            name: "cost/month",
+            old: text(old, &|m| {
+                m.cost_per_month.map_or("-".to_string(), format_cost)
+            }),
+            new: text(new, &|m| {
+                m.cost_per_month.map_or("-".to_string(), format_cost)
+            }),
+            change: relative_change(
+                get(old, &|m| m.cost_per_month),
+                get(new, &|m| m.cost_per_month),
+            ),
+        });
+    }
     if let (Some(old), Some(new)) = (old, new)
         && old.bottleneck != new.bottleneck
     {
@@ -859,6 +878,12 @@ struct Pair<T: Serialize> {
     new: Option<T>,
 }
 
+impl<T: Serialize> Pair<T> {
+    fn is_empty(&self) -> bool {
+        self.old.is_none() && self.new.is_none()
+    }
+}
+
 #[derive(Serialize)]
 struct FatalOutput {
     failure: String,
@@ -877,6 +902,9 @@ struct MetricsOutput {
     nines: Pair<f64>,
     n_plus_one: Pair<bool>,
     fatal_single_failures: Pair<Vec<FatalOutput>>,
+    /// Left out when neither side prices a component.
+    #[serde(skip_serializing_if = "Pair::is_empty")]
+    cost_per_month: Pair<f64>,
 }
 
 fn pair<T: Serialize>(
@@ -986,6 +1014,7 @@ pub fn render_json(diff: &Diff, labels: &Labels, threshold: Severity) -> String 
                         .collect(),
                 )
             }),
+            cost_per_month: pair(old, new, |m| m.cost_per_month),
         },
         operations: diff.operations.iter().map(OperationOutput::of).collect(),
     };

@@ -11,12 +11,14 @@ use serde::Serialize;
 
 use crate::Analysis;
 use crate::capacity::availability::describe_costs;
+use crate::capacity::closed::{ClosedClient, Method};
 use crate::capacity::latency::{EndToEnd, NoLatency};
+use crate::capacity::retries::NOTICEABLE;
 use crate::capacity::{ComponentEstimate, EntrySource, Estimate, Latency, OperationEstimate};
 use crate::design::quantity::{
-    format_count, format_duration, format_percent, format_rate, trim_number,
+    format_cost, format_count, format_duration, format_percent, format_rate, trim_number,
 };
-use crate::design::{Component, Design, LatencyTarget};
+use crate::design::{Component, Design, Kind, LatencyTarget};
 use crate::ways::Ways;
 
 pub fn percent(fraction: f64) -> String {
@@ -28,6 +30,7 @@ pub fn entry_source(source: EntrySource) -> &'static str {
         EntrySource::PeakRps => "requirements.peak_rps",
         EntrySource::Workload => "derived from requirements.workload",
         EntrySource::Clients => "the clients' rps",
+        EntrySource::Population => "the clients' users and think_time, or rps",
         EntrySource::CommandLine => "--rps",
         EntrySource::None => "no load given",
     }
@@ -55,6 +58,9 @@ pub fn render_text(analysis: &Analysis, estimate: &Estimate) -> String {
     out.push('\n');
     out.push_str(&components_table(design, estimate).to_string());
     out.push_str("\n\n");
+    if !estimate.closed.is_empty() {
+        out.push_str(&closed_text(design, estimate));
+    }
     if ways.declared() || estimate.operations.len() > 1 {
         out.push_str(&operations_text(design, ways, estimate));
         out.push_str(&summary_text(design, ways, estimate));
@@ -63,6 +69,94 @@ pub fn render_text(analysis: &Analysis, estimate: &Estimate) -> String {
         out.push_str(&summary_text(design, ways, estimate));
     }
     super::wrap_to_terminal(&out)
+}
+
+/// One sentence per closed client for the report: staff: 100 users
+/// thinking 5min send 0.332/s, each request answered in 794ms (exact MVA).
+pub fn closed_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
+    estimate
+        .closed
+        .iter()
+        .map(|client| {
+            let [name, users, think_time, throughput, response_time, method] =
+                closed_row(design, client);
+            let (people, send) = if client.users == 1 {
+                ("user", "sends")
+            } else {
+                ("users", "send")
+            };
+            match &client.solution {
+                Some(solution) if solution.response_time.is_finite() => format!(
+                    "{name}: {users} {people} thinking {think_time} {send} {throughput}, \
+                     each request answered in {response_time} on average ({method})."
+                ),
+                Some(_) => format!(
+                    "{name}: {users} {people} {send} nothing: open traffic saturates a component they wait on."
+                ),
+                None => format!(
+                    "{name}: {users} {people}, but nothing they call is modelled and they do not think: no rate follows."
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The closed clients (`users`): their population, think time, and the
+/// rate and mean response time their loop settles at by Mean Value
+/// Analysis.
+fn closed_text(design: &Design, estimate: &Estimate) -> String {
+    let mut table = table();
+    table.set_header(closed_header());
+    for client in &estimate.closed {
+        table.add_row(closed_row(design, client));
+    }
+    for column in 1..table.column_count() {
+        if let Some(column) = table.column_mut(column) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    format!("Closed clients (rate solved by Mean Value Analysis):\n{table}\n\n")
+}
+
+/// The columns of the closed clients' table.
+pub fn closed_header() -> [&'static str; 6] {
+    [
+        "client",
+        "users",
+        "think time",
+        "throughput",
+        "response time",
+        "solved by",
+    ]
+}
+
+/// One row of the closed clients' table, matching [`closed_header`].
+pub fn closed_row(design: &Design, client: &ClosedClient) -> [String; 6] {
+    let (throughput, response_time, method) = match &client.solution {
+        Some(solution) if solution.response_time.is_finite() => (
+            format_rate(solution.throughput),
+            format_duration(solution.response_time),
+            solution.method.as_str().to_string(),
+        ),
+        Some(solution) => (
+            format_rate(solution.throughput),
+            "saturated".to_string(),
+            solution.method.as_str().to_string(),
+        ),
+        None => (
+            "-".to_string(),
+            "-".to_string(),
+            "nothing modelled".to_string(),
+        ),
+    };
+    [
+        design.components[client.client].name().to_string(),
+        format_count(f64::from(client.users)),
+        format_duration(client.think_time),
+        throughput,
+        response_time,
+        method,
+    ]
 }
 
 /// Where the entry load goes, when more than one client or operation takes
@@ -195,8 +289,30 @@ pub fn costs_line(design: &Design, estimate: &Estimate, operation: &OperationEst
     describe_costs(design, &estimate.domains, &operation.costs, 3)
 }
 
+/// The optional columns of the capacity table.
+#[derive(Clone, Copy, Debug)]
+pub struct Columns {
+    /// `needed`: the estimate was asked to size the design
+    /// (`--target-utilization`).
+    pub needed: bool,
+    /// `cost/month`: the design prices a component.
+    pub cost: bool,
+}
+
+/// Which optional columns the capacity table of `estimate` has.
+pub fn columns(estimate: &Estimate) -> Columns {
+    Columns {
+        needed: estimate
+            .components
+            .iter()
+            .any(|c| c.needed_replicas.is_some()),
+        cost: estimate.cost.is_some(),
+    }
+}
+
 /// The columns of the capacity table; `needed` only when the estimate was
-/// asked to size the design (`--target-utilization`).
+/// asked to size the design (`--target-utilization`), `cost/month` only
+/// when the design prices a component.
 pub fn capacity_header(estimate: &Estimate) -> Vec<&'static str> {
     let mut header = vec![
         "component",
@@ -208,37 +324,39 @@ pub fn capacity_header(estimate: &Estimate) -> Vec<&'static str> {
         "p99",
         "headroom",
     ];
-    if sizes(estimate) {
+    let columns = columns(estimate);
+    if columns.needed {
         header.push("needed");
     }
+    if columns.cost {
+        header.push("cost/month");
+    }
     header
-}
-
-fn sizes(estimate: &Estimate) -> bool {
-    estimate
-        .components
-        .iter()
-        .any(|c| c.needed_replicas.is_some())
 }
 
 /// One row of the capacity table per component, in file order, matching
 /// [`capacity_header`].
 pub fn capacity_rows(design: &Design, estimate: &Estimate) -> Vec<Vec<String>> {
-    let sizing = sizes(estimate);
+    let columns = columns(estimate);
     design
         .components
         .iter()
+        .enumerate()
         .zip(&estimate.components)
-        .map(|(component, figures)| capacity_row(component, figures, sizing))
+        .map(|((id, component), figures)| {
+            let cost = estimate.cost.as_ref().and_then(|c| c.components[id]);
+            capacity_row(component, figures, cost, columns)
+        })
         .collect()
 }
 
-/// The capacity table's row of one component; `sizing` adds the `needed`
-/// column.
+/// The capacity table's row of one component (`cost` a month, when
+/// priced), with the optional `columns`.
 pub fn capacity_row(
     component: &Component,
     figures: &ComponentEstimate,
-    sizing: bool,
+    cost: Option<f64>,
+    columns: Columns,
 ) -> Vec<String> {
     let replica = &figures.replica;
     let total = component.replica_count();
@@ -281,12 +399,15 @@ pub fn capacity_row(
         p99,
         headroom,
     ];
-    if sizing {
+    if columns.needed {
         row.push(
             figures
                 .needed_replicas
                 .map_or("-".to_string(), |n| n.to_string()),
         );
+    }
+    if columns.cost {
+        row.push(cost.map_or("-".to_string(), format_cost));
     }
     row
 }
@@ -412,6 +533,7 @@ fn quantiles(end_to_end: &EndToEnd) -> [(&'static str, f64, f64); 5] {
 fn summary_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
     let mut lines: Vec<String> = bottleneck_line(design, estimate).into_iter().collect();
     lines.push(availability_line(design, ways, estimate));
+    lines.extend(cost_line(design, estimate));
     lines.extend(queue_lines(design, estimate));
     lines.extend(connection_lines(design, estimate));
     if !estimate.failures.is_empty() {
@@ -424,8 +546,39 @@ fn summary_text(design: &Design, ways: &Ways, estimate: &Estimate) -> String {
                 "DOWN"
             }
         ));
+        lines.extend(retry_lines(design, estimate));
+        lines.extend(outage_lines(design, estimate));
     }
     lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
+/// What the design costs a month, when it prices any component: `Cost:
+/// 1.2k/month for 14 replicas (3 components unpriced).`
+pub fn cost_line(design: &Design, estimate: &Estimate) -> Option<String> {
+    let costs = estimate.cost.as_ref()?;
+    let priced: u32 = design
+        .components
+        .iter()
+        .zip(&costs.components)
+        .filter(|(_, cost)| cost.is_some())
+        .map(|(component, _)| component.replica_count())
+        .sum();
+    let unpriced = design
+        .components
+        .iter()
+        .zip(&costs.components)
+        .filter(|(component, cost)| cost.is_none() && component.kind() != Kind::Client)
+        .count();
+    let replicas = if priced == 1 { "replica" } else { "replicas" };
+    let rest = match unpriced {
+        0 => String::new(),
+        1 => " (1 component unpriced)".to_string(),
+        n => format!(" ({n} components unpriced)"),
+    };
+    Some(format!(
+        "Cost: {} for {priced} {replicas}{rest}.",
+        format_cost(costs.total)
+    ))
 }
 
 /// The bottleneck and the largest load the design carries, in a sentence.
@@ -558,6 +711,115 @@ pub fn connection_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
         .collect()
 }
 
+/// What the calls' retries add under the failure: each retrying call's
+/// attempts, each component's load multiplier, and what they saturate.
+pub fn retry_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
+    let Some(retries) = &estimate.retries else {
+        return Vec::new();
+    };
+    if retries.calls.is_empty() {
+        return vec![
+            "Retries: add no load (no call fails or times out on a thousandth of its attempts)."
+                .to_string(),
+        ];
+    }
+    let name = |id: usize| design.components[id].name();
+    let calls: Vec<String> = retries
+        .calls
+        .iter()
+        .map(|c| {
+            format!(
+                "{} -> {} {} attempts per call ({} of attempts fail)",
+                name(c.caller),
+                name(c.callee),
+                trim_number(c.attempts),
+                percent(c.failure_share)
+            )
+        })
+        .collect();
+    let mut lines = vec![format!("Retries: {}.", calls.join("; "))];
+    let multiplied: Vec<String> = (0..design.components.len())
+        .filter(|&id| retries.multiplier(id) >= NOTICEABLE)
+        .map(|id| {
+            let utilization = retries.utilization[id]
+                .filter(|u| u.is_finite())
+                .map(|u| format!(", {} utilisation", percent(u)))
+                .unwrap_or_default();
+            format!(
+                "{} x{} ({}{utilization})",
+                name(id),
+                trim_number(retries.multiplier(id)),
+                format_rate(retries.loads[id].total())
+            )
+        })
+        .collect();
+    if !multiplied.is_empty() {
+        lines.push(format!("Load with retries: {}.", multiplied.join(", ")));
+    }
+    let saturated = retries.saturated_by_retries();
+    if !saturated.is_empty() {
+        let names: Vec<&str> = saturated.iter().map(|&id| name(id)).collect();
+        lines.push(format!(
+            "Retries saturate {}, which would cope without them: no stable load below saturation (a metastable failure).",
+            names.join(", ")
+        ));
+    } else if !retries.settled {
+        lines.push(format!(
+            "The retry load did not settle in {} rounds.",
+            retries.rounds
+        ));
+    }
+    lines
+}
+
+/// The backlog of `--fail NAME@DURATION` and its drain, one sentence per
+/// component that falls behind.
+pub fn outage_lines(design: &Design, estimate: &Estimate) -> Vec<String> {
+    let Some(outage) = &estimate.outage else {
+        return Vec::new();
+    };
+    let length = format_duration(outage.duration);
+    if outage.backlogs.is_empty() {
+        return vec![format!(
+            "Outage of {length}: no backlog; no queue's consumer and no survivor falls behind (what is down fails the work sent to it rather than keeping it waiting)."
+        )];
+    }
+    outage
+        .backlogs
+        .iter()
+        .map(|b| {
+            let name = design.components[b.component].name();
+            let place = match b.held_in {
+                Some(queue) => format!("wait in {}", design.components[queue].name()),
+                None => format!("wait at {name}'s surviving replicas"),
+            };
+            let drain = match b.drain_s {
+                Some(seconds) => format!(
+                    "they drain {} after recovery ({} with every replica up, {})",
+                    format_duration(seconds),
+                    format_rate(b.capacity),
+                    if b.pooled {
+                        "all of it draining"
+                    } else {
+                        "only the survivors draining"
+                    }
+                ),
+                None => format!(
+                    "they never drain: {} in, {} with every replica up",
+                    format_rate(b.inflow),
+                    format_rate(b.capacity)
+                ),
+            };
+            format!(
+                "Outage of {length}: {name} falls behind ({} in, {} left): {} {place}; {drain}.",
+                format_rate(b.inflow),
+                format_rate(b.capacity_during),
+                format_count(b.backlog)
+            )
+        })
+        .collect()
+}
+
 /// The components a failure breaks, with how, or `nothing; ...`.
 pub fn what_breaks(design: &Design, estimate: &Estimate) -> String {
     let broken: Vec<String> = design
@@ -595,6 +857,76 @@ struct Output<'a> {
     queues: Vec<QueueOutput<'a>>,
     operations: Vec<OperationOutput<'a>>,
     connections: Vec<ConnectionOutput<'a>>,
+    /// Under `--fail`, when some call retries.
+    retries: Option<RetriesOutput<'a>>,
+    /// Under `--fail NAME@DURATION`.
+    outage: Option<OutageOutput<'a>>,
+    /// Left out when no component has a `cost`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost_per_month: Option<f64>,
+    closed_clients: Vec<ClosedOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct RetriesOutput<'a> {
+    settled: bool,
+    rounds: usize,
+    /// Saturated with retries though not without them.
+    saturated_by_retries: Vec<&'a str>,
+    calls: Vec<RetryingCallOutput<'a>>,
+    /// The components whose load the retries raise.
+    components: Vec<RetryComponentOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct RetryingCallOutput<'a> {
+    caller: &'a str,
+    callee: &'a str,
+    failure_share: f64,
+    attempts: f64,
+}
+
+#[derive(Serialize)]
+struct RetryComponentOutput<'a> {
+    name: &'a str,
+    load_rps: f64,
+    with_retries_rps: f64,
+    multiplier: f64,
+    utilization: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct OutageOutput<'a> {
+    duration_s: f64,
+    backlogs: Vec<BacklogOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct BacklogOutput<'a> {
+    name: &'a str,
+    /// The queue it waits in, when the component consumes one.
+    held_in: Option<&'a str>,
+    inflow_rps: f64,
+    capacity_rps: f64,
+    capacity_during_rps: f64,
+    backlog: f64,
+    pooled: bool,
+    /// Null when it never drains.
+    drain_s: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ClosedOutput<'a> {
+    name: &'a str,
+    users: u32,
+    think_time_s: f64,
+    /// Requests/s the population settles at (before `--load`/`--rps`);
+    /// null when nothing it calls is modelled and it has no think time.
+    throughput_rps: Option<f64>,
+    /// Mean response time, think time excluded; null when open traffic
+    /// saturates a component it waits on.
+    response_time_s: Option<f64>,
+    method: Option<Method>,
 }
 
 #[derive(Serialize)]
@@ -654,6 +986,9 @@ struct ComponentOutput<'a> {
     availability: f64,
     broken: Option<&'static str>,
     needed_replicas: Option<u32>,
+    /// Replicas times the price of one; left out when it has no `cost`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost_per_month: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -699,8 +1034,9 @@ pub fn render_json(analysis: &Analysis, estimate: &Estimate) -> String {
         components: design
             .components
             .iter()
+            .enumerate()
             .zip(&estimate.components)
-            .map(|(component, figures)| ComponentOutput {
+            .map(|((id, component), figures)| ComponentOutput {
                 name: component.name(),
                 kind: component.kind().as_str(),
                 load_rps: figures.load.total(),
@@ -719,6 +1055,7 @@ pub fn render_json(analysis: &Analysis, estimate: &Estimate) -> String {
                 availability: figures.availability,
                 broken: figures.broken().map(|b| b.as_str()),
                 needed_replicas: figures.needed_replicas,
+                cost_per_month: estimate.cost.as_ref().and_then(|c| c.components[id]),
             })
             .collect(),
         end_to_end_s: estimate.end_to_end.as_ref().ok().copied(),
@@ -802,6 +1139,64 @@ pub fn render_json(analysis: &Analysis, estimate: &Estimate) -> String {
                     .map(|m| m.value),
             })
             .collect(),
+        closed_clients: estimate
+            .closed
+            .iter()
+            .map(|client| ClosedOutput {
+                name: name_of(client.client),
+                users: client.users,
+                think_time_s: client.think_time,
+                throughput_rps: client.solution.map(|s| s.throughput),
+                response_time_s: client
+                    .solution
+                    .map(|s| s.response_time)
+                    .filter(|r| r.is_finite()),
+                method: client.solution.map(|s| s.method),
+            })
+            .collect(),
+        retries: estimate.retries.as_ref().map(|r| RetriesOutput {
+            settled: r.settled,
+            rounds: r.rounds,
+            saturated_by_retries: r.saturated_by_retries().into_iter().map(name_of).collect(),
+            calls: r
+                .calls
+                .iter()
+                .map(|c| RetryingCallOutput {
+                    caller: name_of(c.caller),
+                    callee: name_of(c.callee),
+                    failure_share: c.failure_share,
+                    attempts: c.attempts,
+                })
+                .collect(),
+            components: (0..design.components.len())
+                .filter(|&id| r.multiplier(id) >= NOTICEABLE)
+                .map(|id| RetryComponentOutput {
+                    name: name_of(id),
+                    load_rps: r.without[id].total(),
+                    with_retries_rps: r.loads[id].total(),
+                    multiplier: r.multiplier(id),
+                    utilization: finite(r.utilization[id]),
+                })
+                .collect(),
+        }),
+        outage: estimate.outage.as_ref().map(|o| OutageOutput {
+            duration_s: o.duration,
+            backlogs: o
+                .backlogs
+                .iter()
+                .map(|b| BacklogOutput {
+                    name: name_of(b.component),
+                    held_in: b.held_in.map(name_of),
+                    inflow_rps: b.inflow,
+                    capacity_rps: b.capacity,
+                    capacity_during_rps: b.capacity_during,
+                    backlog: b.backlog,
+                    pooled: b.pooled,
+                    drain_s: b.drain_s,
+                })
+                .collect(),
+        }),
+        cost_per_month: estimate.cost.as_ref().map(|c| c.total),
     };
     let mut text = serde_json::to_string_pretty(&output).expect("plain data serialises");
     text.push('\n');

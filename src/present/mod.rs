@@ -8,6 +8,7 @@ pub mod envelope;
 pub mod estimate;
 pub mod practice;
 pub mod simulate;
+pub mod size;
 
 /// A table for people. On a terminal comfy-table fits it to the terminal's
 /// width, wrapping the cells that allow it; piped, it stays at full width,

@@ -87,6 +87,12 @@ pub fn summary_lines(simulation: &Simulation) -> Vec<String> {
             }
         ),
     ];
+    if !simulation.closed_loops.is_empty() {
+        lines.push(format!(
+            "closed loops: {} (each user sends, waits for the answer, thinks for an exponential time, sends again)",
+            simulation.closed_loops.join(", ")
+        ));
+    }
     if !options.failures.is_empty() {
         let failures: Vec<String> = options.failures.iter().map(|f| f.to_string()).collect();
         lines.push(format!(
@@ -413,6 +419,8 @@ struct Output<'a> {
     warmup_s: f64,
     replications: u32,
     arrivals: &'static str,
+    /// The closed clients simulated as closed loops, not as `arrivals`.
+    closed_loops: &'a [String],
     service: String,
     blocking: bool,
     seed: u64,
@@ -579,6 +587,7 @@ pub fn render_json(
         warmup_s: options.warmup,
         replications: options.replications,
         arrivals: options.arrivals.as_str(),
+        closed_loops: &simulation.closed_loops,
         service: options.service.to_string(),
         blocking: options.blocking,
         seed: options.seed,

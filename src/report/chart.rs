@@ -41,6 +41,7 @@ pub fn bottleneck(analysis: &Analysis, estimate: &Estimate) -> Option<Chart> {
             let options = capacity::Options {
                 entry_rps: Some(fraction * saturation),
                 quantiles: false,
+                retries: false,
                 ..capacity::Options::default()
             };
             let at_load = capacity::estimate(&analysis.design, &analysis.ways, &options).ok()?;

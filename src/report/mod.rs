@@ -117,6 +117,8 @@ pub struct Numbers {
     pub end_to_end: Vec<[String; 4]>,
     pub end_to_end_missing: Option<String>,
     pub bottleneck: Option<String>,
+    /// What the design costs a month, when it prices a component.
+    pub cost: Option<String>,
     pub chart: Option<chart::Chart>,
     pub availability: AvailabilityFigures,
     /// With one operation: what its availability is spent on.
@@ -124,6 +126,8 @@ pub struct Numbers {
     /// With several operations: each judged on its own.
     pub operations: Option<operations::Operations>,
     pub queues: Vec<String>,
+    /// One sentence per closed client: population, rate, response time.
+    pub closed: Vec<String>,
     pub zones: ZoneLoss,
 }
 
@@ -386,6 +390,7 @@ fn numbers(
             .unwrap_or_default(),
         end_to_end_missing: figures::end_to_end_missing(design, estimate),
         bottleneck: figures::bottleneck_line(design, estimate),
+        cost: figures::cost_line(design, estimate),
         chart: chart::bottleneck(analysis, estimate),
         availability: availability_figures(
             estimate.availability,
@@ -395,6 +400,7 @@ fn numbers(
         budget: only.map(|o| operations::budget(analysis, estimate, o, availability_target)),
         operations: operations::build(analysis, estimate, findings, hot_utilization),
         queues: figures::queue_lines(design, estimate),
+        closed: figures::closed_lines(design, estimate),
         zones: zone_loss(analysis, estimate),
     }
 }
@@ -471,6 +477,7 @@ fn zone_loss(analysis: &Analysis, estimate: &Estimate) -> ZoneLoss {
             entry_rps: Some(estimate.entry_rps),
             failures: vec![Failure::Zone(zone.value.clone())],
             quantiles: false,
+            retries: false,
             ..capacity::Options::default()
         };
         let what_if = match capacity::estimate(design, &analysis.ways, &options) {

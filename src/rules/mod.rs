@@ -83,6 +83,7 @@ pub const RULES: &[&Rule] = &[
     &resilience::timeout_budget::RULE,
     &resilience::retry_non_idempotent::RULE,
     &resilience::cdn_no_ttl::RULE,
+    &resilience::retry_saturation::RULE,
     &security::no_tls::RULE,
     &security::tier_bypass::RULE,
     &security::no_rate_limit::RULE,

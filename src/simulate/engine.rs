@@ -41,6 +41,8 @@ const TIMER: u64 = 2;
 const START: u64 = 3;
 const TRANSITION: u64 = 4;
 const BOUNDARY: u64 = 5;
+/// A closed population's user has thought: it sends its next request.
+const THOUGHT: u64 = 6;
 
 fn pack(kind: u64, epoch: u32, id: u32) -> u64 {
     (kind << 60) | (u64::from(epoch & 0x0FFF_FFFF) << 32) | u64::from(id)
@@ -255,9 +257,17 @@ impl<'a> Engine<'a> {
 
     pub fn run(mut self) -> Replication {
         for index in 0..self.plan.entries.len() {
-            let rate = self.plan.entries[index].rate;
-            let first = self.interarrival(rate);
+            let entry = self.plan.entries[index];
+            if self.plan.population_of[entry.operation as usize].is_some() {
+                continue;
+            }
+            let first = self.interarrival(entry.rate);
             self.schedule(first, pack(ARRIVAL, 0, index as u32));
+        }
+        for population in 0..self.plan.populations.len() {
+            for _ in 0..self.plan.populations[population].users {
+                self.think(population as u32);
+            }
         }
         for (index, transition) in self.plan.transitions.iter().enumerate() {
             if transition.time < self.end {
@@ -293,6 +303,7 @@ impl<'a> Engine<'a> {
                     }
                 }
                 TRANSITION => self.transition(id as usize),
+                THOUGHT => self.thought(id),
                 _ => self.boundary(id as usize),
             }
             self.drain();
@@ -416,13 +427,46 @@ impl<'a> Engine<'a> {
     }
 
     fn arrival(&mut self, entry: usize) {
-        let Entry {
-            way,
-            rate,
-            operation,
-        } = self.plan.entries[entry];
+        let rate = self.plan.entries[entry].rate;
         let next = self.now + self.interarrival(rate);
         self.schedule(next, pack(ARRIVAL, 0, entry as u32));
+        self.admit(entry);
+    }
+
+    /// One user of a closed population starts thinking; its next request
+    /// comes after an exponential time of the population's mean.
+    fn think(&mut self, population: u32) {
+        // With the run's budget spent the user leaves, so that users whose
+        // requests are refused at once cannot loop without end.
+        if self.visits_left == 0 {
+            return;
+        }
+        let mean = self.plan.populations[population as usize].think_time;
+        let next = self.now + self.exp1() * mean;
+        self.schedule(next, pack(THOUGHT, 0, population));
+    }
+
+    /// A user of a closed population sends a request: of one of its
+    /// operations, drawn by their shares.
+    fn thought(&mut self, population: u32) {
+        // Each request counts against the budget, even one that fails
+        // before it visits anything.
+        self.visits_left = self.visits_left.saturating_sub(1);
+        let draw = self.rng.random::<f64>();
+        let entries = &self.plan.populations[population as usize].entries;
+        let entry = entries
+            .iter()
+            .find(|(_, cumulative)| draw < *cumulative)
+            .or(entries.last())
+            .map(|(entry, _)| *entry as usize);
+        if let Some(entry) = entry {
+            self.admit(entry);
+        }
+    }
+
+    /// A request enters at `entry`.
+    fn admit(&mut self, entry: usize) {
+        let Entry { way, operation, .. } = self.plan.entries[entry];
         if self.measuring {
             let tally = self.tally();
             tally.customers += 1;
@@ -998,6 +1042,16 @@ impl<'a> Engine<'a> {
 
     /// A request of the operation with index `operation` ended.
     fn record_request(&mut self, operation: u32, arrival: f64, ok: bool) {
+        // The user of a closed population whose request this was thinks
+        // before its next.
+        // A user that does not think and whose request ended the instant
+        // it began (refused, or failed at a component that is down) would
+        // send again at the same instant for ever: it leaves.
+        if let Some(population) = self.plan.population_of[operation as usize]
+            && (self.now > arrival || self.plan.populations[population as usize].think_time > 0.0)
+        {
+            self.think(population);
+        }
         if !self.measuring {
             return;
         }

@@ -368,6 +368,9 @@ pub struct Simulation {
     pub options: Options,
     /// Requests per second entering, over all entries.
     pub entry_rps: f64,
+    /// The closed clients simulated as closed loops (their users think and
+    /// send), by name; the others' requests arrive as `arrivals`.
+    pub closed_loops: Vec<String>,
     /// Requests that entered during the measured time, over all replications.
     pub customers: u64,
     /// Requests that failed, over all replications.
@@ -737,6 +740,7 @@ impl Totals {
         Simulation {
             options: options.clone(),
             entry_rps,
+            closed_loops: plan.populations.iter().map(|p| p.name.clone()).collect(),
             customers: merged.customers,
             errors: merged.errors,
             dropped: merged.dropped,

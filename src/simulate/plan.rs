@@ -152,6 +152,75 @@ pub(super) struct Plan {
     pub transitions: Vec<Transition>,
     /// Calls with a timeout: each has a queue of pending timeouts.
     pub timers: usize,
+    /// The closed clients simulated as closed loops.
+    pub populations: Vec<Population>,
+    /// For each simulated operation, the population that sends it, if a
+    /// closed one does (its entry then has no arrival stream of its own).
+    pub population_of: Vec<Option<u32>>,
+}
+
+/// A closed client's users (design-format.md, Closed workloads): each
+/// sends a request, waits for it to end, thinks for an exponential time of
+/// mean `think_time` and sends the next.
+#[derive(Clone, Debug)]
+pub(super) struct Population {
+    /// The closed client's name.
+    pub name: String,
+    pub users: u32,
+    pub think_time: f64,
+    /// The entries its requests take, with the cumulative share of its
+    /// requests up to and including each.
+    pub entries: Vec<(u32, f64)>,
+}
+
+/// Closed clients with more users than this are simulated as the open
+/// stream of their solved rate: each user is an event in the calendar.
+pub const MAX_SIMULATED_USERS: u32 = 1_000_000;
+
+/// The closed clients (with at most [`MAX_SIMULATED_USERS`] users) as
+/// populations over the entries of their operations, their shares in
+/// proportion to the operations' rates; and the population of each
+/// simulated operation.
+fn populations(
+    design: &Design,
+    ways: &Ways,
+    rates: &[(usize, f64)],
+    entries: &[Entry],
+) -> (Vec<Population>, Vec<Option<u32>>) {
+    let mut populations = Vec::new();
+    let mut population_of = vec![None; rates.len()];
+    for (id, component) in design.components.iter().enumerate() {
+        let Some(users) = component.users.as_ref().map(|u| u.value) else {
+            continue;
+        };
+        let own: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| ways.operations[rates[e.operation as usize].0].entry == Some(id))
+            .collect();
+        let total: f64 = own.iter().map(|e| e.rate).sum();
+        if users > MAX_SIMULATED_USERS || own.is_empty() || total <= 0.0 {
+            continue;
+        }
+        let index = populations.len() as u32;
+        let mut cumulative = 0.0;
+        let mut shares = Vec::with_capacity(own.len());
+        for entry in &own {
+            cumulative += entry.rate / total;
+            population_of[entry.operation as usize] = Some(index);
+            let position = entries
+                .iter()
+                .position(|e| e.operation == entry.operation)
+                .expect("listed") as u32;
+            shares.push((position, cumulative));
+        }
+        populations.push(Population {
+            name: component.name().to_string(),
+            users,
+            think_time: component.think_time.as_ref().map_or(0.0, |t| t.value),
+            entries: shares,
+        });
+    }
+    (populations, population_of)
 }
 
 /// Builds the plan of a design under the operations' rates of its
@@ -189,7 +258,7 @@ pub(super) fn build(
             placement: placement(component),
         });
     }
-    let entries = rates
+    let entries: Vec<Entry> = rates
         .iter()
         .enumerate()
         .filter(|(_, (_, rps))| *rps > 0.0)
@@ -201,6 +270,7 @@ pub(super) fn build(
             })
         })
         .collect();
+    let (populations, population_of) = populations(design, ways, rates, &entries);
     let mut transitions = Vec::new();
     for timed in failures {
         // The capacity model's own check names what does not exist.
@@ -227,6 +297,8 @@ pub(super) fn build(
         components,
         ways: way_plans,
         operations: rates.iter().map(|(operation, _)| *operation).collect(),
+        populations,
+        population_of,
         node_component,
         entries,
         transitions,

@@ -23,6 +23,8 @@ of its zones (or, when it lists no zones, one replica) leaves it at or above
 100% utilisation at peak load, with no replica left, or without the quorum
 its writes need. The message names the zone and the utilisation left. A
 component that is already saturated with everything up is left to BP201.
+The load that the calls' retries add when the zone is lost (timeouts at
+the slower survivors, failures of what the zone took down) is BP410's.
 
 ## How to fix it
 Add replicas until the survivors of any one zone carry the peak, or spread

@@ -5,6 +5,7 @@ pub mod duplicate_delivery;
 pub mod no_dead_letter;
 pub mod no_timeout;
 pub mod retry_non_idempotent;
+pub mod retry_saturation;
 pub mod retry_storm;
 pub mod timeout_budget;
 pub mod unbounded_cache;
