@@ -1,7 +1,7 @@
 //! `simulate` throughput in customers (requests entering) per second of
 //! wall time: the three-station M/M/c tandem of
 //! `tests/fixtures/simulate/tandem.yaml` (the speed target: at least
-//! 2,000,000 a second on two cores), and a bundled design with caches,
+//! 5,000,000 a second on two cores), and a bundled design with caches,
 //! quorum stores, queues and timeouts. Run with `cargo bench --bench simulate`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

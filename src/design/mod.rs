@@ -40,8 +40,5 @@ pub fn load(bytes: &[u8]) -> Result<Design, Vec<Diagnostic>> {
         (Some(raw), errors) if errors.is_empty() => raw,
         (_, errors) => return Err(errors),
     };
-    let design = lower::lower(&raw);
-    // Freeing a large raw tree takes milliseconds that nothing waits for.
-    rayon::spawn(move || drop(raw));
-    design
+    lower::lower_owned(raw)
 }

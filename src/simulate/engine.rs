@@ -1,13 +1,12 @@
 //! One replication: a discrete-event simulation of the plan, with one
-//! seeded random stream. Events sit in a binary heap as two `u64`s (the
-//! time's bits, then kind and ids packed), so the calendar never allocates
-//! per event and ties break the same way on every run. Requests are trees of
+//! seeded random stream. Events sit in a [`Calendar`] as the time and one
+//! `u64` of kind and ids packed, so the calendar never allocates per event
+//! and ties break the same way on every run. Requests are trees of
 //! tasks (one per component visited) kept in a slab with a free list;
 //! chained completions go through a work list rather than recursion, so a
 //! deep design cannot overflow the stack.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 
 use rand::distr::Distribution;
@@ -15,6 +14,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Exp1, Gamma, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 
+use super::calendar::Calendar;
 use super::plan::{Entry, NONE, Placement, Plan, Step, Store};
 use super::stats::{BucketTally, Tally};
 use super::{Arrivals, Options, Progress, ServiceTime};
@@ -144,7 +144,7 @@ pub struct Engine<'a> {
     options: &'a Options,
     rng: Pcg64Mcg,
     now: f64,
-    calendar: BinaryHeap<Reverse<(u64, u64)>>,
+    calendar: Calendar,
     tasks: Vec<Task>,
     free_tasks: Vec<u32>,
     copies: Vec<CopyJob>,
@@ -221,7 +221,7 @@ impl<'a> Engine<'a> {
             options,
             rng: Pcg64Mcg::seed_from_u64(seed),
             now: 0.0,
-            calendar: BinaryHeap::with_capacity(1024),
+            calendar: Calendar::with_capacity(1024),
             tasks: Vec::with_capacity(1024),
             free_tasks: Vec::new(),
             copies: Vec::new(),
@@ -266,7 +266,7 @@ impl<'a> Engine<'a> {
     }
 
     fn schedule(&mut self, time: f64, data: u64) {
-        self.calendar.push(Reverse((time.to_bits(), data)));
+        self.calendar.push(time, data);
     }
 
     pub fn run(mut self) -> Replication {
@@ -293,10 +293,8 @@ impl<'a> Engine<'a> {
         }
         for (index, transition) in self.plan.transitions.iter().enumerate() {
             if transition.time < self.end {
-                self.calendar.push(Reverse((
-                    transition.time.to_bits(),
-                    pack(TRANSITION, 0, index as u32),
-                )));
+                self.calendar
+                    .push(transition.time, pack(TRANSITION, 0, index as u32));
             }
         }
         let batches = self.tallies.len();
@@ -304,8 +302,7 @@ impl<'a> Engine<'a> {
             let time = self.options.warmup + self.options.duration * batch as f64 / batches as f64;
             self.schedule(time, pack(BOUNDARY, 0, batch as u32));
         }
-        while let Some(Reverse((bits, data))) = self.calendar.pop() {
-            let time = f64::from_bits(bits);
+        while let Some((time, data)) = self.calendar.pop() {
             if time >= self.end {
                 break;
             }
@@ -337,6 +334,11 @@ impl<'a> Engine<'a> {
         self.now = self.end;
         self.flush_nodes(true);
         self.report_progress(self.end);
+        for tally in &mut self.tallies {
+            for operation in &tally.operations {
+                tally.end_to_end.merge(&operation.end_to_end);
+            }
+        }
         Replication {
             tallies: self.tallies,
             series: self.series,
@@ -1012,8 +1014,7 @@ impl<'a> Engine<'a> {
             });
             return false;
         };
-        let (_, _, backoff) = self.call_settings(parent);
-        if attempt > 0 && backoff {
+        if attempt > 0 && self.call_settings(parent).2 {
             let ceiling = BACKOFF_BASE * 2f64.powi(i32::from(attempt) - 1);
             let wait = self.rng.random::<f64>() * ceiling;
             let epoch = self.tasks[child as usize].epoch;
@@ -1182,7 +1183,8 @@ impl<'a> Engine<'a> {
         let bucket = &mut self.series[bucket];
         let own = &mut tally.operations[operation as usize];
         if ok {
-            tally.end_to_end.record(latency);
+            // The whole traffic's histogram is the operations' merged at
+            // the end of the run: one histogram recorded per request.
             tally.end_to_end_sum.add(latency);
             own.end_to_end.record(latency);
             own.end_to_end_sum.add(latency);

@@ -10,6 +10,7 @@
 //! [`stats`] tallies into figures with 95% confidence intervals;
 //! [`compare`] sets them beside the analytic estimate.
 
+mod calendar;
 pub mod compare;
 mod engine;
 mod plan;
