@@ -523,6 +523,11 @@ fn an_outage_reports_its_backlog_and_drain() {
         estimate_json(&[design, "--fail", "worker:1"])["outage"],
         Value::Null
     );
+    // simulate's window for the same ten minutes means the same outage.
+    assert_eq!(
+        estimate_json(&[design, "--fail", "worker:1@1m..11m"]),
+        value
+    );
 
     blueprint()
         .args(["estimate", design, "--fail", "worker:1@10m"])

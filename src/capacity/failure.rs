@@ -68,7 +68,10 @@ pub struct TimedOutage {
 
 impl TimedOutage {
     /// Reads a failure as [`Failure::parse`] does, optionally followed by
-    /// `@DURATION` (`orders_worker@10m`, `zone:az1@10m`, `db:1@30s`).
+    /// `@DURATION` (`orders_worker@10m`, `zone:az1@10m`, `db:1@30s`) or by
+    /// `simulate`'s window `@FROM..UNTIL`, which means the same outage
+    /// there: `api@1m..11m` is `api@10m`, so a window copied from one
+    /// command to the other keeps its meaning.
     pub fn parse(text: &str) -> Result<TimedOutage, String> {
         let Some((target, duration)) = text.rsplit_once('@') else {
             return Ok(TimedOutage {
@@ -77,6 +80,20 @@ impl TimedOutage {
             });
         };
         let failure = Failure::parse(target)?;
+        if let Some((from, until)) = duration.split_once("..") {
+            let parse = crate::design::quantity::parse_duration;
+            return match (parse(from), parse(until)) {
+                (Ok(from), Ok(until)) if from >= 0.0 && until > from && until.is_finite() => {
+                    Ok(TimedOutage {
+                        failure,
+                        duration: Some(until - from),
+                    })
+                }
+                _ => Err(format!(
+                    "`{text}`: `{duration}` after `@` is not a window that ends after it starts, such as `1m..11m`; write `@DURATION` (`@10m`) for an outage of that length, or no `@` for a failure that lasts"
+                )),
+            };
+        }
         match crate::design::quantity::parse_duration(duration) {
             Ok(seconds) if seconds > 0.0 && seconds.is_finite() => Ok(TimedOutage {
                 failure,
@@ -186,6 +203,13 @@ mod tests {
         assert_eq!(TimedOutage::parse("db").unwrap().duration, None);
         assert!(TimedOutage::parse("db@").is_err());
         assert!(TimedOutage::parse("db@soon").is_err());
+        // simulate's window means the same outage.
+        assert_eq!(
+            TimedOutage::parse("api@1m..11m").unwrap(),
+            TimedOutage::parse("api@10m").unwrap()
+        );
+        assert!(TimedOutage::parse("api@10m..").is_err());
+        assert!(TimedOutage::parse("api@5m..1m").is_err());
         let same = [timed.clone(), TimedOutage::parse("api@10m").unwrap()];
         assert_eq!(outage_duration(&same), Ok(Some(600.0)));
         assert!(outage_duration(&[timed, replicas]).is_err());

@@ -21,7 +21,8 @@ pub struct EstimateArgs {
     rps: Option<f64>,
     /// Take down a component (NAME), K of its replicas (NAME:K) or a zone (zone:Z); repeatable.
     /// Add @DURATION (orders_worker@10m, zone:az1@10m, db:1@30s) for an outage that ends:
-    /// the backlog it leaves and the time to drain it after recovery
+    /// the backlog it leaves and the time to drain it after recovery (simulate's
+    /// @FROM..UNTIL is read as the same outage)
     #[arg(long, value_name = "TARGET[@DURATION]", value_parser = TimedOutage::parse)]
     fail: Vec<TimedOutage>,
     /// Also print the replicas each component needs to stay at or below U utilisation
