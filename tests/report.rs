@@ -484,3 +484,30 @@ fn the_capacity_section_shows_a_closed_clients_loop() {
         "{capacity}"
     );
 }
+
+/// A description's backticked words are code in both formats, as in the
+/// findings, and everything around them is still escaped.
+#[test]
+fn a_description_shows_its_code_as_code() {
+    let html = report(&["designs/payments-api.yaml", "--today", "2026-01-01"]);
+    let start = html.find("<p class=\"description\">").unwrap();
+    let description = &html[start..start + html[start..].find("</p>").unwrap()];
+    assert!(
+        description.contains("<code>authorize</code>"),
+        "{description}"
+    );
+    assert!(!description.contains('`'), "{description}");
+    let markdown = report(&[
+        "designs/payments-api.yaml",
+        "--format",
+        "md",
+        "--today",
+        "2026-01-01",
+    ]);
+    let line = markdown
+        .lines()
+        .find(|line| line.starts_with("A card-payments API"))
+        .unwrap();
+    assert!(line.contains("`authorize` checks"), "{line}");
+    assert!(!line.contains("\\`"), "{line}");
+}
