@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::design::Design;
+use crate::design::quantity::parse_duration;
 use crate::suggest::did_you_mean;
 
 /// What a `--fail` takes down.
@@ -81,8 +82,7 @@ impl TimedOutage {
         };
         let failure = Failure::parse(target)?;
         if let Some((from, until)) = duration.split_once("..") {
-            let parse = crate::design::quantity::parse_duration;
-            return match (parse(from), parse(until)) {
+            return match (parse_duration(from), parse_duration(until)) {
                 (Ok(from), Ok(until)) if from >= 0.0 && until > from && until.is_finite() => {
                     Ok(TimedOutage {
                         failure,
@@ -94,7 +94,7 @@ impl TimedOutage {
                 )),
             };
         }
-        match crate::design::quantity::parse_duration(duration) {
+        match parse_duration(duration) {
             Ok(seconds) if seconds > 0.0 && seconds.is_finite() => Ok(TimedOutage {
                 failure,
                 duration: Some(seconds),

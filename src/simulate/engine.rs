@@ -616,10 +616,7 @@ impl<'a> Engine<'a> {
     /// takes it, or it waits in the queue's line (also while
     /// every replica is down).
     fn pull_or_wait(&mut self, component: usize, task: u32) {
-        self.visits_left = self.visits_left.saturating_sub(1);
-        if self.measuring {
-            self.tallies[self.current].components[component].visits += 1;
-        }
+        self.count_visit(component);
         while !self.free[component].is_empty() {
             // Any replica with a free server, chosen at random, so that the
             // messages spread over the replicas as consumers that poll
@@ -790,18 +787,23 @@ impl<'a> Engine<'a> {
     /// A visit (task or copy) arrives at a node: served at once by a free
     /// server, or queued.
     fn enter(&mut self, node: u32, entry: u32) {
-        self.visits_left = self.visits_left.saturating_sub(1);
         self.touch(node);
-        let component = self.nodes[node as usize].component;
-        if self.measuring {
-            self.tallies[self.current].components[component as usize].visits += 1;
-        }
+        self.count_visit(self.nodes[node as usize].component as usize);
         let state = &mut self.nodes[node as usize];
         if state.busy < state.servers {
             self.serve(node, entry);
         } else {
             state.queue.push_back(entry);
             self.waiting += 1;
+        }
+    }
+
+    /// A visit of `component` begins: it counts against the run's budget,
+    /// and in the tally while measuring.
+    fn count_visit(&mut self, component: usize) {
+        self.visits_left = self.visits_left.saturating_sub(1);
+        if self.measuring {
+            self.tallies[self.current].components[component].visits += 1;
         }
     }
 
@@ -823,11 +825,8 @@ impl<'a> Engine<'a> {
         if state.down == 0
             && let Some(next) = state.queue.pop_front()
         {
-            state.busy += 1;
             self.waiting -= 1;
-            let component = state.component;
-            let done = self.now + self.service_time(component);
-            self.schedule(done, pack(COMPLETE, 0, next));
+            self.serve(node, next);
         }
     }
 

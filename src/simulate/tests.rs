@@ -61,6 +61,27 @@ fn options(duration: f64, replications: u32) -> Options {
     }
 }
 
+/// Each named station's simulated mean response time and utilisation lie
+/// within twice their intervals of the analytic figures.
+fn stations_agree(run: &Run, names: &[&str]) {
+    for &name in names {
+        let analytic = run.analytic(name);
+        let simulated = run.component(name);
+        assert_inside(
+            name,
+            simulated.latency.unwrap().mean,
+            analytic.latency.unwrap().mean,
+            2.0,
+        );
+        assert_inside(
+            name,
+            simulated.utilization.unwrap(),
+            analytic.utilization().unwrap(),
+            2.0,
+        );
+    }
+}
+
 /// Asserts that `expected` lies inside `widen` times the interval.
 fn assert_inside(what: &str, interval: Interval, expected: f64, widen: f64) {
     let half_width = interval.half_width.expect("an interval");
@@ -136,22 +157,7 @@ fn jackson_tandem_matches_the_sum_of_the_station_means() {
         .sum();
     assert!((run.estimate.mean_by_formula.unwrap() - exact).abs() < 1e-12);
     assert_inside("end-to-end mean", run.end_to_end().mean, exact, 1.0);
-    for name in ["a", "b", "c"] {
-        let analytic = run.analytic(name);
-        let simulated = run.component(name);
-        assert_inside(
-            name,
-            simulated.latency.unwrap().mean,
-            analytic.latency.unwrap().mean,
-            2.0,
-        );
-        assert_inside(
-            name,
-            simulated.utilization.unwrap(),
-            analytic.utilization().unwrap(),
-            2.0,
-        );
-    }
+    stations_agree(&run, &["a", "b", "c"]);
     let comparison = compare::compare(&run.estimate, &run.simulation);
     assert_eq!(comparison.components.len(), 3);
 }
@@ -200,22 +206,7 @@ fn a_shaped_tandem_agrees_with_the_gg_figures() {
     let run = simulate(SHAPED_TANDEM, &options(100.0, 8));
     assert_eq!(run.simulation.options.service, ServiceTime::Designed);
     assert_eq!(run.simulation.options.arrivals, Arrivals::Designed);
-    for name in ["a", "b", "c"] {
-        let analytic = run.analytic(name);
-        let simulated = run.component(name);
-        assert_inside(
-            name,
-            simulated.latency.unwrap().mean,
-            analytic.latency.unwrap().mean,
-            2.0,
-        );
-        assert_inside(
-            name,
-            simulated.utilization.unwrap(),
-            analytic.utilization().unwrap(),
-            2.0,
-        );
-    }
+    stations_agree(&run, &["a", "b", "c"]);
     let analytic = run.estimate.end_to_end.as_ref().unwrap();
     assert_inside("end-to-end mean", run.end_to_end().mean, analytic.mean, 2.0);
     assert_inside("end-to-end p99", run.end_to_end().p99, analytic.p99, 2.0);
