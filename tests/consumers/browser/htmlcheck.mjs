@@ -17,24 +17,11 @@
 // 2 on a usage error or when the browser could not run.
 //
 // Usage: node htmlcheck.mjs REPORT.html SCREENSHOT.png
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { openBrowser, startWatchdog } from "./chromium.mjs";
 
-const CHROMIUM = process.env.BLUEPRINT_CHROMIUM || "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-dev-shm-usage",
-];
 // Attributes whose value a browser may follow as a URL (or, for SVG
 // animations, set as one).
 const URL_ATTRIBUTES = [
@@ -61,10 +48,7 @@ try {
 }
 const fileUrl = pathToFileURL(htmlPath).href;
 
-const watchdog = setTimeout(() => {
-  console.error(`htmlcheck: gave up after ${WATCHDOG_MS} ms`);
-  process.exit(2);
-}, WATCHDOG_MS);
+const watchdog = startWatchdog("htmlcheck", WATCHDOG_MS);
 
 const summary = {
   file: htmlPath,
@@ -131,21 +115,15 @@ function probeFrame(urlAttributes) {
   return { scripts, handlers, jsUrls, pwned };
 }
 
-let userDataDir;
-let context;
+let browser;
 let exitCode = 2;
 try {
-  userDataDir = await mkdtemp(path.join(tmpdir(), "htmlcheck-profile-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    chromiumSandbox: false,
+  browser = await openBrowser("htmlcheck", {
     viewport: { width: 1200, height: 800 },
     // BLUEPRINT_COLOR_SCHEME=dark shows the page as a dark-mode user sees it.
     colorScheme: process.env.BLUEPRINT_COLOR_SCHEME === "dark" ? "dark" : "light",
-    timeout: 30_000,
   });
+  const { context } = browser;
 
   context.on("request", (request) => {
     const url = request.url();
@@ -225,8 +203,7 @@ try {
   summary.failures.push(`browser error: ${String(error?.message ?? error).split("\n")[0]}`);
   exitCode = 2;
 } finally {
-  await context?.close().catch(() => {});
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+  await browser?.close();
   clearTimeout(watchdog);
 }
 

@@ -15,24 +15,11 @@
 // clean, 1 when one is not, 2 on a usage error or when the browser fails.
 //
 // Usage: node overlap.mjs DIAGRAM.svg...
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { openBrowser, startWatchdog } from "./chromium.mjs";
 
-const CHROMIUM = process.env.BLUEPRINT_CHROMIUM || "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-dev-shm-usage",
-];
 const WATCHDOG_MS = 120_000;
 
 const files = process.argv.slice(2);
@@ -49,10 +36,7 @@ for (const file of files) {
   }
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`overlap: gave up after ${WATCHDOG_MS} ms`);
-  process.exit(2);
-}, WATCHDOG_MS);
+const watchdog = startWatchdog("overlap", WATCHDOG_MS);
 
 // Runs in the page: every problem found, as text.
 function probe() {
@@ -128,20 +112,14 @@ function probe() {
   return { texts: texts.length, nodes: nodes.length, problems };
 }
 
-let userDataDir;
-let context;
+let browser;
 let exitCode = 2;
 const results = [];
 try {
-  userDataDir = await mkdtemp(path.join(tmpdir(), "overlap-profile-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    chromiumSandbox: false,
+  browser = await openBrowser("overlap", {
     viewport: { width: 1600, height: 1200 },
-    timeout: 30_000,
   });
+  const { context } = browser;
   // Nothing but the files themselves is loaded.
   await context.route("**/*", (route) =>
     route.request().url().startsWith("file:") ? route.continue() : route.abort("blockedbyclient"),
@@ -157,8 +135,7 @@ try {
   console.error(`overlap: browser error: ${String(error?.message ?? error).split("\n")[0]}`);
   exitCode = 2;
 } finally {
-  await context?.close().catch(() => {});
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+  await browser?.close();
   clearTimeout(watchdog);
 }
 
