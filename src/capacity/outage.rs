@@ -115,7 +115,9 @@ pub fn outage(
         } else {
             f64::from(failed[id].serving) / f64::from(up[id].serving)
         };
-        let drain_s = (capacity > inflow).then(|| backlog / (survivors * (capacity - inflow)));
+        // Draining at the survivors' share of the spare capacity takes as
+        // long as draining `backlog / survivors` at all of it.
+        let drain_s = drain_time(backlog / survivors, capacity, inflow);
         backlogs.push(Backlog {
             component: id,
             held_in,
