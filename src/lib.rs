@@ -9,6 +9,7 @@
 //! people and for machines. Nothing here prints or exits: that is the
 //! binary's job.
 
+pub mod allocator;
 pub mod capacity;
 pub mod compare;
 pub mod config;

@@ -16,9 +16,14 @@
 use std::fmt::Write;
 
 // The same allocator as the `blueprint` binary, so the figures are the
-// product's.
+// product's; set up as the binary does by `allocate_as_the_binary`.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: blueprint::allocator::Allocator = blueprint::allocator::Allocator;
+
+/// Sets the allocator up as the binary's `main` does: call it first.
+pub fn allocate_as_the_binary() {
+    blueprint::allocator::return_freed_memory_at_once();
+}
 
 /// The shapes, by name.
 pub const SHAPES: [&str; 4] = ["blocks", "deep", "wide", "operations"];

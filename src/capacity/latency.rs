@@ -9,7 +9,10 @@
 //! its requests, and finer ones for quantiles too close to 0 for it. No
 //! randomness: the same design gives the same bytes on any machine.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 
 use serde::Serialize;
 
@@ -132,7 +135,7 @@ pub struct CallTree<'a> {
     steps: Vec<Vec<Step>>,
     /// The component of each node.
     components: Vec<usize>,
-    replicas: &'a [ReplicaModel],
+    replicas: &'a [&'a ReplicaModel],
     /// Each component's own mean response to a read and to a write.
     own_means: &'a [(f64, f64)],
 }
@@ -141,7 +144,7 @@ impl<'a> CallTree<'a> {
     pub fn new(
         design: &Design,
         ways: &Ways,
-        replicas: &'a [ReplicaModel],
+        replicas: &'a [&'a ReplicaModel],
         own_means: &'a [(f64, f64)],
     ) -> CallTree<'a> {
         CallTree {
@@ -151,6 +154,16 @@ impl<'a> CallTree<'a> {
             components: ways.nodes.iter().map(|n| n.component).collect(),
             replicas,
             own_means,
+        }
+    }
+
+    /// The mean of [`CallTree::response`], computed once per component
+    /// with the others (a quorum wait's takes an integral).
+    fn own_mean(&self, node: NodeId, op: Op) -> f64 {
+        let (read, write) = self.own_means[self.components[node]];
+        match op {
+            Op::Read => read,
+            Op::Write => write,
         }
     }
 
@@ -217,7 +230,7 @@ impl<'a> CallTree<'a> {
         let mut of_node = vec![[unset; 2]; self.steps.len()];
         for &node in callees_first {
             for op in [Op::Read, Op::Write] {
-                let own = shapes.own(self.response(node, op));
+                let own = shapes.own(self.response(node, op), self.own_mean(node, op));
                 let mut members = vec![(own, 1)];
                 for step in &self.steps[node] {
                     let (callee, per_request, parallel) = match *step {
@@ -228,7 +241,9 @@ impl<'a> CallTree<'a> {
                             parallel,
                         } => (of_node[target][slot(op)], per_request, parallel),
                         Step::Enqueue { queue, per_request } => {
-                            (shapes.own(&self.replicas[queue].read), per_request, false)
+                            let queue_read = &self.replicas[queue].read;
+                            let queue_mean = self.own_means[queue].0;
+                            (shapes.own(queue_read, queue_mean), per_request, false)
                         }
                         Step::Miss { backing, hit_ratio } if op == Op::Read => {
                             let zero = shapes.zero();
@@ -317,8 +332,11 @@ struct Moments {
 pub struct Shapes {
     shapes: Vec<Shape>,
     moments: Vec<Moments>,
-    ids: HashMap<Shape, ShapeId>,
-    responses: Vec<Response>,
+    /// The id of every shape, found by the shape's hash: each shape is
+    /// kept once, in `shapes`.
+    ids: HashTable<ShapeId>,
+    /// The components' own responses, each with its mean.
+    responses: Vec<(Response, f64)>,
     own_ids: HashMap<OwnKey, ShapeId>,
     /// The shape of a read at each node.
     of_read: Vec<ShapeId>,
@@ -326,20 +344,27 @@ pub struct Shapes {
 
 impl Shapes {
     fn intern(&mut self, shape: Shape) -> ShapeId {
-        if let Some(&id) = self.ids.get(&shape) {
+        let hash = FxBuildHasher.hash_one(&shape);
+        let shapes = &self.shapes;
+        if let Some(&id) = self.ids.find(hash, |&id| shapes[id] == shape) {
             return id;
         }
         let moments = self.moments_of(&shape);
         let id = self.shapes.len();
-        self.shapes.push(shape.clone());
+        self.shapes.push(shape);
         self.moments.push(moments);
-        self.ids.insert(shape, id);
+        let shapes = &self.shapes;
+        self.ids
+            .insert_unique(hash, id, |&id| FxBuildHasher.hash_one(&shapes[id]));
         id
     }
 
     fn moments_of(&self, shape: &Shape) -> Moments {
         match shape {
-            Shape::Own(index) => own_moments(&self.responses[*index]),
+            Shape::Own(index) => {
+                let (response, mean) = &self.responses[*index];
+                own_moments(response, *mean)
+            }
             Shape::Sum(parts) => {
                 let mut total = Moments {
                     mean: 0.0,
@@ -384,10 +409,11 @@ impl Shapes {
     }
 
     fn zero(&mut self) -> ShapeId {
-        self.own(&Response::Zero)
+        self.own(&Response::Zero, 0.0)
     }
 
-    fn own(&mut self, response: &Response) -> ShapeId {
+    /// A component's own response, whose mean is `mean`.
+    fn own(&mut self, response: &Response, mean: f64) -> ShapeId {
         let key = match response {
             Response::Zero => OwnKey::Zero,
             Response::Station(s) => OwnKey::Station(
@@ -409,14 +435,14 @@ impl Shapes {
         if let Some(&id) = self.own_ids.get(&key) {
             return id;
         }
-        self.responses.push(response.clone());
+        self.responses.push((response.clone(), mean));
         let id = self.intern(Shape::Own(self.responses.len() - 1));
         self.own_ids.insert(key, id);
         id
     }
 
     fn is_zero(&self, id: ShapeId) -> bool {
-        matches!(self.shapes[id], Shape::Own(i) if self.responses[i] == Response::Zero)
+        matches!(self.shapes[id], Shape::Own(i) if self.responses[i].0 == Response::Zero)
     }
 
     /// Times added; a sum of one time is that time.
@@ -500,7 +526,8 @@ impl Shapes {
     }
 }
 
-fn own_moments(response: &Response) -> Moments {
+/// The moments of a component's own response, whose mean is `mean`.
+fn own_moments(response: &Response, mean: f64) -> Moments {
     match response {
         Response::Zero => Moments {
             mean: 0.0,
@@ -518,7 +545,7 @@ fn own_moments(response: &Response) -> Moments {
                 0.0
             };
             Moments {
-                mean: response.mean(),
+                mean,
                 variance: station.variability.service.scv() / (mu * mu) + wait_variance,
                 tail: if wait > 0.0 {
                     (1.0 / theta).max(1.0 / mu)
@@ -533,7 +560,7 @@ fn own_moments(response: &Response) -> Moments {
             let mut square = 0.0;
             let mut tail = 0.0f64;
             for (weight, part) in parts {
-                let m = own_moments(part);
+                let m = own_moments(part, part.mean());
                 mean += weight / total * m.mean;
                 square += weight / total * (m.variance + m.mean * m.mean);
                 tail = tail.max(m.tail);
@@ -582,7 +609,7 @@ impl<'a> Calculator<'a> {
         Calculator {
             shapes,
             convolver: Convolver::default(),
-            done: HashMap::new(),
+            done: HashMap::default(),
         }
     }
 
@@ -698,7 +725,7 @@ impl<'a> Calculator<'a> {
     fn compute(&mut self, id: ShapeId, grid: Grid, lattices: &[Option<Lattice>]) -> Lattice {
         let get = |part: ShapeId| lattices[part].as_ref().expect("parts come first");
         match &self.shapes.shapes[id] {
-            Shape::Own(index) => discretise(&self.shapes.responses[*index], grid),
+            Shape::Own(index) => discretise(&self.shapes.responses[*index].0, grid),
             Shape::Sum(parts) => {
                 // The short ones first: their sums stay short.
                 let mut parts = parts.clone();
@@ -786,7 +813,8 @@ pub(super) mod tests {
 
     /// An exponential time at `rate`: an M/M/1 station with no load.
     fn exponential(shapes: &mut Shapes, rate: f64) -> ShapeId {
-        shapes.own(&Response::Station(Station::new(1, rate, 0.0)))
+        let station = Response::Station(Station::new(1, rate, 0.0));
+        shapes.own(&station, station.mean())
     }
 
     /// The time t with `cdf(t) = q`, by bisection: the exact quantile of a
@@ -872,7 +900,8 @@ pub(super) mod tests {
     #[test]
     fn mm1_sojourn_quantiles() {
         let mut shapes = Shapes::default();
-        let root = shapes.own(&Response::Station(Station::new(1, 10.0, 8.0)));
+        let station = Response::Station(Station::new(1, 10.0, 8.0));
+        let root = shapes.own(&station, station.mean());
         let figures = computed(&shapes, root);
         for share in SHARES {
             let exact = -(1.0 - share).ln() / 2.0;
@@ -912,7 +941,8 @@ pub(super) mod tests {
         for (k, copies) in [(2u32, 3u32), (3, 5)] {
             let station = Station::new(1, 100.0, 0.0);
             let mut shapes = Shapes::default();
-            let root = shapes.own(&Response::KthOf { station, k, copies });
+            let quorum = Response::KthOf { station, k, copies };
+            let root = shapes.own(&quorum, quorum.mean());
             let figures = computed(&shapes, root);
             assert_quantiles(&figures, |t| {
                 crate::capacity::station::binomial_tail(copies, k, 1.0 - (-100.0 * t).exp())

@@ -445,10 +445,10 @@ pub fn estimate(
     // single-failure what-if, are the costly part: spread them over the
     // cores (collected in order, so the result is the same).
     let means: Vec<(f64, f64)> = replica_models.par_iter().map(own_means).collect();
-    let components: Vec<ComponentEstimate> = (0..design.components.len())
+    let components: Vec<ComponentEstimate> = replica_models
         .into_par_iter()
-        .map(|id| {
-            let replica = replica_models[id].clone();
+        .enumerate()
+        .map(|(id, replica)| {
             let load = loads.components[id];
             ComponentEstimate {
                 latency: latency_of(&replica, load, means[id]),
@@ -501,6 +501,8 @@ pub fn estimate(
         })
         .collect();
 
+    // Each component's replica model, kept once: in its estimate.
+    let replica_models: Vec<&ReplicaModel> = components.iter().map(|c| &c.replica).collect();
     let tree = CallTree::new(design, ways, &replica_models, &means);
     let read_means = tree.read_means(&ways.callees_first);
     let shapes = options.quantiles.then(|| tree.shapes(&ways.callees_first));

@@ -86,14 +86,14 @@ pub fn outage(
     duration: f64,
     loads: &[Load],
     up: &[ReplicaModel],
-    failed: &[ReplicaModel],
+    failed: &[&ReplicaModel],
 ) -> Outage {
     let mut backlogs = Vec::new();
     for id in 0..design.components.len() {
         let inflow = loads[id].total();
         let (Some(capacity), Some(capacity_during)) = (
             capacity_of(&up[id], loads[id]),
-            capacity_of(&failed[id], loads[id]),
+            capacity_of(failed[id], loads[id]),
         ) else {
             continue;
         };

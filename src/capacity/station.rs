@@ -197,19 +197,24 @@ impl Station {
 /// Poisson form below costs O(sqrt(load)) instead of O(servers).
 const RECURRENCE_SERVERS: u32 = 256;
 
-/// Erlang B: the recurrence `B(0) = 1`, `B(k) = a B(k-1) / (k + a B(k-1))`
-/// for a few hundred servers (stable where `a^c / c!` would overflow), and
-/// beyond that [`erlang_b_poisson`], whose work does not grow with the
-/// number of servers.
+/// Erlang B by its recurrence `B(0) = 1`, `B(k) = a B(k-1) / (k + a
+/// B(k-1))` for a few hundred servers (stable where `a^c / c!` would
+/// overflow), and beyond that [`erlang_b_poisson`], whose work does not
+/// grow with the number of servers. The recurrence runs on the reciprocal,
+/// `1/B(k) = 1 + (k / a) / B(k-1)`: a multiply and an add per server
+/// instead of a division, whose latency bounds the loop (every step waits
+/// for the last). A reciprocal that overflows means a blocking far below
+/// the smallest double, and gives 0.
 pub fn erlang_b(servers: u32, offered_load: f64) -> f64 {
     if servers > RECURRENCE_SERVERS {
         return erlang_b_poisson(servers, offered_load);
     }
-    let mut blocking = 1.0;
+    let per_erlang = 1.0 / offered_load;
+    let mut inverse = 1.0f64;
     for k in 1..=servers {
-        blocking = offered_load * blocking / (f64::from(k) + offered_load * blocking);
+        inverse = 1.0 + f64::from(k) * per_erlang * inverse;
     }
-    blocking
+    1.0 / inverse
 }
 
 /// Erlang B as a ratio of Poisson probabilities: with `X ~ Poisson(a)`,
@@ -719,6 +724,27 @@ mod tests {
         (1..=servers).fold(1.0, |blocking, k| {
             offered_load * blocking / (f64::from(k) + offered_load * blocking)
         })
+    }
+
+    /// The reciprocal recurrence `erlang_b` runs is the textbook one
+    /// rearranged: both agree to rounding wherever the blocking is a
+    /// normal double, and it gives 0 where the textbook one underflows.
+    #[test]
+    fn the_reciprocal_recurrence_is_the_textbook_one() {
+        for servers in [0u32, 1, 2, 7, 40, 100, 256] {
+            for load in [0.0, 1e-3, 0.5, 3.0, 39.0, 120.0, 256.0, 900.0] {
+                let textbook = erlang_b_by_recurrence(servers, load);
+                let reciprocal = erlang_b(servers, load);
+                if textbook < 1e-290 {
+                    assert!(reciprocal < 1e-290, "B({servers}, {load}) = {reciprocal}");
+                } else {
+                    assert!(
+                        (reciprocal - textbook).abs() <= 1e-12 * textbook,
+                        "B({servers}, {load}): {reciprocal} against {textbook}"
+                    );
+                }
+            }
+        }
     }
 
     /// The Poisson form agrees with the exact recurrence from small to

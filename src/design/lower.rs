@@ -2,7 +2,7 @@
 //! names, applies defaults and derives the service figures. It keeps going
 //! after an error so that one run reports every bad value in the file.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde_saphyr::Spanned;
 
