@@ -4,9 +4,9 @@
 
 use std::fmt::Write;
 
-use comfy_table::{CellAlignment, Table};
+use comfy_table::CellAlignment;
 
-use super::{fit, table};
+use super::{draw_table, fit, table};
 use serde::Serialize;
 
 use crate::Analysis;
@@ -56,7 +56,7 @@ pub fn render_text(analysis: &Analysis, estimate: &Estimate) -> String {
         let _ = writeln!(out, "with failed: {}", failures.join(", "));
     }
     out.push('\n');
-    out.push_str(&components_table(design, estimate).to_string());
+    out.push_str(&components_table(design, estimate));
     out.push_str("\n\n");
     if !estimate.closed.is_empty() {
         out.push_str(&closed_text(design, estimate));
@@ -336,18 +336,20 @@ pub fn capacity_header(estimate: &Estimate) -> Vec<&'static str> {
 
 /// One row of the capacity table per component, in file order, matching
 /// [`capacity_header`].
-pub fn capacity_rows(design: &Design, estimate: &Estimate) -> Vec<Vec<String>> {
+pub fn capacity_rows<'a>(
+    design: &'a Design,
+    estimate: &'a Estimate,
+) -> impl Iterator<Item = Vec<String>> + 'a {
     let columns = columns(estimate);
     design
         .components
         .iter()
         .enumerate()
         .zip(&estimate.components)
-        .map(|((id, component), figures)| {
+        .map(move |((id, component), figures)| {
             let cost = estimate.cost.as_ref().and_then(|c| c.components[id]);
             capacity_row(component, figures, cost, columns)
         })
-        .collect()
 }
 
 /// The capacity table's row of one component (`cost` a month, when
@@ -412,21 +414,22 @@ pub fn capacity_row(
     row
 }
 
-fn components_table(design: &Design, estimate: &Estimate) -> Table {
-    let mut table = table();
-    table.set_header(capacity_header(estimate));
-    for row in capacity_rows(design, estimate) {
-        table.add_row(row);
-    }
-    for column in 2..table.column_count() {
-        if let Some(column) = table.column_mut(column) {
-            column.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    // Narrow: the kind is in the design and the p99 says more than the mean.
-    let figures: Vec<usize> = (2..table.column_count()).collect();
-    fit(&mut table, &figures, &[1, 5], 100);
-    table
+fn components_table(design: &Design, estimate: &Estimate) -> String {
+    draw_table(
+        &capacity_header(estimate),
+        || capacity_rows(design, estimate),
+        |table| {
+            for column in 2..table.column_count() {
+                if let Some(column) = table.column_mut(column) {
+                    column.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            // Narrow: the kind is in the design and the p99 says more than
+            // the mean.
+            let figures: Vec<usize> = (2..table.column_count()).collect();
+            fit(table, &figures, &[1, 5], 100);
+        },
+    )
 }
 
 /// End-to-end figures against latency targets: rows of (figure, estimate,

@@ -350,7 +350,6 @@ fn numbers(
     let design = &analysis.design;
     let ways = &analysis.ways;
     let capacity_rows = figures::capacity_rows(design, estimate)
-        .into_iter()
         .zip(&estimate.components)
         .map(|(cells, component)| CapacityRow {
             cells,
