@@ -72,7 +72,6 @@ pub fn analyse_raw(raw: &design::raw::RawDesign) -> Result<Analysis, Vec<Diagnos
 /// Reads, checks and reviews one design file. `path` is only used to name
 /// the file in the report.
 pub fn check(path: &str, bytes: &[u8], options: &CheckOptions) -> FileReport {
-    let source = String::from_utf8_lossy(bytes).into_owned();
     let mut diagnostics = match analyse(bytes) {
         Err(errors) => errors,
         Ok(analysis) => review(&analysis, options).findings,
@@ -80,7 +79,9 @@ pub fn check(path: &str, bytes: &[u8], options: &CheckOptions) -> FileReport {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     FileReport {
         path: path.to_string(),
-        source,
+        // Copied once the analysis is gone, so that the copy does not add
+        // to the peak.
+        source: String::from_utf8_lossy(bytes).into_owned(),
         diagnostics,
     }
 }

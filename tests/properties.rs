@@ -8,7 +8,7 @@ fn check(text: &[u8]) {
         if let Some(span) = diagnostic.span {
             assert!(span.line >= 1 && span.column >= 1, "{diagnostic:?}");
             assert!(
-                span.start <= span.end && span.end <= report.source.len(),
+                span.start() <= span.end() && span.end() <= report.source.len(),
                 "{diagnostic:?}"
             );
         }

@@ -134,10 +134,8 @@ mod tests {
     #[test]
     fn numbers_and_lines_do_not_make_a_new_finding() {
         let old = [
-            finding("BP202", "api", "`api` runs at 85% utilisation").at(crate::diagnostic::Span {
-                line: 10,
-                ..Default::default()
-            }),
+            finding("BP202", "api", "`api` runs at 85% utilisation")
+                .at(crate::diagnostic::Span::new(10, 0, 0..0)),
             finding("BP101", "db", "`db` has one replica"),
         ];
         let new = [

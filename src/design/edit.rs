@@ -16,11 +16,15 @@ pub fn set_replicas(source: &str, design: &Design, counts: &[(ComponentId, u32)]
         .map(|&(id, count)| {
             let component = &design.components[id];
             match &component.replicas {
-                Some(replicas) => (replicas.span.start, replicas.span.end, count.to_string()),
+                Some(replicas) => (
+                    replicas.span.start(),
+                    replicas.span.end(),
+                    count.to_string(),
+                ),
                 None => insertion(
                     source,
-                    component.kind.span.start,
-                    component.kind.span.end,
+                    component.kind.span.start(),
+                    component.kind.span.end(),
                     count,
                 ),
             }

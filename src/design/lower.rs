@@ -534,12 +534,7 @@ impl Lowering {
     /// when the caller took them out of `raw` to have them freed one by one
     /// as they are lowered.
     fn design(&mut self, raw: &RawDesign, taken: Option<Vec<RawEntry>>) -> Design {
-        self.top = Span {
-            line: 1,
-            column: 1,
-            start: 0,
-            end: 0,
-        };
+        self.top = Span::new(1, 1, 0..0);
         let top = self.top;
         if let Some(version) = self.required(&raw.version, "version", "the design", top)
             && version.value != Scalar::Number(1.0)
@@ -1473,7 +1468,7 @@ impl Lowering {
                 PartitionMode::from_name,
             ),
             replication: raw.replication.as_ref().and_then(|r| self.replication(r)),
-            sharding: raw.sharding.as_ref().map(|s| self.sharding(s)),
+            sharding: raw.sharding.as_ref().map(|s| Box::new(self.sharding(s))),
         }
     }
 

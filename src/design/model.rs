@@ -354,7 +354,8 @@ pub struct Component {
     pub consistency: Option<Located<Consistency>>,
     pub partition_mode: Option<Located<PartitionMode>>,
     pub replication: Option<Located<Replication>>,
-    pub sharding: Option<Located<Sharding>>,
+    /// Boxed: few components shard, and a sharding is the largest field.
+    pub sharding: Option<Box<Located<Sharding>>>,
     /// Fields the design leaves out whose value the tool assumes or derives
     /// (`availability`, and those of `capacity`, `latency`, `concurrency`
     /// that are not given): see `assumptions`.

@@ -129,7 +129,7 @@ pub fn parse_recovering(source: &str) -> (Option<RawDesign>, Vec<Diagnostic>) {
         {
             return (None, errors);
         }
-        let Some(range) = entry_at(&text, span.start) else {
+        let Some(range) = entry_at(&text, span.start()) else {
             return (None, errors);
         };
         let mut owned = text.into_owned();
@@ -376,7 +376,7 @@ fn unknown_field(field: &str, expected: &[&'static str]) -> Diagnostic {
 /// The span of a reader location; a key spans its text.
 fn located(source: &str, location: &serde_saphyr::Location) -> Span {
     let span = Span::from_location(location);
-    if span.end > span.start && span.end <= source.len() {
+    if span.end() > span.start() && span.end() <= source.len() {
         span
     } else {
         Span::at(source, span.line, span.column)

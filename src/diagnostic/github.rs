@@ -35,7 +35,7 @@ pub fn render(reports: &[FileReport]) -> String {
                 let end = span.column as usize
                     + report
                         .source
-                        .get(span.start..span.end)
+                        .get(span.bytes())
                         .map_or(0, |t| t.chars().count());
                 properties.push(format!("line={}", span.line));
                 properties.push(format!("col={}", span.column));

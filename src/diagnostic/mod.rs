@@ -14,27 +14,55 @@ use std::fmt;
 use serde::Serialize;
 
 /// A place in a design file: 1-based line and column (in characters), and
-/// the byte range the marker underlines.
+/// the byte range the marker underlines. Offsets are `u32` (design files
+/// are read only up to `design::read::MAX_FILE_BYTES`): every located field
+/// of the model carries one, so its size is the model's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
     pub line: u32,
     pub column: u32,
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
+    /// The span of the bytes `bytes`, which start at `line`:`column`.
+    pub fn new(line: u32, column: u32, bytes: std::ops::Range<usize>) -> Span {
+        // Beyond 4 GiB (far past the largest file read) offsets stop there.
+        let offset = |byte: usize| u32::try_from(byte).unwrap_or(u32::MAX);
+        Span {
+            line,
+            column,
+            start: offset(bytes.start),
+            end: offset(bytes.end),
+        }
+    }
+
+    /// The first byte.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// The byte after the last.
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// The byte range the marker underlines.
+    pub fn bytes(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+
     /// The span from serde-saphyr's location of a key or value.
     pub fn from_location(location: &serde_saphyr::Location) -> Span {
         let span = location.span();
         let start = span.byte_offset().unwrap_or(0) as usize;
         let length = span.byte_len().unwrap_or(0) as usize;
-        Span {
-            line: location.line() as u32,
-            column: location.column() as u32,
-            start,
-            end: start + length,
-        }
+        Span::new(
+            location.line() as u32,
+            location.column() as u32,
+            start..start + length,
+        )
     }
 
     /// The span of the `line`:`column` position in `source` (both 1-based,
@@ -56,12 +84,7 @@ impl Span {
             .next()
             .filter(|c| *c != '\n')
             .map_or(start, |c| start + c.len_utf8());
-        Span {
-            line,
-            column,
-            start,
-            end,
-        }
+        Span::new(line, column, start..end)
     }
 
     /// The span of byte `offset` in `source`.
@@ -77,12 +100,7 @@ impl Span {
             .chars()
             .count() as u32
             + 1;
-        Span {
-            line,
-            column,
-            start: offset,
-            end: offset,
-        }
+        Span::new(line, column, offset..offset)
     }
 }
 

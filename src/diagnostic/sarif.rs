@@ -37,7 +37,7 @@ fn location(report: &FileReport, span: Option<super::Span>, label: Option<&str>)
         let end_column = span.column as usize
             + report
                 .source
-                .get(span.start..span.end)
+                .get(span.bytes())
                 .map_or(0, |text| text.chars().count());
         physical["region"] = json!({
             "startLine": span.line,

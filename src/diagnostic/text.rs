@@ -41,7 +41,7 @@ fn level(severity: Severity) -> Level<'static> {
 /// The text of `span`'s line (without a Windows line end) and the byte
 /// offset where that line starts.
 fn line_of(source: &str, span: Span) -> (&str, usize) {
-    let start = floor_boundary(source, span.start);
+    let start = floor_boundary(source, span.start());
     let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = source[start..]
         .find('\n')
@@ -137,8 +137,11 @@ impl Shown {
 /// every finding), trailing space trimmed.
 pub fn source_excerpt(source: &str, span: Span) -> String {
     let (text, line_start) = line_of(source, span);
-    let start = span.start.saturating_sub(line_start).min(text.len());
-    let end = span.end.saturating_sub(line_start).clamp(start, text.len());
+    let start = span.start().saturating_sub(line_start).min(text.len());
+    let end = span
+        .end()
+        .saturating_sub(line_start)
+        .clamp(start, text.len());
     Shown::of(text, std::iter::once((start, end)))
         .text
         .trim_end()
@@ -216,10 +219,12 @@ fn render_one(
                     .collect();
                 let (text, line_start) = line_of(&report.source, on_line[0].0);
                 let relative = |span: &Span| {
-                    let start = span.start.saturating_sub(line_start).min(text.len());
+                    let start = span.start().saturating_sub(line_start).min(text.len());
                     (
                         start,
-                        span.end.saturating_sub(line_start).clamp(start, text.len()),
+                        span.end()
+                            .saturating_sub(line_start)
+                            .clamp(start, text.len()),
                     )
                 };
                 let shown = Shown::of(text, on_line.iter().map(|(span, _, _)| relative(span)));

@@ -30,7 +30,7 @@ pub fn allow_actions(view: &View, bytes: Range<usize>) -> Vec<CodeActionOrComman
         .filter(|f| !f.suppressed && rules::RULES.iter().any(|r| r.code.code == f.code))
         .filter(|f| {
             let span = f.span.unwrap_or_default();
-            span.start <= bytes.end && bytes.start <= span.end
+            span.start() <= bytes.end && bytes.start <= span.end()
         })
         .filter_map(|finding| {
             let (offset, insert) = insertion(text, index, finding)?;

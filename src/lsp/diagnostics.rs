@@ -105,12 +105,7 @@ mod tests {
         let start = text.find("sevice").unwrap();
         let finding = crate::design::errors::INVALID_VALUE
             .diagnostic("`sevice` is not a valid `kind`")
-            .at(Span {
-                line: 3,
-                column: 16,
-                start,
-                end: start + 6,
-            })
+            .at(Span::new(3, 16, start..start + 6))
             .help("did you mean `service`?")
             .related(Span::at(text, 1, 14), "here")
             .component("api");

@@ -114,11 +114,11 @@ impl Document {
     /// The editor's range of a span of the library: its bytes, or the
     /// character its line and column name when it has no bytes.
     pub fn span_range(&self, span: Span, encoding: Encoding) -> lsp_types::Range {
-        if span.end > span.start || span.start > 0 || span.line <= 1 {
-            self.range(span.start..span.end, encoding)
+        if span.end() > span.start() || span.start() > 0 || span.line <= 1 {
+            self.range(span.bytes(), encoding)
         } else {
             let at = Span::at(&self.text, span.line, span.column);
-            self.range(at.start..at.end, encoding)
+            self.range(at.bytes(), encoding)
         }
     }
 

@@ -69,7 +69,7 @@ pub struct Index {
 
 fn bytes<T>(spanned: &Spanned<T>) -> Range<usize> {
     let span = Span::from_location(&spanned.referenced);
-    span.start..span.end
+    span.bytes()
 }
 
 fn allow_starts(allow: &Option<Vec<Spanned<RawSuppression>>>) -> Option<Vec<usize>> {
