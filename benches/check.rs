@@ -8,7 +8,6 @@ mod support;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn check_against_parse(c: &mut Criterion) {
-    support::allocate_as_the_binary();
     for shape in support::SHAPES {
         let yaml = support::shaped(shape, 10_000);
         let mut group = c.benchmark_group(format!("10k-{shape}"));

@@ -11,7 +11,6 @@ use blueprint::render::diagram::{self, Direction};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn svg_of_generated_designs(c: &mut Criterion) {
-    support::allocate_as_the_binary();
     let mut group = c.benchmark_group("render-svg");
     group.sample_size(10);
     for components in [1_000, 10_000] {

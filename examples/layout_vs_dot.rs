@@ -431,7 +431,6 @@ fn sizes(args: &[String], flag: &str, default: &[usize]) -> Vec<usize> {
 }
 
 fn main() {
-    support::allocate_as_the_binary();
     let args: Vec<String> = std::env::args().collect();
     let quality = sizes(&args, "--quality", &[100, 1000]);
     let timing = sizes(&args, "--timing", &[1000, 10_000]);

@@ -10,7 +10,6 @@
 mod support;
 
 fn main() {
-    support::allocate_as_the_binary();
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("parse: give a design file");
         std::process::exit(2);

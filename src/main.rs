@@ -14,7 +14,6 @@ use clap::Parser;
 static ALLOCATOR: blueprint::allocator::Allocator = blueprint::allocator::Allocator;
 
 fn main() -> ExitCode {
-    blueprint::allocator::return_freed_memory_at_once();
     let arguments = cli::Arguments::parse();
     cli::run(arguments)
 }

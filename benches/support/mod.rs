@@ -16,14 +16,9 @@
 use std::fmt::Write;
 
 // The same allocator as the `blueprint` binary, so the figures are the
-// product's; set up as the binary does by `allocate_as_the_binary`.
+// product's.
 #[global_allocator]
 static ALLOCATOR: blueprint::allocator::Allocator = blueprint::allocator::Allocator;
-
-/// Sets the allocator up as the binary's `main` does: call it first.
-pub fn allocate_as_the_binary() {
-    blueprint::allocator::return_freed_memory_at_once();
-}
 
 /// The shapes, by name.
 pub const SHAPES: [&str; 4] = ["blocks", "deep", "wide", "operations"];

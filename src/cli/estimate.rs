@@ -91,6 +91,8 @@ pub fn run(args: EstimateArgs) -> u8 {
             ));
         }
     };
+    // What the model freed goes back before the output is drawn.
+    blueprint::allocator::release_freed_memory();
     match args.format {
         Format::Table => {
             let mut text = render_text(&analysis, &estimate);

@@ -40,5 +40,8 @@ pub fn load(bytes: &[u8]) -> Result<Design, Vec<Diagnostic>> {
         (Some(raw), errors) if errors.is_empty() => raw,
         (_, errors) => return Err(errors),
     };
-    lower::lower_owned(raw)
+    let design = lower::lower_owned(raw);
+    // The parse tree is freed, and what comes next allocates other sizes.
+    crate::allocator::release_freed_memory();
+    design
 }
