@@ -1279,6 +1279,18 @@ fn statistics_count_leading_findings() {
 }
 
 #[test]
+fn statistics_of_a_clean_design_say_so_without_a_table() {
+    let output = blueprint()
+        .args(["check", "designs/chat.yaml", "--statistics"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.ends_with("\nstatistics: no findings\n"), "{stderr}");
+    assert!(!stderr.contains('┌'), "{stderr}");
+}
+
+#[test]
 fn a_saturated_operation_is_saturated_not_down() {
     let (text, _) = stdout_of(&["estimate", "tests/fixtures/causes/one-replica-cache.yaml"]);
     assert!(

@@ -11,7 +11,6 @@ use blueprint::diagnostic::{FileReport, Severity, Summary, github, json, junit, 
 use blueprint::files;
 use blueprint::render::escape;
 use clap::{Args, ValueEnum};
-use comfy_table::Table;
 use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
 use notify::{RecursiveMode, Watcher};
 
@@ -402,8 +401,9 @@ fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// Live findings per rule, most frequent first.
-fn statistics(reports: &[FileReport]) -> Table {
+/// Live findings per rule, most frequent first; a sentence when there are
+/// none, rather than a table of nothing.
+fn statistics(reports: &[FileReport]) -> String {
     let mut counts: BTreeMap<(&str, &str, Severity), usize> = BTreeMap::new();
     for diagnostic in reports
         .iter()
@@ -413,6 +413,9 @@ fn statistics(reports: &[FileReport]) -> Table {
         *counts
             .entry((diagnostic.code, diagnostic.name, diagnostic.severity))
             .or_default() += 1;
+    }
+    if counts.is_empty() {
+        return "statistics: no findings".to_string();
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -426,7 +429,7 @@ fn statistics(reports: &[FileReport]) -> Table {
             severity.to_string(),
         ]);
     }
-    table
+    table.to_string()
 }
 
 #[cfg(test)]
