@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::design::Design;
-use crate::design::quantity::parse_duration;
+use crate::design::quantity::{parse_duration, parse_instant};
 use crate::suggest::did_you_mean;
 
 /// What a `--fail` takes down.
@@ -82,7 +82,7 @@ impl TimedOutage {
         };
         let failure = Failure::parse(target)?;
         if let Some((from, until)) = duration.split_once("..") {
-            return match (parse_duration(from), parse_duration(until)) {
+            return match (parse_instant(from), parse_instant(until)) {
                 (Ok(from), Ok(until)) if from >= 0.0 && until > from && until.is_finite() => {
                     Ok(TimedOutage {
                         failure,
@@ -208,6 +208,14 @@ mod tests {
             TimedOutage::parse("api@1m..11m").unwrap(),
             TimedOutage::parse("api@10m").unwrap()
         );
+        // Including one that starts at once, written as simulate takes it.
+        for window in ["api@0..10m", "api@0s..10m"] {
+            assert_eq!(
+                TimedOutage::parse(window).unwrap(),
+                TimedOutage::parse("api@10m").unwrap()
+            );
+        }
+        assert!(TimedOutage::parse("api@0").is_err());
         assert!(TimedOutage::parse("api@10m..").is_err());
         assert!(TimedOutage::parse("api@5m..1m").is_err());
         let same = [timed.clone(), TimedOutage::parse("api@10m").unwrap()];

@@ -282,6 +282,22 @@ pub fn parse_duration(text: &str) -> QuantityResult {
     within(QuantityKind::Duration, positive(scaled(number, seconds)?)?)
 }
 
+/// A time counted from some start, in seconds: a duration as
+/// [`parse_duration`] reads it, or the start itself, zero with or without
+/// a unit (`0`, `0s`). The ends of a `--fail` window, in `simulate` and
+/// in `estimate` alike.
+pub fn parse_instant(text: &str) -> QuantityResult {
+    match split_number(text) {
+        Some((number, unit))
+            if number == 0.0
+                && (unit.is_empty() || parse_duration(&format!("1{unit}")).is_ok()) =>
+        {
+            Ok(0.0)
+        }
+        _ => parse_duration(text),
+    }
+}
+
 /// A size in bytes: `500B`, `1KiB` (1024), `2MB` (10^6), or a bare number.
 pub fn parse_bytes(text: &str) -> QuantityResult {
     let (number, unit) = split_number(text).ok_or(QuantityError::Malformed)?;
@@ -626,6 +642,20 @@ mod tests {
         assert_eq!(parse_duration("5y"), Ok(5.0 * 365.0 * 86400.0));
         assert_eq!(parse_duration("250"), Err(QuantityError::Malformed));
         assert_eq!(parse_duration("NaNms"), Err(QuantityError::Malformed));
+    }
+
+    /// The ends of a window: a duration, or its start, zero with or
+    /// without a unit; never a negative time or a zero in a unit that is
+    /// none.
+    #[test]
+    fn instants() {
+        assert_eq!(parse_instant("0"), Ok(0.0));
+        assert_eq!(parse_instant("0s"), Ok(0.0));
+        assert_eq!(parse_instant("0.0min"), Ok(0.0));
+        assert_eq!(parse_instant("5m"), Ok(300.0));
+        assert!(parse_instant("0parsecs").is_err());
+        assert!(parse_instant("-1s").is_err());
+        assert!(parse_instant("soon").is_err());
     }
 
     #[test]

@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::Analysis;
 use crate::capacity::Estimate;
 use crate::capacity::failure::Failure;
-use crate::design::quantity::{format_duration, parse_duration};
+use crate::design::quantity::{format_duration, parse_instant};
 use stats::{BucketTally, FineHistogram, Interval, NodeTally, Sum, Tally, interval};
 
 pub use engine::{BACKOFF_BASE, MAX_TASKS};
@@ -151,11 +151,7 @@ impl TimedFailure {
 
 /// A time in a `--fail` window: a duration, or `0`.
 fn time_of(text: &str, whole: &str) -> Result<f64, String> {
-    let number_part = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    if number_part.parse::<f64>() == Ok(0.0) {
-        return Ok(0.0);
-    }
-    parse_duration(text).map_err(|_| {
+    parse_instant(text).map_err(|_| {
         format!("`{whole}`: `{text}` is not a time such as `90s`, `2m` or `1h` (after the warm-up)")
     })
 }
