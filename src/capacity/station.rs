@@ -180,17 +180,22 @@ impl Station {
         // Above -LOWEST the density holds as little as below LOWEST.
         let width = (top.min(-LOWEST) - LOWEST) / f64::from(PANELS);
         let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
-        let at = |i: u32| {
+        let still_waiting = simpson(PANELS, width, |i| {
             let z = LOWEST + f64::from(i) * width;
             let s = (log_median + sigma * z).exp();
             density(z) * (-theta * (t - s).max(0.0)).exp()
-        };
-        let inner: f64 = (1..PANELS)
-            .map(|i| if i % 2 == 1 { 4.0 } else { 2.0 } * at(i))
-            .sum();
-        let still_waiting = width / 3.0 * (at(0) + inner + at(PANELS));
+        });
         (service_only - wait * still_waiting).clamp(0.0, 1.0)
     }
+}
+
+/// Simpson's rule over `panels` (even) panels of `width`: `at(i)` is the
+/// integrand at the `i`-th of the `panels + 1` points.
+pub(super) fn simpson(panels: u32, width: f64, at: impl Fn(u32) -> f64) -> f64 {
+    let inner: f64 = (1..panels)
+        .map(|i| if i % 2 == 1 { 4.0 } else { 2.0 } * at(i))
+        .sum();
+    width / 3.0 * (at(0) + inner + at(panels))
 }
 
 /// Servers up to which Erlang B runs its exact recurrence; beyond, the
@@ -365,11 +370,9 @@ impl Response {
                 let high = self.quantile_within(1.0 - 1e-10, 1e-3).max(low);
                 let intervals = 128;
                 let width = (high - low) / f64::from(intervals);
-                let survival = |i: u32| 1.0 - self.cdf(low + f64::from(i) * width);
-                let inner: f64 = (1..intervals)
-                    .map(|i| if i % 2 == 1 { 4.0 } else { 2.0 } * survival(i))
-                    .sum();
-                low + width / 3.0 * (survival(0) + inner + survival(intervals))
+                low + simpson(intervals, width, |i| {
+                    1.0 - self.cdf(low + f64::from(i) * width)
+                })
             }
             Response::Mix(parts) => {
                 let total: f64 = parts.iter().map(|(w, _)| w).sum();

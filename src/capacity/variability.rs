@@ -22,6 +22,7 @@
 
 use super::load::Loads;
 use super::replicas::ReplicaModel;
+use super::station::Station;
 use crate::design::{Design, ServiceShape};
 use crate::ways::{Ways, carried};
 
@@ -104,13 +105,7 @@ fn departure_excess(replica: &ReplicaModel, loads: &Loads, component: usize, arr
     if rho >= 1.0 {
         return arrivals;
     }
-    let total = loads.components[component].total();
-    let share = if total > 0.0 {
-        (station.arrival_rate / total).min(1.0)
-    } else {
-        1.0
-    };
-    let replica_arrivals = share * arrivals;
+    let replica_arrivals = replica_share(&station, loads.components[component].total()) * arrivals;
     let service = station.variability.service.scv() - 1.0;
     (1.0 - rho * rho) * replica_arrivals + rho * rho * service / f64::from(station.servers).sqrt()
 }
@@ -121,12 +116,17 @@ pub fn replica_scv(replica: &ReplicaModel, load_total: f64, scv: f64) -> f64 {
     let Some(station) = replica.station else {
         return scv;
     };
-    let share = if load_total > 0.0 {
+    1.0 + replica_share(&station, load_total) * (scv - 1.0)
+}
+
+/// The share of its component's `load_total` that one replica's station
+/// takes (all of it when the component carries none).
+fn replica_share(station: &Station, load_total: f64) -> f64 {
+    if load_total > 0.0 {
         (station.arrival_rate / load_total).min(1.0)
     } else {
         1.0
-    };
-    1.0 + share * (scv - 1.0)
+    }
 }
 
 #[cfg(test)]

@@ -38,30 +38,33 @@ impl Scalar {
     }
 }
 
+/// Reads a [`Scalar`]; [`RawLatency`] hands it its scalars too.
+struct ScalarVisitor;
+
+impl Visitor<'_> for ScalarVisitor {
+    type Value = Scalar;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number or a string")
+    }
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(value))
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(value as f64))
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(value as f64))
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(value))
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(value.to_string()))
+    }
+}
+
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ScalarVisitor;
-        impl Visitor<'_> for ScalarVisitor {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or a string")
-            }
-            fn visit_bool<E: de::Error>(self, value: bool) -> Result<Scalar, E> {
-                Ok(Scalar::Bool(value))
-            }
-            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Scalar, E> {
-                Ok(Scalar::Number(value as f64))
-            }
-            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Scalar, E> {
-                Ok(Scalar::Number(value as f64))
-            }
-            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Scalar, E> {
-                Ok(Scalar::Number(value))
-            }
-            fn visit_str<E: de::Error>(self, value: &str) -> Result<Scalar, E> {
-                Ok(Scalar::Text(value.to_string()))
-            }
-        }
         deserializer.deserialize_any(ScalarVisitor)
     }
 }
@@ -258,19 +261,19 @@ impl<'de> Deserialize<'de> for RawLatency {
                 f.write_str("a duration or percentiles such as { p50: 4ms, p99: 40ms }")
             }
             fn visit_bool<E: de::Error>(self, value: bool) -> Result<RawLatency, E> {
-                Ok(RawLatency::Mean(Scalar::Bool(value)))
+                ScalarVisitor.visit_bool(value).map(RawLatency::Mean)
             }
             fn visit_i64<E: de::Error>(self, value: i64) -> Result<RawLatency, E> {
-                Ok(RawLatency::Mean(Scalar::Number(value as f64)))
+                ScalarVisitor.visit_i64(value).map(RawLatency::Mean)
             }
             fn visit_u64<E: de::Error>(self, value: u64) -> Result<RawLatency, E> {
-                Ok(RawLatency::Mean(Scalar::Number(value as f64)))
+                ScalarVisitor.visit_u64(value).map(RawLatency::Mean)
             }
             fn visit_f64<E: de::Error>(self, value: f64) -> Result<RawLatency, E> {
-                Ok(RawLatency::Mean(Scalar::Number(value)))
+                ScalarVisitor.visit_f64(value).map(RawLatency::Mean)
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<RawLatency, E> {
-                Ok(RawLatency::Mean(Scalar::Text(value.to_string())))
+                ScalarVisitor.visit_str(value).map(RawLatency::Mean)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawLatency, A::Error> {
                 RawMeasuredLatency::deserialize(de::value::MapAccessDeserializer::new(map))

@@ -339,7 +339,7 @@ pub fn capacity_header(estimate: &Estimate) -> Vec<&'static str> {
 pub fn capacity_rows<'a>(
     design: &'a Design,
     estimate: &'a Estimate,
-) -> impl Iterator<Item = Vec<String>> + 'a {
+) -> impl ExactSizeIterator<Item = Vec<String>> + 'a {
     let columns = columns(estimate);
     design
         .components

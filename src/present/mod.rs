@@ -51,13 +51,13 @@ const SLICE_ROWS: usize = 256;
 /// play and each column is as wide as its widest cell, is drawn a slice of
 /// rows at a time, every column fixed at the whole table's width, and the
 /// slices joined: the same text. On a terminal, where wrapping makes the
-/// layout depend on every cell, it is drawn whole. `rows` is called once to
-/// count, and for slices once more to measure and once to draw.
+/// layout depend on every cell, it is drawn whole. `rows` is called once,
+/// or for slices twice: to measure, then to draw.
 pub fn draw_table<R>(header: &[&str], rows: impl Fn() -> R, prepare: impl Fn(&mut Table)) -> String
 where
-    R: Iterator<Item = Vec<String>>,
+    R: ExactSizeIterator<Item = Vec<String>>,
 {
-    let count = rows().count();
+    let count = rows().len();
     let mut probe = table();
     probe.set_header(header.to_vec());
     prepare(&mut probe);
@@ -78,7 +78,7 @@ fn draw_in_slices<R>(
     slice_rows: usize,
 ) -> String
 where
-    R: Iterator<Item = Vec<String>>,
+    R: ExactSizeIterator<Item = Vec<String>>,
 {
     let slice_table = |slice: Vec<Vec<String>>| {
         let mut table = table();
@@ -96,9 +96,8 @@ where
         }
     }
     let mut out = String::new();
-    let mut slices = slices(rows(), slice_rows).peekable();
-    let mut first = true;
-    while let Some(slice) = slices.next() {
+    let last = rows().len().div_ceil(slice_rows).saturating_sub(1);
+    for (index, slice) in slices(rows(), slice_rows).enumerate() {
         let mut table = slice_table(slice);
         for (column, &width) in table.column_iter_mut().zip(&widths) {
             if !column.is_hidden() {
@@ -112,7 +111,7 @@ where
         let lines: Vec<&str> = text.lines().collect();
         // The first slice keeps the top border and the header, the last the
         // bottom border; the others only their rows.
-        let start = if first {
+        let start = if index == 0 {
             0
         } else {
             lines
@@ -120,7 +119,7 @@ where
                 .position(|line| below_header.is_some_and(|c| line.starts_with(c)))
                 .map_or(0, |separator| separator + 1)
         };
-        let end = if slices.peek().is_some() {
+        let end = if index < last {
             lines.len() - 1
         } else {
             lines.len()
@@ -131,7 +130,6 @@ where
             }
             out.push_str(line);
         }
-        first = false;
     }
     out
 }
